@@ -1,0 +1,46 @@
+/* graft-cli-private.h: the subcommands of graft-cli
+ *
+ * Each subcommand lives in its own file and has the signature of main():
+ * it parses its own options and returns the exit status. Errors go to
+ * stderr as one line naming the file and the problem.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "graft.h"
+
+G_BEGIN_DECLS
+
+typedef int (*GraftCliCommandFunc) (int    argc,
+                                    char **argv);
+
+typedef struct
+{
+  const char          *name;
+  const char          *synopsis;
+  GraftCliCommandFunc  func;
+} GraftCliCommand;
+
+int           graft_cli_fail           (GError      *error);
+int           graft_cli_usage_error    (const char  *command,
+                                        const char  *format,
+                                        ...) G_GNUC_PRINTF (2, 3);
+gboolean      graft_cli_parse          (GOptionContext *context,
+                                        int         *argc,
+                                        char      ***argv,
+                                        const char  *command);
+GraftWeight  *graft_cli_find_weight    (GraftModel  *model,
+                                        const char  *name,
+                                        GError     **error);
+void          graft_cli_json_print     (JsonBuilder *builder);
+void          graft_cli_json_add_shape (JsonBuilder *builder,
+                                        GraftTensor *tensor);
+void          graft_cli_json_add_double (JsonBuilder *builder,
+                                        double       value);
+
+int graft_cli_inspect (int argc, char **argv);
+int graft_cli_stats   (int argc, char **argv);
+int graft_cli_export  (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,185 @@
+/* graft-cli.c: the command-line face of libgraft-core
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "graft-cli-private.h"
+
+/* Subcommands in the order `graft-cli --help` lists them. */
+static const GraftCliCommand graft_cli_commands[] = {
+};
+
+static void
+graft_cli_print_help (FILE *out)
+{
+  fprintf (out, "Usage: graft-cli COMMAND [ARGS…]\n\n"
+                "Look inside Keras checkpoints (.keras, .weights.h5, .h5, .weights.json).\n\n"
+                "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (graft_cli_commands); i++)
+    fprintf (out, "  %-9s %s\n", graft_cli_commands[i].name, graft_cli_commands[i].synopsis);
+  fprintf (out, "\nWEIGHT is a weight path (dense/kernel) or its HDF5 dataset location.\n"
+                "Run 'graft-cli COMMAND --help' for a command's options.\n");
+}
+
+/**
+ * graft_cli_fail:
+ * @error: (transfer full): what went wrong
+ *
+ * Prints @error as one line on stderr.
+ *
+ * Returns: the exit status for a failure
+ */
+int
+graft_cli_fail (GError *error)
+{
+  g_autofree char *line = g_strdup (error->message);
+
+  /* One line, whatever the message holds. */
+  g_strdelimit (line, "\r\n", ' ');
+  fprintf (stderr, "graft-cli: %s\n", line);
+  g_error_free (error);
+  return 1;
+}
+
+int
+graft_cli_usage_error (const char *command,
+                       const char *format,
+                       ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "graft-cli %s: %s (see 'graft-cli %s --help')\n", command, msg, command);
+  return 2;
+}
+
+gboolean
+graft_cli_parse (GOptionContext   *context,
+                 int              *argc,
+                 char           ***argv,
+                 const char       *command)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      graft_cli_usage_error (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * graft_cli_find_weight:
+ *
+ * Finds a weight by path or HDF5 location; the error lists near misses.
+ */
+GraftWeight *
+graft_cli_find_weight (GraftModel  *model,
+                       const char  *name,
+                       GError     **error)
+{
+  GraftWeight *w = graft_model_find_weight (model, name);
+  g_autoptr(GString) hint = NULL;
+  guint n_hints = 0;
+
+  if (w != NULL)
+    return w;
+
+  for (guint i = 0; i < graft_model_get_n_extra_weights (model); i++)
+    {
+      GraftWeight *extra = graft_model_get_extra_weight (model, i);
+
+      if (g_strcmp0 (graft_weight_get_path (extra), name) == 0 ||
+          g_strcmp0 (graft_weight_get_location (extra), name) == 0 ||
+          (name[0] != '/' && g_strcmp0 (graft_weight_get_location (extra) + 1, name) == 0))
+        return extra;
+    }
+
+  hint = g_string_new (NULL);
+  for (guint i = 0; i < graft_model_get_n_weights (model) && n_hints < 5; i++)
+    {
+      const char *path = graft_weight_get_path (graft_model_get_weight (model, i));
+
+      if (strstr (path, name) != NULL || strstr (name, graft_weight_get_name (graft_model_get_weight (model, i))) != NULL)
+        {
+          g_string_append_printf (hint, "%s'%s'", n_hints ? ", " : "; did you mean ", path);
+          n_hints++;
+        }
+    }
+  g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_NOT_FOUND, "%s: no weight '%s'%s%s",
+               graft_model_get_filename (model), name, hint->str, n_hints ? "?" : "");
+  return NULL;
+}
+
+void
+graft_cli_json_print (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+void
+graft_cli_json_add_shape (JsonBuilder *builder,
+                          GraftTensor *tensor)
+{
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < graft_tensor_get_rank (tensor); i++)
+    json_builder_add_int_value (builder, graft_tensor_get_dim (tensor, i));
+  json_builder_end_array (builder);
+}
+
+/* JSON has no NaN or infinity: those become null. */
+void
+graft_cli_json_add_double (JsonBuilder *builder,
+                           double       value)
+{
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  graft_init ();
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
+    {
+      graft_cli_print_help (argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("graft-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (graft_cli_commands); i++)
+    if (g_str_equal (argv[1], graft_cli_commands[i].name))
+      return graft_cli_commands[i].func (argc - 1, argv + 1);
+
+  fprintf (stderr, "graft-cli: unknown command '%s' (see 'graft-cli --help')\n", argv[1]);
+  return 2;
+}

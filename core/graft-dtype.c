@@ -1,0 +1,272 @@
+/* graft-dtype.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-dtype"
+
+#include "config.h"
+
+#include "graft-dtype.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct
+{
+  const char *name;      /* NumPy's name */
+  const char *npy_descr; /* .npy header descr, little-endian */
+  gsize       size;
+  gboolean    is_float;
+} GraftDTypeInfo;
+
+static const GraftDTypeInfo graft_dtype_info[] = {
+  [GRAFT_DTYPE_FLOAT32]  = { "float32",  "<f4", 4, TRUE },
+  [GRAFT_DTYPE_FLOAT64]  = { "float64",  "<f8", 8, TRUE },
+  [GRAFT_DTYPE_FLOAT16]  = { "float16",  "<f2", 2, TRUE },
+  /* NumPy has no bfloat16; ml_dtypes writes it as raw 2-byte void. */
+  [GRAFT_DTYPE_BFLOAT16] = { "bfloat16", "<V2", 2, TRUE },
+  [GRAFT_DTYPE_INT8]     = { "int8",     "|i1", 1, FALSE },
+  [GRAFT_DTYPE_INT16]    = { "int16",    "<i2", 2, FALSE },
+  [GRAFT_DTYPE_INT32]    = { "int32",    "<i4", 4, FALSE },
+  [GRAFT_DTYPE_INT64]    = { "int64",    "<i8", 8, FALSE },
+  [GRAFT_DTYPE_UINT8]    = { "uint8",    "|u1", 1, FALSE },
+  [GRAFT_DTYPE_UINT16]   = { "uint16",   "<u2", 2, FALSE },
+  [GRAFT_DTYPE_UINT32]   = { "uint32",   "<u4", 4, FALSE },
+  [GRAFT_DTYPE_UINT64]   = { "uint64",   "<u8", 8, FALSE },
+  [GRAFT_DTYPE_BOOL]     = { "bool",     "|b1", 1, FALSE },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (graft_dtype_info) == GRAFT_N_DTYPES);
+
+gsize
+graft_dtype_get_size (GraftDType dtype)
+{
+  g_return_val_if_fail (dtype < GRAFT_N_DTYPES, 0);
+  return graft_dtype_info[dtype].size;
+}
+
+const char *
+graft_dtype_get_name (GraftDType dtype)
+{
+  g_return_val_if_fail (dtype < GRAFT_N_DTYPES, "invalid");
+  return graft_dtype_info[dtype].name;
+}
+
+const char *
+graft_dtype_get_npy_descr (GraftDType dtype)
+{
+  g_return_val_if_fail (dtype < GRAFT_N_DTYPES, NULL);
+  return graft_dtype_info[dtype].npy_descr;
+}
+
+gboolean
+graft_dtype_is_float (GraftDType dtype)
+{
+  g_return_val_if_fail (dtype < GRAFT_N_DTYPES, FALSE);
+  return graft_dtype_info[dtype].is_float;
+}
+
+/**
+ * graft_dtype_from_name:
+ * @name: a NumPy dtype name such as "float32"
+ * @dtype: (out): where to store the type
+ *
+ * Returns: %FALSE when @name is not a dtype Graft knows.
+ */
+gboolean
+graft_dtype_from_name (const char *name,
+                       GraftDType *dtype)
+{
+  for (guint i = 0; i < GRAFT_N_DTYPES; i++)
+    if (g_strcmp0 (name, graft_dtype_info[i].name) == 0)
+      {
+        *dtype = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+float
+graft_half_to_float (guint16 h)
+{
+  guint32 sign = (guint32) (h & 0x8000) << 16;
+  guint32 exp = (h >> 10) & 0x1f;
+  guint32 mant = h & 0x3ff;
+  guint32 bits;
+  float f;
+
+  if (exp == 0)
+    {
+      /* Zero or subnormal: value = mant × 2^-24, exact in float. */
+      f = ldexpf ((float) mant, -24);
+      return sign ? -f : f;
+    }
+  if (exp == 31)
+    bits = sign | 0x7f800000u | (mant << 13);
+  else
+    bits = sign | ((exp + 112) << 23) | (mant << 13);
+  memcpy (&f, &bits, sizeof f);
+  return f;
+}
+
+guint16
+graft_float_to_half (float f)
+{
+  guint32 bits;
+  guint32 sign, mant;
+  gint32 exp;
+
+  memcpy (&bits, &f, sizeof bits);
+  sign = (bits >> 16) & 0x8000;
+  exp = (gint32) ((bits >> 23) & 0xff) - 127 + 15;
+  mant = bits & 0x7fffff;
+
+  if (((bits >> 23) & 0xff) == 0xff)
+    return sign | 0x7c00 | (mant ? 0x200 : 0);
+  if (exp >= 31)
+    return sign | 0x7c00;
+  if (exp <= 0)
+    {
+      guint32 shift, half_mant, rem, halfway;
+
+      if (exp < -10)
+        return sign;
+      mant |= 0x800000;
+      shift = (guint32) (14 - exp);
+      half_mant = mant >> shift;
+      rem = mant & ((1u << shift) - 1);
+      halfway = 1u << (shift - 1);
+      if (rem > halfway || (rem == halfway && (half_mant & 1)))
+        half_mant++;
+      return sign | half_mant;
+    }
+  {
+    /* Round to nearest even; a carry out of the mantissa correctly bumps
+     * the exponent, up to infinity. */
+    guint32 h = sign | ((guint32) exp << 10) | (mant >> 13);
+    guint32 rem = mant & 0x1fff;
+
+    if (rem > 0x1000 || (rem == 0x1000 && (h & 1)))
+      h++;
+    return h;
+  }
+}
+
+float
+graft_bfloat16_to_float (guint16 b)
+{
+  guint32 bits = (guint32) b << 16;
+  float f;
+
+  memcpy (&f, &bits, sizeof f);
+  return f;
+}
+
+guint16
+graft_float_to_bfloat16 (float f)
+{
+  guint32 bits;
+
+  memcpy (&bits, &f, sizeof bits);
+  if (isnan (f))
+    return (bits >> 16) | 0x40;
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return bits >> 16;
+}
+
+/* One loop per source type, written once through a macro body so that every
+ * conversion stays a tight, vectorisable loop. */
+#define GRAFT_CONVERT_LOOP(CTYPE, EXPR)          \
+  G_STMT_START {                                 \
+    const CTYPE *s = src;                        \
+    for (gsize i = 0; i < n; i++)                \
+      {                                          \
+        CTYPE v;                                 \
+        memcpy (&v, &s[i], sizeof v);            \
+        dst[i] = (EXPR);                         \
+      }                                          \
+  } G_STMT_END
+
+#define GRAFT_CONVERT_ALL(OUT_TYPE)                                          \
+  switch (dtype)                                                             \
+    {                                                                        \
+    case GRAFT_DTYPE_FLOAT32:  GRAFT_CONVERT_LOOP (float, (OUT_TYPE) v); break;   \
+    case GRAFT_DTYPE_FLOAT64:  GRAFT_CONVERT_LOOP (double, (OUT_TYPE) v); break;  \
+    case GRAFT_DTYPE_FLOAT16:  GRAFT_CONVERT_LOOP (guint16, (OUT_TYPE) graft_half_to_float (v)); break; \
+    case GRAFT_DTYPE_BFLOAT16: GRAFT_CONVERT_LOOP (guint16, (OUT_TYPE) graft_bfloat16_to_float (v)); break; \
+    case GRAFT_DTYPE_INT8:     GRAFT_CONVERT_LOOP (gint8, (OUT_TYPE) v); break;   \
+    case GRAFT_DTYPE_INT16:    GRAFT_CONVERT_LOOP (gint16, (OUT_TYPE) v); break;  \
+    case GRAFT_DTYPE_INT32:    GRAFT_CONVERT_LOOP (gint32, (OUT_TYPE) v); break;  \
+    case GRAFT_DTYPE_INT64:    GRAFT_CONVERT_LOOP (gint64, (OUT_TYPE) v); break;  \
+    case GRAFT_DTYPE_UINT8:    GRAFT_CONVERT_LOOP (guint8, (OUT_TYPE) v); break;  \
+    case GRAFT_DTYPE_UINT16:   GRAFT_CONVERT_LOOP (guint16, (OUT_TYPE) v); break; \
+    case GRAFT_DTYPE_UINT32:   GRAFT_CONVERT_LOOP (guint32, (OUT_TYPE) v); break; \
+    case GRAFT_DTYPE_UINT64:   GRAFT_CONVERT_LOOP (guint64, (OUT_TYPE) v); break; \
+    case GRAFT_DTYPE_BOOL:     GRAFT_CONVERT_LOOP (guint8, (OUT_TYPE) (v != 0)); break; \
+    case GRAFT_N_DTYPES:                                                     \
+    default:                                                                 \
+      g_return_if_reached ();                                                \
+    }
+
+/**
+ * graft_dtype_to_float:
+ * @dtype: the element type of @src
+ * @src: @n elements of @dtype, in native byte order (alignment not required)
+ * @dst: (out caller-allocates): @n floats
+ *
+ * Converts elements to float32, as Graft does for display and compute.
+ */
+void
+graft_dtype_to_float (GraftDType  dtype,
+                      const void *src,
+                      float      *dst,
+                      gsize       n)
+{
+  GRAFT_CONVERT_ALL (float)
+}
+
+void
+graft_dtype_to_double (GraftDType  dtype,
+                       const void *src,
+                       double     *dst,
+                       gsize       n)
+{
+  GRAFT_CONVERT_ALL (double)
+}
+
+/**
+ * graft_dtype_from_double:
+ *
+ * Converts @n doubles into @dtype elements, rounding to nearest for floats
+ * and saturating for integers.
+ */
+void
+graft_dtype_from_double (GraftDType    dtype,
+                         const double *src,
+                         void         *dst,
+                         gsize         n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = src[i];
+
+      switch (dtype)
+        {
+        case GRAFT_DTYPE_FLOAT32: ((float *) dst)[i] = (float) v; break;
+        case GRAFT_DTYPE_FLOAT64: ((double *) dst)[i] = v; break;
+        case GRAFT_DTYPE_FLOAT16: ((guint16 *) dst)[i] = graft_float_to_half ((float) v); break;
+        case GRAFT_DTYPE_BFLOAT16: ((guint16 *) dst)[i] = graft_float_to_bfloat16 ((float) v); break;
+        case GRAFT_DTYPE_INT8: ((gint8 *) dst)[i] = (gint8) CLAMP (nearbyint (v), G_MININT8, G_MAXINT8); break;
+        case GRAFT_DTYPE_INT16: ((gint16 *) dst)[i] = (gint16) CLAMP (nearbyint (v), G_MININT16, G_MAXINT16); break;
+        case GRAFT_DTYPE_INT32: ((gint32 *) dst)[i] = (gint32) CLAMP (nearbyint (v), G_MININT32, G_MAXINT32); break;
+        case GRAFT_DTYPE_INT64: ((gint64 *) dst)[i] = (gint64) CLAMP (nearbyint (v), -9.2233720368547748e18, 9.2233720368547748e18 - 1024); break;
+        case GRAFT_DTYPE_UINT8: ((guint8 *) dst)[i] = (guint8) CLAMP (nearbyint (v), 0, G_MAXUINT8); break;
+        case GRAFT_DTYPE_UINT16: ((guint16 *) dst)[i] = (guint16) CLAMP (nearbyint (v), 0, G_MAXUINT16); break;
+        case GRAFT_DTYPE_UINT32: ((guint32 *) dst)[i] = (guint32) CLAMP (nearbyint (v), 0, G_MAXUINT32); break;
+        case GRAFT_DTYPE_UINT64: ((guint64 *) dst)[i] = (guint64) CLAMP (nearbyint (v), 0, 1.8446744073709550e19); break;
+        case GRAFT_DTYPE_BOOL: ((guint8 *) dst)[i] = v != 0; break;
+        case GRAFT_N_DTYPES:
+        default:
+          g_return_if_reached ();
+        }
+    }
+}

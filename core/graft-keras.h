@@ -1,0 +1,16 @@
+/* graft-keras.h: opening Keras checkpoints of every format
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "graft-types.h"
+
+G_BEGIN_DECLS
+
+GraftFormat  graft_keras_detect (const char  *path,
+                                 GError     **error);
+GraftModel  *graft_keras_load   (const char  *path,
+                                 GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,572 @@
+/* graft-model.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-model"
+
+#include "config.h"
+
+#include "graft-model-private.h"
+
+#include "graft-tensor.h"
+
+struct GraftModel
+{
+  gatomicrefcount  ref_count;
+  char            *filename;
+  GraftFormat      format;
+  char            *keras_version;
+  char            *backend;
+  JsonNode        *config;
+  GraftLayer      *root;
+  GPtrArray       *weights;        /* borrowed GraftWeight, model weights in order */
+  GPtrArray       *extra;          /* owned GraftWeight: optimizer and metric state */
+  GraftLayer      *extra_layer;    /* owner of the extra weights */
+  GHashTable      *by_path;        /* path or location → GraftWeight */
+  GHashTable      *layers_by_path;
+  guint64          n_params;
+  GPtrArray       *kept;           /* data that must live as long as the model */
+};
+
+static void
+graft_weight_free (GraftWeight *self)
+{
+  g_free (self->name);
+  g_free (self->path);
+  g_free (self->location);
+  g_clear_pointer (&self->tensor, graft_tensor_unref);
+  g_free (self);
+}
+
+static GraftLayer *
+graft_layer_new (GraftLayer *parent,
+                 const char *name)
+{
+  GraftLayer *self = g_new0 (GraftLayer, 1);
+
+  self->name = g_strdup (name);
+  self->parent = parent;
+  if (parent == NULL || parent->parent == NULL)
+    self->path = g_strdup (name);
+  else
+    self->path = g_strconcat (parent->path, "/", name, NULL);
+  self->children = g_ptr_array_new ();
+  self->weights = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_weight_free);
+  return self;
+}
+
+static void
+graft_layer_free (GraftLayer *self)
+{
+  for (guint i = 0; i < self->children->len; i++)
+    graft_layer_free (g_ptr_array_index (self->children, i));
+  g_ptr_array_unref (self->children);
+  g_ptr_array_unref (self->weights);
+  g_clear_pointer (&self->config, json_object_unref);
+  g_free (self->name);
+  g_free (self->path);
+  g_free (self->class_name);
+  g_free (self->location);
+  g_free (self);
+}
+
+static GraftWeight *graft_layer_add_weight (GraftLayer     *self,
+                                           const char     *name,
+                                           const char     *location,
+                                           GraftTensor    *tensor,
+                                           GraftTrainable  trainable);
+
+GraftModel *
+graft_model_new (const char  *filename,
+                 GraftFormat  format)
+{
+  GraftModel *self = g_new0 (GraftModel, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->filename = g_strdup (filename);
+  self->format = format;
+  self->root = graft_layer_new (NULL, "");
+  self->weights = g_ptr_array_new ();
+  self->extra_layer = graft_layer_new (NULL, "");
+  self->by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  self->layers_by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  self->kept = g_ptr_array_new ();
+  return self;
+}
+
+GraftModel *
+graft_model_ref (GraftModel *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+graft_model_unref (GraftModel *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  g_hash_table_unref (self->by_path);
+  g_hash_table_unref (self->layers_by_path);
+  g_ptr_array_unref (self->weights);
+  graft_layer_free (self->root);
+  graft_layer_free (self->extra_layer);
+  g_clear_pointer (&self->config, json_node_unref);
+  /* Tensors above may read from these (open files), so they go last. */
+  for (guint i = self->kept->len; i > 0; i -= 2)
+    {
+      GDestroyNotify destroy = g_ptr_array_index (self->kept, i - 1);
+
+      destroy (g_ptr_array_index (self->kept, i - 2));
+    }
+  g_ptr_array_unref (self->kept);
+  g_free (self->filename);
+  g_free (self->keras_version);
+  g_free (self->backend);
+  g_free (self);
+}
+
+void
+graft_model_set_versions (GraftModel *self,
+                          const char *keras_version,
+                          const char *backend)
+{
+  g_free (self->keras_version);
+  g_free (self->backend);
+  self->keras_version = g_strdup (keras_version);
+  self->backend = g_strdup (backend);
+}
+
+/**
+ * graft_model_take_config:
+ * @config: (transfer full) (nullable): the model's JSON config
+ */
+void
+graft_model_take_config (GraftModel *self,
+                         JsonNode   *config)
+{
+  g_clear_pointer (&self->config, json_node_unref);
+  self->config = config;
+}
+
+/* Keeps @data (an open file, say) alive until the model is freed. */
+void
+graft_model_keep_data (GraftModel     *self,
+                       gpointer        data,
+                       GDestroyNotify  destroy)
+{
+  g_ptr_array_add (self->kept, data);
+  g_ptr_array_add (self->kept, destroy);
+}
+
+/**
+ * graft_model_add_extra_weight:
+ * @tensor: (transfer full): its values
+ *
+ * Records a tensor that is not a model weight (optimizer or metric state),
+ * so it is listed and saved, but never counted or transferred.
+ */
+void
+graft_model_add_extra_weight (GraftModel  *self,
+                              const char  *path,
+                              const char  *location,
+                              GraftTensor *tensor)
+{
+  GraftWeight *w = graft_layer_add_weight (self->extra_layer, path, location, tensor,
+                                           GRAFT_TRAINABLE_NO);
+
+
+  g_free (w->path);
+  w->path = g_strdup (path);
+}
+
+/**
+ * graft_model_add_weight:
+ * @layer: (transfer none): the owner, a layer of this model
+ * @tensor: (transfer full): its values
+ *
+ * Appends a model weight; weights are listed in the order they are added.
+ *
+ * Returns: (transfer none): the new weight
+ */
+GraftWeight *
+graft_model_add_weight (GraftModel     *self,
+                        GraftLayer     *layer,
+                        const char     *name,
+                        const char     *location,
+                        GraftTensor    *tensor,
+                        GraftTrainable  trainable)
+{
+  GraftWeight *w = graft_layer_add_weight (layer, name, location, tensor, trainable);
+
+  g_ptr_array_add (self->weights, w);
+  return w;
+}
+
+static void
+graft_model_index_layer (GraftModel *self,
+                         GraftLayer *layer)
+{
+  if (layer != self->root)
+    g_hash_table_insert (self->layers_by_path, layer->path, layer);
+
+  for (guint i = 0; i < layer->children->len; i++)
+    graft_model_index_layer (self, g_ptr_array_index (layer->children, i));
+}
+
+/**
+ * graft_model_finish:
+ *
+ * Called by a reader once the tree is complete: indexes weights by path and
+ * location and counts parameters. Weights are listed in the order the
+ * reader added them, which is Keras's order for that format.
+ */
+void
+graft_model_finish (GraftModel *self)
+{
+  graft_layer_remove_empty (self->root);
+  graft_model_index_layer (self, self->root);
+
+  self->n_params = 0;
+  for (guint i = 0; i < self->weights->len; i++)
+    {
+      GraftWeight *w = g_ptr_array_index (self->weights, i);
+
+      self->n_params += graft_tensor_get_n_elements (w->tensor);
+      g_hash_table_insert (self->by_path, w->path, w);
+    }
+  /* Locations second: a path never shadows another weight's location. */
+  for (guint i = 0; i < self->weights->len; i++)
+    {
+      GraftWeight *w = g_ptr_array_index (self->weights, i);
+
+      if (w->location != NULL)
+        {
+          g_hash_table_insert (self->by_path, w->location, w);
+          if (w->location[0] == '/')
+            g_hash_table_insert (self->by_path, w->location + 1, w);
+        }
+    }
+}
+
+const char *
+graft_model_get_filename (const GraftModel *self)
+{
+  return self->filename;
+}
+
+GraftFormat
+graft_model_get_format (const GraftModel *self)
+{
+  return self->format;
+}
+
+const char *
+graft_format_get_name (GraftFormat format)
+{
+  static const char * const names[] = {
+    [GRAFT_FORMAT_UNKNOWN] = "unknown",
+    [GRAFT_FORMAT_LEGACY_H5] = "legacy-h5",
+    [GRAFT_FORMAT_LEGACY_WEIGHTS_H5] = "legacy-weights-h5",
+    [GRAFT_FORMAT_WEIGHTS_H5] = "weights-h5",
+    [GRAFT_FORMAT_KERAS] = "keras",
+    [GRAFT_FORMAT_SHARDED] = "sharded-weights",
+  };
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == GRAFT_N_FORMATS);
+
+  g_return_val_if_fail (format < GRAFT_N_FORMATS, "unknown");
+  return names[format];
+}
+
+const char *
+graft_model_get_keras_version (const GraftModel *self)
+{
+  return self->keras_version;
+}
+
+const char *
+graft_model_get_backend (const GraftModel *self)
+{
+  return self->backend;
+}
+
+JsonNode *
+graft_model_get_config (const GraftModel *self)
+{
+  return self->config;
+}
+
+GraftLayer *
+graft_model_get_root (const GraftModel *self)
+{
+  return self->root;
+}
+
+guint
+graft_model_get_n_weights (const GraftModel *self)
+{
+  return self->weights->len;
+}
+
+GraftWeight *
+graft_model_get_weight (const GraftModel *self,
+                        guint             position)
+{
+  g_return_val_if_fail (position < self->weights->len, NULL);
+  return g_ptr_array_index (self->weights, position);
+}
+
+guint64
+graft_model_get_n_params (const GraftModel *self)
+{
+  return self->n_params;
+}
+
+guint
+graft_model_get_n_extra_weights (const GraftModel *self)
+{
+  return self->extra_layer->weights->len;
+}
+
+GraftWeight *
+graft_model_get_extra_weight (const GraftModel *self,
+                              guint             position)
+{
+  g_return_val_if_fail (position < self->extra_layer->weights->len, NULL);
+  return g_ptr_array_index (self->extra_layer->weights, position);
+}
+
+/**
+ * graft_model_find_weight:
+ * @path_or_location: a weight path ("dense/kernel") or its HDF5 dataset
+ *   location, with or without the leading '/'
+ *
+ * Returns: (transfer none) (nullable): the model weight, or %NULL
+ */
+GraftWeight *
+graft_model_find_weight (const GraftModel *self,
+                         const char       *path_or_location)
+{
+  g_return_val_if_fail (path_or_location != NULL, NULL);
+  return g_hash_table_lookup (self->by_path, path_or_location);
+}
+
+GraftLayer *
+graft_model_find_layer (const GraftModel *self,
+                        const char       *path)
+{
+  return g_hash_table_lookup (self->layers_by_path, path);
+}
+
+/* GraftLayer */
+
+GraftLayer *
+graft_layer_find_child (const GraftLayer *parent,
+                        const char       *name)
+{
+  for (guint i = 0; i < parent->children->len; i++)
+    {
+      GraftLayer *child = g_ptr_array_index (parent->children, i);
+
+      if (g_strcmp0 (child->name, name) == 0)
+        return child;
+    }
+  return NULL;
+}
+
+/**
+ * graft_layer_ensure_child:
+ *
+ * Returns: (transfer none): the child called @name, created when missing
+ */
+GraftLayer *
+graft_layer_ensure_child (GraftLayer *parent,
+                          const char *name)
+{
+  GraftLayer *child = graft_layer_find_child (parent, name);
+
+  if (child == NULL)
+    {
+      child = graft_layer_new (parent, name);
+      g_ptr_array_add (parent->children, child);
+    }
+  return child;
+}
+
+void
+graft_layer_set_class_name (GraftLayer *self,
+                            const char *class_name)
+{
+  g_free (self->class_name);
+  self->class_name = g_strdup (class_name);
+}
+
+void
+graft_layer_set_location (GraftLayer *self,
+                          const char *location)
+{
+  g_free (self->location);
+  self->location = g_strdup (location);
+}
+
+void
+graft_layer_set_config (GraftLayer *self,
+                        JsonObject *config)
+{
+  g_clear_pointer (&self->config, json_object_unref);
+  self->config = config ? json_object_ref (config) : NULL;
+}
+
+static GraftWeight *
+graft_layer_add_weight (GraftLayer     *self,
+                        const char     *name,
+                        const char     *location,
+                        GraftTensor    *tensor,
+                        GraftTrainable  trainable)
+{
+  GraftWeight *w = g_new0 (GraftWeight, 1);
+
+  w->name = g_strdup (name);
+  w->path = self->path[0] ? g_strconcat (self->path, "/", name, NULL) : g_strdup (name);
+  w->location = g_strdup (location);
+  w->layer = self;
+  w->tensor = tensor;
+  w->trainable = trainable;
+  g_ptr_array_add (self->weights, w);
+  return w;
+}
+
+/* Drops layers that hold no weights anywhere below them. */
+void
+graft_layer_remove_empty (GraftLayer *self)
+{
+  for (guint i = self->children->len; i > 0; i--)
+    {
+      GraftLayer *child = g_ptr_array_index (self->children, i - 1);
+
+      graft_layer_remove_empty (child);
+      if (child->weights->len == 0 && child->children->len == 0)
+        {
+          g_ptr_array_remove_index (self->children, i - 1);
+          graft_layer_free (child);
+        }
+    }
+}
+
+const char *
+graft_layer_get_name (const GraftLayer *self)
+{
+  return self->name;
+}
+
+const char *
+graft_layer_get_path (const GraftLayer *self)
+{
+  return self->path;
+}
+
+const char *
+graft_layer_get_class_name (const GraftLayer *self)
+{
+  return self->class_name;
+}
+
+const char *
+graft_layer_get_location (const GraftLayer *self)
+{
+  return self->location;
+}
+
+JsonObject *
+graft_layer_get_config (const GraftLayer *self)
+{
+  return self->config;
+}
+
+GraftLayer *
+graft_layer_get_parent (const GraftLayer *self)
+{
+  return self->parent;
+}
+
+guint
+graft_layer_get_n_children (const GraftLayer *self)
+{
+  return self->children->len;
+}
+
+GraftLayer *
+graft_layer_get_child (const GraftLayer *self,
+                       guint             position)
+{
+  g_return_val_if_fail (position < self->children->len, NULL);
+  return g_ptr_array_index (self->children, position);
+}
+
+guint
+graft_layer_get_n_weights (const GraftLayer *self)
+{
+  return self->weights->len;
+}
+
+GraftWeight *
+graft_layer_get_weight (const GraftLayer *self,
+                        guint             position)
+{
+  g_return_val_if_fail (position < self->weights->len, NULL);
+  return g_ptr_array_index (self->weights, position);
+}
+
+guint64
+graft_layer_count_params (const GraftLayer *self)
+{
+  guint64 n = 0;
+
+  for (guint i = 0; i < self->weights->len; i++)
+    n += graft_tensor_get_n_elements (((GraftWeight *) g_ptr_array_index (self->weights, i))->tensor);
+  for (guint i = 0; i < self->children->len; i++)
+    n += graft_layer_count_params (g_ptr_array_index (self->children, i));
+  return n;
+}
+
+/* GraftWeight */
+
+const char *
+graft_weight_get_name (const GraftWeight *self)
+{
+  return self->name;
+}
+
+const char *
+graft_weight_get_path (const GraftWeight *self)
+{
+  return self->path;
+}
+
+const char *
+graft_weight_get_location (const GraftWeight *self)
+{
+  return self->location;
+}
+
+GraftLayer *
+graft_weight_get_layer (const GraftWeight *self)
+{
+  return self->layer;
+}
+
+GraftTensor *
+graft_weight_get_tensor (const GraftWeight *self)
+{
+  return self->tensor;
+}
+
+GraftTrainable
+graft_weight_get_trainable (const GraftWeight *self)
+{
+  return self->trainable;
+}

@@ -1,0 +1,16 @@
+/* graft.h: the umbrella header of libgraft-core, for ui/, app/ and tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "graft-types.h"
+#include "graft-atomic.h"
+#include "graft-dtype.h"
+#include "graft-error.h"
+#include "graft-init.h"
+#include "graft-keras.h"
+#include "graft-limits.h"
+#include "graft-model.h"
+#include "graft-npy.h"
+#include "graft-tensor.h"
