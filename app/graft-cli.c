@@ -15,6 +15,8 @@
 
 /* Subcommands in the order `graft-cli --help` lists them. */
 static const GraftCliCommand graft_cli_commands[] = {
+  { "inspect", "FILE [--json]                the layer tree, shapes, dtypes, parameters", graft_cli_inspect },
+  { "export",  "FILE WEIGHT -o OUT.npy       one tensor as a NumPy file", graft_cli_export },
 };
 
 static void

@@ -1,0 +1,56 @@
+/* graft-cli-export.c: `graft-cli export FILE WEIGHT -o OUT.npy`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "graft-cli-private.h"
+
+int
+graft_cli_export (int    argc,
+                  char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("FILE WEIGHT");
+  g_autoptr(GraftModel) model = NULL;
+  g_autofree char *output = NULL;
+  GraftWeight *weight;
+  GError *error = NULL;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The .npy file to write", "OUT.npy" },
+    { NULL }
+  };
+
+  g_option_context_set_summary (context,
+                                "Writes one tensor as a NumPy .npy file in its own dtype.\n"
+                                "WEIGHT is a weight path or its HDF5 dataset location.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!graft_cli_parse (context, &argc, &argv, "export"))
+    return 2;
+  if (argc != 3)
+    return graft_cli_usage_error ("export", "expected FILE and WEIGHT");
+  if (output == NULL)
+    return graft_cli_usage_error ("export", "missing -o OUT.npy");
+
+  model = graft_keras_load (argv[1], &error);
+  if (model == NULL)
+    return graft_cli_fail (error);
+  weight = graft_cli_find_weight (model, argv[2], &error);
+  if (weight == NULL)
+    return graft_cli_fail (error);
+  if (graft_tensor_get_dtype (graft_weight_get_tensor (weight)) == GRAFT_DTYPE_BFLOAT16)
+    {
+      g_set_error (&error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
+                   "%s: weight '%s' is bfloat16, which .npy cannot describe", argv[1], argv[2]);
+      return graft_cli_fail (error);
+    }
+  if (!graft_npy_save (graft_weight_get_tensor (weight), output, &error))
+    {
+      g_prefix_error (&error, "%s: weight '%s': ", argv[1], graft_weight_get_path (weight));
+      return graft_cli_fail (error);
+    }
+  return 0;
+}

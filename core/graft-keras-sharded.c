@@ -1,0 +1,113 @@
+/* graft-keras-sharded.c: sharded Keras 3 weights
+ *
+ * "x.weights.json" = {"metadata": {"total_size": N}, "weight_map":
+ * {"/layers/dense/vars": "x_00000.weights.h5", …}}; the shards sit beside
+ * it and each holds part of the Keras 3 layout. A vars group that did not
+ * fit may continue in the next shard, so all shards are read and merged.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-keras-sharded"
+
+#include "config.h"
+
+#include "graft-keras-private.h"
+
+#include <string.h>
+
+#include "graft-error.h"
+
+/**
+ * graft_keras_load_sharded:
+ *
+ * Returns: (transfer full): the model of a sharded checkpoint index
+ */
+GraftModel *
+graft_keras_load_sharded (const char  *path,
+                          GError     **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GraftModel) model = NULL;
+  g_autoptr(GPtrArray) shard_names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+  JsonObject *map;
+  GList *members;
+  gsize len;
+
+  if (!g_file_get_contents (path, &text, &len, &local_error))
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+  root = graft_keras_parse_json (text, len, path, error);
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root) ||
+      !json_object_has_member (json_node_get_object (root), "weight_map") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (root), "weight_map")))
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_NOT_A_MODEL,
+                   "%s: is JSON but not a sharded-weights index (no \"weight_map\" object)", path);
+      return NULL;
+    }
+  map = json_object_get_object_member (json_node_get_object (root), "weight_map");
+
+  /* Shards in the order the index first names them. */
+  members = json_object_get_members (map);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *value = json_object_get_member (map, l->data);
+      const char *shard;
+
+      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+        {
+          g_list_free (members);
+          g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT,
+                       "%s: weight_map entry '%s' does not name a shard file", path,
+                       (const char *) l->data);
+          return NULL;
+        }
+      shard = json_node_get_string (value);
+      if (shard[0] == '\0' || strchr (shard, '/') != NULL || strchr (shard, '\\') != NULL ||
+          g_str_equal (shard, "..") || g_str_equal (shard, "."))
+        {
+          g_list_free (members);
+          g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSAFE,
+                       "%s: shard '%s' is not a plain file name beside the index; refused",
+                       path, shard);
+          return NULL;
+        }
+      if (!g_ptr_array_find_with_equal_func (shard_names, shard, g_str_equal, NULL))
+        g_ptr_array_add (shard_names, (gpointer) shard);
+    }
+  g_list_free (members);
+
+  if (shard_names->len == 0)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s: the index names no shards", path);
+      return NULL;
+    }
+
+  model = graft_model_new (path, GRAFT_FORMAT_SHARDED);
+  for (guint i = 0; i < shard_names->len; i++)
+    {
+      g_autofree char *shard_path = g_build_filename (dir, g_ptr_array_index (shard_names, i), NULL);
+      GraftH5File *file = graft_h5_file_open (shard_path, error);
+
+      if (file == NULL)
+        {
+          g_prefix_error (error, "%s: shard: ", path);
+          return NULL;
+        }
+      graft_model_keep_data (model, file, (GDestroyNotify) graft_h5_file_unref);
+      g_ptr_array_add (files, file);
+    }
+
+  if (!graft_keras_load_v3 (model, files, error))
+    return NULL;
+  graft_model_finish (model);
+  return g_steal_pointer (&model);
+}
