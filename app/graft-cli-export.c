@@ -49,7 +49,7 @@ graft_cli_export (int    argc,
     }
   if (!graft_npy_save (graft_weight_get_tensor (weight), output, &error))
     {
-      g_prefix_error (&error, "%s: weight '%s': ", argv[1], graft_weight_get_path (weight));
+      graft_error_add_context (&error, argv[1], "weight '%s'", graft_weight_get_path (weight));
       return graft_cli_fail (error);
     }
   return 0;

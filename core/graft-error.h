@@ -25,6 +25,10 @@ typedef enum
   GRAFT_ERROR_CANCELLED,
 } GraftError;
 
-GQuark graft_error_quark (void);
+GQuark graft_error_quark       (void);
+void   graft_error_add_context (GError     **error,
+                                const char  *filename,
+                                const char  *format,
+                                ...) G_GNUC_PRINTF (3, 4);
 
 G_END_DECLS

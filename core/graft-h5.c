@@ -296,7 +296,7 @@ graft_h5_check_path (GraftH5File  *self,
       if (++depth > GRAFT_MAX_DEPTH)
         {
           g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT,
-                       "%s: '%s' is nested more than %d levels deep",
+                       "%s: '%.60s…' is nested more than %d levels deep",
                        self->name, path, GRAFT_MAX_DEPTH);
           return FALSE;
         }

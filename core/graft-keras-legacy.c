@@ -182,7 +182,8 @@ graft_keras_legacy_add_layer (GraftModel   *model,
 
       if (!graft_h5_dataset_info (file, location, &info, error))
         {
-          g_prefix_error (error, "layer '%s', weight '%s': ", layer_name, weight_names[i]);
+          graft_error_add_context (error, graft_h5_file_get_name (file), "layer '%s', weight '%s'",
+                                    layer_name, weight_names[i]);
           return FALSE;
         }
 

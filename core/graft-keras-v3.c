@@ -336,7 +336,7 @@ graft_v3_scan (GraftV3Load *load,
   if (depth > GRAFT_MAX_DEPTH)
     {
       g_set_error (load->error, GRAFT_ERROR, GRAFT_ERROR_LIMIT,
-                   "%s: groups are nested more than %d levels deep at '%s'",
+                   "%s: groups are nested more than %d levels deep at '%.60s…'",
                    graft_h5_file_get_name (load->file), GRAFT_MAX_DEPTH, group);
       return FALSE;
     }
@@ -473,7 +473,8 @@ graft_v3_emit (GraftV3Load *load,
 
       if (!graft_h5_dataset_info (var->file, var->path, &info, error))
         {
-          g_prefix_error (error, "layer '%s', weight %u: ", obj->name, var->index);
+          graft_error_add_context (error, graft_h5_file_get_name (var->file), "layer '%s', weight %u",
+                                    obj->name, var->index);
           return FALSE;
         }
       if (obj->frozen || graft_keras_var_is_non_trainable (obj->class_name, names[i]))

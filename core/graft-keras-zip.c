@@ -147,6 +147,13 @@ graft_keras_load_zip (const char  *path,
     {
       zip_error_t ze;
 
+      if (zerr == ZIP_ER_EXISTS)
+        {
+          g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSAFE,
+                       "%s: archive has two members with the same name; refusing an ambiguous "
+                       "archive", path);
+          return NULL;
+        }
       zip_error_init_with_code (&ze, zerr);
       g_set_error (error, GRAFT_ERROR, zerr == ZIP_ER_NOZIP ? GRAFT_ERROR_NOT_A_MODEL : GRAFT_ERROR_CORRUPT,
                    "%s: not a readable .keras archive (%s)", path, zip_error_strerror (&ze));
