@@ -13,6 +13,7 @@
 
 #include "graft-keras-private.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "graft-error.h"
@@ -31,7 +32,7 @@ graft_keras_load_sharded (const char  *path,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GraftModel) model = NULL;
-  g_autoptr(GPtrArray) shard_names = g_ptr_array_new ();
+  g_autoptr(GPtrArray) shard_names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) files = g_ptr_array_new ();
   JsonObject *map;
   GList *members;
@@ -81,7 +82,7 @@ graft_keras_load_sharded (const char  *path,
           return NULL;
         }
       if (!g_ptr_array_find_with_equal_func (shard_names, shard, g_str_equal, NULL))
-        g_ptr_array_add (shard_names, (gpointer) shard);
+        g_ptr_array_add (shard_names, g_strdup (shard));
     }
   g_list_free (members);
 
@@ -90,6 +91,32 @@ graft_keras_load_sharded (const char  *path,
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s: the index names no shards", path);
       return NULL;
     }
+
+  /* Keras records only the shard where a vars group starts; a group that
+   * ran over continues in the next file of the series, which the index
+   * may never name. Add the series' files that exist beside the index. */
+  {
+    const char *last = g_ptr_array_index (shard_names, shard_names->len - 1);
+    gsize len_last = strlen (last);
+    const char *suffix = ".weights.h5";
+    gsize ls = strlen (suffix);
+
+    if (len_last > ls + 6 && g_str_has_suffix (last, suffix) && last[len_last - ls - 6] == '_')
+      {
+        g_autofree char *prefix = g_strndup (last, len_last - ls - 6);
+        guint index = atoi (last + len_last - ls - 5);
+
+        for (guint next = index + 1; next < index + 10000; next++)
+          {
+            g_autofree char *name = g_strdup_printf ("%s_%05u%s", prefix, next, suffix);
+            g_autofree char *candidate = g_build_filename (dir, name, NULL);
+
+            if (!g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
+              break;
+            g_ptr_array_add (shard_names, g_steal_pointer (&name));
+          }
+      }
+  }
 
   model = graft_model_new (path, GRAFT_FORMAT_SHARDED);
   for (guint i = 0; i < shard_names->len; i++)
