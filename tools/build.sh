@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Configures (or reconfigures) the meson build directory and builds it.
-# Used by run.sh and test.sh; BUILD_DIR overrides the default _build.
+# Used by run.sh and test.sh; BUILD_DIR overrides the default _build and
+# NINJA_JOBS the number of parallel jobs.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -14,4 +15,4 @@ elif [ ! -f "$build_dir/meson-private/coredata.dat" ]; then
   meson setup --wipe "$build_dir"
 fi
 # ninja re-runs meson by itself when a meson.build changed.
-ninja -C "$build_dir"
+ninja -C "$build_dir" ${NINJA_JOBS:+-j "$NINJA_JOBS"}
