@@ -13,4 +13,5 @@
 #include "graft-limits.h"
 #include "graft-model.h"
 #include "graft-npy.h"
+#include "graft-stats.h"
 #include "graft-tensor.h"

@@ -1,0 +1,612 @@
+/* graft-stats-kernels.c
+ *
+ * The loops every statistic and every heatmap frame spends its time in.
+ * They are written with GCC vector extensions (8 floats at a time) rather
+ * than left to the auto-vectoriser, because the project builds at -O2, where
+ * GCC 12 leaves reductions with an unknown trip count scalar (PERF.md §2).
+ * target_clones adds an AVX2 build of each kernel next to the baseline one;
+ * the loader picks the right one once.
+ *
+ * NaN is ignored by the min/max updates because an ordered comparison with
+ * NaN is false; that is why they are written as compare-and-select.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-stats"
+
+#include "config.h"
+
+#include "graft-stats-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "graft-dtype.h"
+#include "graft-error.h"
+#include "graft-tensor.h"
+
+typedef float   GraftF8 __attribute__ ((vector_size (32)));
+typedef float   GraftF4 __attribute__ ((vector_size (16)));
+typedef gint32  GraftI8 __attribute__ ((vector_size (32)));
+typedef gint32  GraftI4 __attribute__ ((vector_size (16)));
+typedef double  GraftD4 __attribute__ ((vector_size (32)));
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define GRAFT_KERNEL __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define GRAFT_KERNEL
+#endif
+
+/* Bitwise select: lanes of a where mask is all ones, of b elsewhere. */
+#define GRAFT_SELECT_F8(mask, a, b) \
+  ((GraftF8) (((mask) & (GraftI8) (a)) | (~(mask) & (GraftI8) (b))))
+#define GRAFT_SELECT_D4(mask, a, b) \
+  ((GraftD4) (((mask) & (gint64 __attribute__ ((vector_size (32)))) (a)) | \
+              (~(mask) & (gint64 __attribute__ ((vector_size (32)))) (b))))
+
+#define GRAFT_F32_EXP_MASK 0x7f800000
+
+void
+graft_stats_acc_init (GraftStatsAcc *acc)
+{
+  memset (acc, 0, sizeof *acc);
+  acc->min = INFINITY;
+  acc->max = -INFINITY;
+}
+
+/* Chan et al.'s pairwise update: merging means and squared deviations stays
+ * accurate where a single running sum of squares would cancel. */
+void
+graft_stats_acc_merge (GraftStatsAcc       *acc,
+                       const GraftStatsAcc *other)
+{
+  guint64 n = acc->n_finite + other->n_finite;
+
+  if (other->n_finite > 0)
+    {
+      double delta = other->mean - acc->mean;
+      double na = acc->n_finite, nb = other->n_finite;
+
+      acc->mean += delta * nb / n;
+      acc->m2 += other->m2 + delta * delta * na * nb / n;
+    }
+  acc->n_finite = n;
+  acc->count += other->count;
+  acc->sumsq += other->sumsq;
+  acc->min = MIN (acc->min, other->min);
+  acc->max = MAX (acc->max, other->max);
+  acc->zeros += other->zeros;
+  acc->nan += other->nan;
+  acc->pos_inf += other->pos_inf;
+  acc->neg_inf += other->neg_inf;
+}
+
+/* Folds a run summarised by its sum and sum of squares into @acc. */
+static void
+graft_stats_acc_add_run (GraftStatsAcc *acc,
+                         guint64        n_finite,
+                         double         sum,
+                         double         sumsq)
+{
+  GraftStatsAcc run = { 0 };
+
+  if (n_finite == 0)
+    return;
+  run.n_finite = n_finite;
+  run.mean = sum / n_finite;
+  run.m2 = MAX (sumsq - sum * run.mean, 0.0);
+  run.sumsq = sumsq;
+  run.min = INFINITY;
+  run.max = -INFINITY;
+  graft_stats_acc_merge (acc, &run);
+}
+
+/* The slow path for a chunk holding NaN or ±Inf: exact counts and the
+ * finite extremes. Sums were already taken over finite values only. */
+static void
+graft_stats_rescan_f32 (const float   *x,
+                        gsize          n,
+                        GraftStatsAcc *acc,
+                        float         *min,
+                        float         *max)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      float v = x[i];
+
+      if (isnan (v))
+        acc->nan++;
+      else if (isinf (v))
+        {
+          if (v > 0)
+            acc->pos_inf++;
+          else
+            acc->neg_inf++;
+        }
+      else
+        {
+          *min = MIN (*min, v);
+          *max = MAX (*max, v);
+        }
+    }
+}
+
+/**
+ * graft_stats_kernel_f32:
+ * @x: [n] values, any alignment
+ *
+ * Adds the moments and counts of @x to @acc. @n must not exceed
+ * %GRAFT_STATS_CHUNK times 8, so the int32 lane counters cannot overflow.
+ */
+GRAFT_KERNEL void
+graft_stats_kernel_f32 (const float   *x,
+                        gsize          n,
+                        GraftStatsAcc *acc)
+{
+  const GraftI8 exp_mask = { GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK,
+                             GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK,
+                             GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK };
+  const GraftF8 zero = { 0 };
+  GraftD4 s0 = { 0 }, s1 = { 0 }, q0 = { 0 }, q1 = { 0 };
+  GraftF8 vmin = zero + INFINITY, vmax = zero - INFINITY;
+  GraftI8 zeros = { 0 }, nonfinite = { 0 };
+  double sum = 0, sumsq = 0;
+  float min = INFINITY, max = -INFINITY;
+  guint64 n_zeros = 0, n_nonfinite = 0;
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      GraftF8 v, f;
+      GraftI8 bits, finite;
+      GraftF4 lo, hi;
+      GraftD4 dlo, dhi;
+
+      memcpy (&v, x + i, sizeof v);
+      bits = (GraftI8) v;
+      finite = (bits & exp_mask) != exp_mask;
+      f = (GraftF8) (finite & bits); /* NaN and ±Inf count as 0 in the sums */
+      lo = __builtin_shufflevector (f, f, 0, 1, 2, 3);
+      hi = __builtin_shufflevector (f, f, 4, 5, 6, 7);
+      dlo = __builtin_convertvector (lo, GraftD4);
+      dhi = __builtin_convertvector (hi, GraftD4);
+      s0 += dlo;
+      s1 += dhi;
+      q0 += dlo * dlo;
+      q1 += dhi * dhi;
+      vmin = GRAFT_SELECT_F8 (v < vmin, v, vmin);
+      vmax = GRAFT_SELECT_F8 (v > vmax, v, vmax);
+      zeros += v == zero;          /* true lanes are -1 */
+      nonfinite += ~finite;
+    }
+
+  for (guint k = 0; k < 4; k++)
+    {
+      sum += s0[k] + s1[k];
+      sumsq += q0[k] + q1[k];
+    }
+  for (guint k = 0; k < 8; k++)
+    {
+      min = MIN (min, vmin[k]);
+      max = MAX (max, vmax[k]);
+      n_zeros -= zeros[k];
+      n_nonfinite -= nonfinite[k];
+    }
+
+  for (; i < n; i++)
+    {
+      float v = x[i];
+
+      if (!isfinite (v))
+        {
+          n_nonfinite++;
+          continue;
+        }
+      sum += v;
+      sumsq += (double) v * v;
+      min = MIN (min, v);
+      max = MAX (max, v);
+      n_zeros += v == 0.0f;
+    }
+
+  acc->count += n;
+  acc->zeros += n_zeros;
+  if (n_nonfinite > 0)
+    {
+      /* The vector extremes may hold ±Inf: recompute them over finite values. */
+      min = INFINITY;
+      max = -INFINITY;
+      graft_stats_rescan_f32 (x, n, acc, &min, &max);
+    }
+  acc->min = MIN (acc->min, min);
+  acc->max = MAX (acc->max, max);
+  graft_stats_acc_add_run (acc, n - n_nonfinite, sum, sumsq);
+}
+
+/**
+ * graft_stats_kernel_f64:
+ * @x: [n] values
+ *
+ * The double counterpart of graft_stats_kernel_f32(), for the wide dtypes.
+ */
+void
+graft_stats_kernel_f64 (const double  *x,
+                        gsize          n,
+                        GraftStatsAcc *acc)
+{
+  double sum = 0, sumsq = 0;
+  guint64 n_finite = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = x[i];
+
+      if (isnan (v))
+        acc->nan++;
+      else if (isinf (v))
+        {
+          if (v > 0)
+            acc->pos_inf++;
+          else
+            acc->neg_inf++;
+        }
+      else
+        {
+          n_finite++;
+          sum += v;
+          sumsq += v * v;
+          acc->min = MIN (acc->min, v);
+          acc->max = MAX (acc->max, v);
+          acc->zeros += v == 0.0;
+        }
+    }
+  acc->count += n;
+  graft_stats_acc_add_run (acc, n_finite, sum, sumsq);
+}
+
+/**
+ * graft_stats_columns_reset:
+ *
+ * Prepares @n column accumulators for a new band of rows.
+ */
+void
+graft_stats_columns_reset (GraftStatsColumns *cols,
+                           gsize              n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      cols->min[i] = INFINITY;
+      cols->max[i] = -INFINITY;
+      cols->sum[i] = 0.0f;
+      cols->nan[i] = 0;
+    }
+}
+
+/**
+ * graft_stats_columns_add_f32:
+ * @x: [n] one row of a band
+ *
+ * Folds one row into the column accumulators: element-wise, so every lane
+ * is independent and the loop is pure streaming.
+ */
+GRAFT_KERNEL void
+graft_stats_columns_add_f32 (GraftStatsColumns *cols,
+                             const float       *x,
+                             gsize              n)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      GraftF8 v, mn, mx, s;
+      GraftI8 nan;
+
+      memcpy (&v, x + i, sizeof v);
+      memcpy (&mn, cols->min + i, sizeof mn);
+      memcpy (&mx, cols->max + i, sizeof mx);
+      memcpy (&s, cols->sum + i, sizeof s);
+      memcpy (&nan, cols->nan + i, sizeof nan);
+      mn = GRAFT_SELECT_F8 (v < mn, v, mn);
+      mx = GRAFT_SELECT_F8 (v > mx, v, mx);
+      s += v;
+      nan |= v != v;
+      memcpy (cols->min + i, &mn, sizeof mn);
+      memcpy (cols->max + i, &mx, sizeof mx);
+      memcpy (cols->sum + i, &s, sizeof s);
+      memcpy (cols->nan + i, &nan, sizeof nan);
+    }
+  for (; i < n; i++)
+    {
+      float v = x[i];
+
+      if (v < cols->min[i])
+        cols->min[i] = v;
+      if (v > cols->max[i])
+        cols->max[i] = v;
+      cols->sum[i] += v;
+      if (isnan (v))
+        cols->nan[i] = -1;
+    }
+}
+
+/**
+ * graft_stats_hist_f32:
+ * @sub: [4, n_bins + 1] four interleaved sets of bin counters, so that runs
+ *   of equal bins do not serialise on one counter; bin n_bins takes NaN and
+ *   ±Inf. The caller sums the sets (graft_stats_hist_flush()) before any
+ *   counter could pass 2^32.
+ *
+ * Bins x into floor ((x - lo) * scale), clamped to [0, n_bins - 1], in
+ * double arithmetic so that the bin of a value does not depend on the path.
+ */
+GRAFT_KERNEL void
+graft_stats_hist_f32 (const float *x,
+                      gsize        n,
+                      double       lo,
+                      double       scale,
+                      guint        n_bins,
+                      guint32     *sub)
+{
+  const GraftI8 exp_mask = { GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK,
+                             GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK,
+                             GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK };
+  const GraftD4 vzero = { 0 };
+  const GraftD4 vlo = vzero + lo, vscale = vzero + scale, vcap = vzero + (double) (n_bins - 1);
+  const GraftI8 vdiscard = (GraftI8) { 0 } + (gint32) n_bins;
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      GraftF8 v;
+      GraftI8 bits, finite, idx;
+      GraftD4 tlo, thi;
+      GraftI4 ilo, ihi;
+
+      memcpy (&v, x + i, sizeof v);
+      bits = (GraftI8) v;
+      finite = (bits & exp_mask) != exp_mask;
+      tlo = (__builtin_convertvector (__builtin_shufflevector (v, v, 0, 1, 2, 3), GraftD4) - vlo) * vscale;
+      thi = (__builtin_convertvector (__builtin_shufflevector (v, v, 4, 5, 6, 7), GraftD4) - vlo) * vscale;
+      /* Clamp before converting: NaN fails both comparisons and lands on 0. */
+      tlo = GRAFT_SELECT_D4 (tlo > vzero, tlo, vzero);
+      thi = GRAFT_SELECT_D4 (thi > vzero, thi, vzero);
+      tlo = GRAFT_SELECT_D4 (tlo < vcap, tlo, vcap);
+      thi = GRAFT_SELECT_D4 (thi < vcap, thi, vcap);
+      ilo = __builtin_convertvector (tlo, GraftI4);
+      ihi = __builtin_convertvector (thi, GraftI4);
+      idx = __builtin_shufflevector (ilo, ihi, 0, 1, 2, 3, 4, 5, 6, 7);
+      idx = (finite & idx) | (~finite & vdiscard);
+      for (guint k = 0; k < 8; k++)
+        sub[(k & 3) * (gsize) (n_bins + 1) + idx[k]]++;
+    }
+  for (; i < n; i++)
+    {
+      float v = x[i];
+      guint b = n_bins;
+
+      if (isfinite (v))
+        {
+          double t = ((double) v - lo) * scale;
+
+          t = t > 0 ? t : 0;
+          t = t < n_bins - 1 ? t : n_bins - 1;
+          b = (guint) t;
+        }
+      sub[b]++;
+    }
+}
+
+/**
+ * graft_stats_hist_flush:
+ * @sub: [4, n_bins + 1] counters filled by graft_stats_hist_f32(), zeroed
+ * @counts: [n_bins + 1] totals
+ */
+void
+graft_stats_hist_flush (guint32 *sub,
+                        guint    n_bins,
+                        guint64 *counts)
+{
+  for (guint k = 0; k < 4; k++)
+    for (guint b = 0; b <= n_bins; b++)
+      {
+        counts[b] += sub[k * (gsize) (n_bins + 1) + b];
+        sub[k * (gsize) (n_bins + 1) + b] = 0;
+      }
+}
+
+/**
+ * graft_stats_hist_f64:
+ *
+ * The double counterpart of graft_stats_hist_f32().
+ */
+void
+graft_stats_hist_f64 (const double *x,
+                      gsize         n,
+                      double        lo,
+                      double        scale,
+                      guint         n_bins,
+                      guint64      *counts)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = x[i];
+      guint b = n_bins;
+
+      if (isfinite (v))
+        {
+          double t = (v - lo) * scale;
+
+          t = t > 0 ? t : 0;
+          t = t < n_bins - 1 ? t : n_bins - 1;
+          b = (guint) t;
+        }
+      counts[b]++;
+    }
+}
+
+/* Sort keys: unsigned integers in the order of the values they encode, so
+ * an exact order statistic can be found by radix refinement. Flipping all
+ * bits of negative numbers and the sign bit of positive ones does that for
+ * IEEE floats; -0.0 sorts just below +0.0. */
+guint32
+graft_stats_key_f32 (float x)
+{
+  guint32 bits;
+
+  memcpy (&bits, &x, sizeof bits);
+  return (bits & 0x80000000u) ? ~bits : bits | 0x80000000u;
+}
+
+float
+graft_stats_key_to_f32 (guint32 key)
+{
+  guint32 bits = (key & 0x80000000u) ? key & 0x7fffffffu : ~key;
+  float x;
+
+  memcpy (&x, &bits, sizeof x);
+  return x;
+}
+
+guint64
+graft_stats_key_f64 (double x)
+{
+  guint64 bits;
+
+  memcpy (&bits, &x, sizeof bits);
+  return (bits & G_GUINT64_CONSTANT (0x8000000000000000)) ?
+    ~bits : bits | G_GUINT64_CONSTANT (0x8000000000000000);
+}
+
+double
+graft_stats_key_to_f64 (guint64 key)
+{
+  guint64 bits = (key & G_GUINT64_CONSTANT (0x8000000000000000)) ?
+    key & G_GUINT64_CONSTANT (0x7fffffffffffffff) : ~key;
+  double x;
+
+  memcpy (&x, &bits, sizeof x);
+  return x;
+}
+
+/**
+ * graft_stats_source_init:
+ *
+ * Gets the values of @tensor in place: mapped from the file when its
+ * dataset is contiguous, so no private copy is made.
+ */
+gboolean
+graft_stats_source_init (GraftStatsSource  *src,
+                         GraftTensor       *tensor,
+                         GError           **error)
+{
+  GraftDType dtype = graft_tensor_get_dtype (tensor);
+
+  src->data = graft_tensor_get_data (tensor, error);
+  if (src->data == NULL)
+    return FALSE;
+  src->dtype = dtype;
+  src->n = graft_tensor_get_n_elements (tensor);
+  /* float32 holds every value of these exactly; the others need double. */
+  src->wide = !(dtype == GRAFT_DTYPE_FLOAT32 || dtype == GRAFT_DTYPE_FLOAT16 ||
+                dtype == GRAFT_DTYPE_BFLOAT16 || dtype == GRAFT_DTYPE_INT8 ||
+                dtype == GRAFT_DTYPE_UINT8 || dtype == GRAFT_DTYPE_INT16 ||
+                dtype == GRAFT_DTYPE_UINT16 || dtype == GRAFT_DTYPE_BOOL);
+  return TRUE;
+}
+
+/**
+ * graft_stats_source_f32:
+ * @buf: [len] room for converted values
+ *
+ * Returns: (transfer none): elements @offset … @offset + @len as float32,
+ *   either in place or converted into @buf
+ */
+const float *
+graft_stats_source_f32 (const GraftStatsSource *src,
+                        gsize                   offset,
+                        gsize                   len,
+                        float                  *buf)
+{
+  gsize elem = graft_dtype_get_size (src->dtype);
+
+  if (src->dtype == GRAFT_DTYPE_FLOAT32)
+    return (const float *) src->data + offset;
+  graft_dtype_to_float (src->dtype, src->data + offset * elem, buf, len);
+  return buf;
+}
+
+const double *
+graft_stats_source_f64 (const GraftStatsSource *src,
+                        gsize                   offset,
+                        gsize                   len,
+                        double                 *buf)
+{
+  gsize elem = graft_dtype_get_size (src->dtype);
+
+  if (src->dtype == GRAFT_DTYPE_FLOAT64)
+    return (const double *) src->data + offset;
+  graft_dtype_to_double (src->dtype, src->data + offset * elem, buf, len);
+  return buf;
+}
+
+/* Threads pay off only on tensors that take milliseconds to scan. */
+guint
+graft_stats_choose_n_threads (gsize n_elements)
+{
+  if (n_elements < 4 * 1024 * 1024)
+    return 1;
+  return CLAMP (g_get_num_processors (), 1, 8);
+}
+
+typedef struct
+{
+  GraftStatsJobFunc func;
+  gpointer          job;
+} GraftStatsThreadData;
+
+static gpointer
+graft_stats_thread_main (gpointer data)
+{
+  GraftStatsThreadData *td = data;
+
+  td->func (td->job);
+  return NULL;
+}
+
+/**
+ * graft_stats_run_jobs:
+ * @jobs: [n_jobs] job structs of @job_size bytes each
+ *
+ * Runs @func on every job, one thread each, the first on the calling
+ * thread, and returns when all are done.
+ */
+void
+graft_stats_run_jobs (gpointer          jobs,
+                      gsize             job_size,
+                      guint             n_jobs,
+                      GraftStatsJobFunc func)
+{
+  g_autofree GThread **threads = g_new0 (GThread *, MAX (n_jobs, 1));
+  g_autofree GraftStatsThreadData *tds = g_new0 (GraftStatsThreadData, MAX (n_jobs, 1));
+
+  for (guint j = 1; j < n_jobs; j++)
+    {
+      tds[j].func = func;
+      tds[j].job = (guint8 *) jobs + j * job_size;
+      threads[j] = g_thread_new ("graft-stats", graft_stats_thread_main, &tds[j]);
+    }
+  if (n_jobs > 0)
+    func (jobs);
+  for (guint j = 1; j < n_jobs; j++)
+    g_thread_join (threads[j]);
+}
+
+gboolean
+graft_stats_check_cancelled (GCancellable  *cancellable,
+                             GError       **error)
+{
+  if (cancellable == NULL || !g_cancellable_is_cancelled (cancellable))
+    return FALSE;
+  g_set_error_literal (error, GRAFT_ERROR, GRAFT_ERROR_CANCELLED, "cancelled");
+  return TRUE;
+}
