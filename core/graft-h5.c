@@ -52,7 +52,8 @@ struct GraftH5File
   char            *name;
   goffset          size;
   GBytes          *image;      /* the file's bytes when opened from memory */
-  GMutex           map_lock;
+  GMutex           map_lock;   /* guards mapped and verified */
+  GHashTable      *verified;   /* path → GraftH5Kind, or -1 when not looked up */
   GMappedFile     *mapped;     /* the file mapped read-only, made on demand */
   gboolean         map_failed;
 };
@@ -173,6 +174,7 @@ graft_h5_file_open (const char  *path,
   self->name = g_strdup (path);
   self->size = st.st_size;
   g_mutex_init (&self->map_lock);
+  self->verified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -216,6 +218,7 @@ graft_h5_file_open_image (GBytes      *image,
   self->size = size;
   self->image = g_bytes_ref (image);
   g_mutex_init (&self->map_lock);
+  self->verified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -237,6 +240,7 @@ graft_h5_file_unref (GraftH5File *self)
   g_clear_pointer (&self->mapped, g_mapped_file_unref);
   g_clear_pointer (&self->image, g_bytes_unref);
   g_mutex_clear (&self->map_lock);
+  g_hash_table_unref (self->verified);
   g_free (self->name);
   g_free (self);
 }
@@ -275,24 +279,41 @@ graft_h5_link_kind (hid_t       loc,
   return GRAFT_H5_OTHER;
 }
 
-/* Checks that every link along @path exists and is a hard link. */
+/* Checks that every link along @path exists and is a hard link. Verified
+ * paths are remembered, so walking a whole file costs one lookup per link
+ * rather than one per link per weight. */
 static gboolean
 graft_h5_check_path (GraftH5File  *self,
                      const char   *path,
                      GraftH5Kind  *kind,
                      GError      **error)
 {
-  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
-  g_autoptr(GString) prefix = g_string_new ("");
-  GraftH5Kind k = GRAFT_H5_GROUP;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->map_lock);
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) prefix = NULL;
+  gpointer cached;
   guint depth = 0;
 
+  if (g_hash_table_lookup_extended (self->verified, path, NULL, &cached) &&
+      (kind == NULL || GPOINTER_TO_INT (cached) >= 0))
+    {
+      if (kind != NULL)
+        *kind = GPOINTER_TO_INT (cached);
+      return TRUE;
+    }
+
+  parts = g_strsplit (path, "/", -1);
+  prefix = g_string_new ("");
   for (guint i = 0; parts[i] != NULL; i++)
     {
-      htri_t exists;
+      H5L_info_t linfo;
+      gboolean last = TRUE;
 
       if (parts[i][0] == '\0')
         continue;
+      for (guint j = i + 1; parts[j] != NULL; j++)
+        if (parts[j][0] != '\0')
+          last = FALSE;
       if (++depth > GRAFT_MAX_DEPTH)
         {
           g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT,
@@ -300,34 +321,42 @@ graft_h5_check_path (GraftH5File  *self,
                        self->name, path, GRAFT_MAX_DEPTH);
           return FALSE;
         }
-      if (k != GRAFT_H5_GROUP)
-        {
-          g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_NOT_FOUND,
-                       "%s: '%s' does not exist ('%s' is not a group)", self->name, path,
-                       prefix->str);
-          return FALSE;
-        }
       g_string_append_c (prefix, '/');
       g_string_append (prefix, parts[i]);
-      exists = H5Lexists (self->fid, prefix->str, H5P_DEFAULT);
-      if (exists <= 0)
+      if (g_hash_table_contains (self->verified, prefix->str) && !last)
+        continue;
+
+      if (H5Lget_info (self->fid, prefix->str, &linfo, H5P_DEFAULT) < 0)
         {
           H5Eclear2 (H5E_DEFAULT);
           g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_NOT_FOUND,
                        "%s: '%s' does not exist", self->name, prefix->str);
           return FALSE;
         }
-      k = graft_h5_link_kind (self->fid, prefix->str);
-      if (k == GRAFT_H5_SOFT_LINK || k == GRAFT_H5_EXTERNAL_LINK)
+      if (linfo.type != H5L_TYPE_HARD)
         {
           g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSAFE,
                        "%s: '%s' is a%s link; Graft follows only hard links",
-                       self->name, prefix->str, k == GRAFT_H5_SOFT_LINK ? " soft" : "n external");
+                       self->name, prefix->str,
+                       linfo.type == H5L_TYPE_SOFT ? " soft" : "n external");
           return FALSE;
         }
+      if (!last)
+        g_hash_table_insert (self->verified, g_strdup (prefix->str), GINT_TO_POINTER (GRAFT_H5_GROUP));
     }
-  if (kind != NULL)
-    *kind = k;
+
+  {
+    gint k = -1;
+
+    if (kind != NULL)
+      {
+        k = graft_h5_link_kind (self->fid, prefix->len ? prefix->str : "/");
+        if (prefix->len == 0)
+          k = GRAFT_H5_GROUP;
+        *kind = k;
+      }
+    g_hash_table_insert (self->verified, g_strdup (path), GINT_TO_POINTER (k));
+  }
   return TRUE;
 }
 
