@@ -42,5 +42,6 @@ void          graft_cli_json_add_double (JsonBuilder *builder,
 int graft_cli_inspect (int argc, char **argv);
 int graft_cli_stats   (int argc, char **argv);
 int graft_cli_export  (int argc, char **argv);
+int graft_cli_transfer (int argc, char **argv);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 static const GraftCliCommand graft_cli_commands[] = {
   { "inspect", "FILE [--json]                the layer tree, shapes, dtypes, parameters", graft_cli_inspect },
   { "export",  "FILE WEIGHT -o OUT.npy       one tensor as a NumPy file", graft_cli_export },
+  { "transfer", "SOURCE TARGET -o OUT [--by …]  copy weights between checkpoints", graft_cli_transfer },
 };
 
 static void

@@ -64,4 +64,8 @@ GraftWeight  *graft_model_add_weight         (GraftModel       *self,
                                               GraftTrainable    trainable);
 void          graft_layer_remove_empty       (GraftLayer       *self);
 
+/* Mutation (issue 4): used by graft-edit.c, which records undo steps. */
+void          graft_weight_set_tensor        (GraftWeight      *self,
+                                              GraftTensor      *tensor);
+
 G_END_DECLS

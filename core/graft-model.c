@@ -570,3 +570,25 @@ graft_weight_get_trainable (const GraftWeight *self)
 {
   return self->trainable;
 }
+
+/* Mutation (issue 4) */
+
+/**
+ * graft_weight_set_tensor:
+ * @tensor: (transfer none): the new values; the weight takes a reference
+ *
+ * Replaces the weight's tensor. Tensors are immutable and shared, so this
+ * copies nothing. Callers keep the shape (a transfer never reshapes a
+ * target), which keeps the model's parameter count valid.
+ */
+void
+graft_weight_set_tensor (GraftWeight *self,
+                         GraftTensor *tensor)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (tensor != NULL);
+
+  graft_tensor_ref (tensor);
+  g_clear_pointer (&self->tensor, graft_tensor_unref);
+  self->tensor = tensor;
+}

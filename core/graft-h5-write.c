@@ -1,0 +1,787 @@
+/* graft-h5-write.c: the only place that talks to the HDF5 library for writing
+ *
+ * Two ways of producing a checkpoint go through here: patching a byte copy
+ * of the original file (overwrite only the changed datasets, so dtypes,
+ * layouts, filters and every attribute stay exactly as they were), and
+ * building a new file (datasets, groups and the string attributes Keras
+ * uses, or whole subtrees copied with H5Ocopy). HDF5's error stack is
+ * turned into GError and never printed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-h5-write"
+
+#include "config.h"
+
+#include "graft-h5-write-private.h"
+
+#include <hdf5.h>
+#include <string.h>
+
+#include "graft-dtype.h"
+#include "graft-error.h"
+#include "graft-tensor.h"
+
+/* Keras splits a string-list attribute above this size (HDF5's object
+ * header limit), see FORMATS.md 0. */
+#define GRAFT_H5_WRITE_ATTR_LIMIT 64512
+
+typedef hid_t GraftH5WId;
+
+static void
+graft_h5_write_id_close (hid_t id)
+{
+  if (id < 0)
+    return;
+  switch (H5Iget_type (id))
+    {
+    case H5I_FILE: H5Fclose (id); break;
+    case H5I_GROUP: H5Gclose (id); break;
+    case H5I_DATASET: H5Dclose (id); break;
+    case H5I_ATTR: H5Aclose (id); break;
+    case H5I_DATATYPE: H5Tclose (id); break;
+    case H5I_DATASPACE: H5Sclose (id); break;
+    case H5I_GENPROP_LST: H5Pclose (id); break;
+    default: H5Oclose (id); break;
+    }
+}
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (GraftH5WId, graft_h5_write_id_close, H5I_INVALID_HID)
+
+struct GraftH5Writer
+{
+  hid_t  fid;
+  char  *name;
+};
+
+static herr_t
+graft_h5_write_error_walk_cb (unsigned             n,
+                              const H5E_error2_t  *err,
+                              void                *data)
+{
+  char **deepest = data;
+
+  if (err->desc != NULL && err->desc[0] != '\0')
+    {
+      g_free (*deepest);
+      *deepest = g_strdup (err->desc);
+    }
+  return 0;
+}
+
+static void graft_h5_write_set_error (GError     **error,
+                                      GraftError   code,
+                                      const char  *format,
+                                      ...) G_GNUC_PRINTF (3, 4);
+
+/* Sets @error from @format plus HDF5's innermost message, and clears the
+ * HDF5 stack. A failed write is nearly always the disk: say so. */
+static void
+graft_h5_write_set_error (GError     **error,
+                          GraftError   code,
+                          const char  *format,
+                          ...)
+{
+  g_autofree char *deepest = NULL;
+  g_autofree char *msg = NULL;
+  va_list args;
+
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  H5Ewalk2 (H5E_DEFAULT, H5E_WALK_DOWNWARD, graft_h5_write_error_walk_cb, &deepest);
+  H5Eclear2 (H5E_DEFAULT);
+  if (deepest != NULL)
+    {
+      g_autofree char *valid = g_utf8_make_valid (deepest, -1);
+
+      g_set_error (error, GRAFT_ERROR, code, "%s (%s)", msg, valid);
+    }
+  else
+    g_set_error_literal (error, GRAFT_ERROR, code, msg);
+}
+
+static void
+graft_h5_write_quiet (void)
+{
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+}
+
+static GraftH5Writer *
+graft_h5_writer_wrap (hid_t       fid,
+                      const char *path)
+{
+  GraftH5Writer *self = g_new0 (GraftH5Writer, 1);
+
+  self->fid = fid;
+  self->name = g_strdup (path);
+  return self;
+}
+
+/**
+ * graft_h5_writer_open:
+ *
+ * Opens an existing HDF5 file (a fresh copy, never the user's input) for
+ * reading and writing.
+ *
+ * Returns: (transfer full): the writer, or %NULL
+ */
+GraftH5Writer *
+graft_h5_writer_open (const char  *path,
+                      GError     **error)
+{
+  hid_t fid;
+
+  graft_h5_write_quiet ();
+  fid = H5Fopen (path, H5F_ACC_RDWR, H5P_DEFAULT);
+  if (fid < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot be opened for writing", path);
+      return NULL;
+    }
+  return graft_h5_writer_wrap (fid, path);
+}
+
+/**
+ * graft_h5_writer_create:
+ *
+ * Creates (or truncates) an HDF5 file with the library's default, oldest
+ * file format, the one h5py and Keras write.
+ *
+ * Returns: (transfer full): the writer, or %NULL
+ */
+GraftH5Writer *
+graft_h5_writer_create (const char  *path,
+                        GError     **error)
+{
+  hid_t fid;
+
+  graft_h5_write_quiet ();
+  fid = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (fid < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot be created", path);
+      return NULL;
+    }
+  return graft_h5_writer_wrap (fid, path);
+}
+
+/**
+ * graft_h5_writer_close:
+ *
+ * Flushes and closes the file; the writer must still be freed. Failing to
+ * flush (a full disk) is reported here.
+ */
+gboolean
+graft_h5_writer_close (GraftH5Writer  *self,
+                       GError        **error)
+{
+  herr_t flushed, closed;
+
+  graft_h5_write_quiet ();
+  if (self->fid < 0)
+    return TRUE;
+  flushed = H5Fflush (self->fid, H5F_SCOPE_GLOBAL);
+  if (flushed < 0)
+    graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot write (is the disk full?)",
+                              self->name);
+  closed = H5Fclose (self->fid);
+  self->fid = H5I_INVALID_HID;
+  if (flushed >= 0 && closed < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot be closed (is the disk full?)",
+                                self->name);
+      return FALSE;
+    }
+  H5Eclear2 (H5E_DEFAULT);
+  return flushed >= 0;
+}
+
+void
+graft_h5_writer_free (GraftH5Writer *self)
+{
+  if (self == NULL)
+    return;
+  graft_h5_write_quiet ();
+  if (self->fid >= 0)
+    H5Fclose (self->fid);
+  H5Eclear2 (H5E_DEFAULT);
+  g_free (self->name);
+  g_free (self);
+}
+
+/* IEEE half precision, the way h5py declares float16 (HDF5 1.10 has no
+ * predefined half type). */
+static hid_t
+graft_h5_write_half_type (void)
+{
+  hid_t type = H5Tcopy (H5T_IEEE_F32LE);
+
+  H5Tset_fields (type, 15, 10, 5, 0, 10);
+  H5Tset_size (type, 2);
+  H5Tset_ebias (type, 15);
+  return type;
+}
+
+/* h5py stores numpy bools as an 8-bit enum FALSE/TRUE. */
+static hid_t
+graft_h5_write_bool_type (void)
+{
+  hid_t type = H5Tenum_create (H5T_NATIVE_INT8);
+  gint8 v;
+
+  v = 0;
+  H5Tenum_insert (type, "FALSE", &v);
+  v = 1;
+  H5Tenum_insert (type, "TRUE", &v);
+  return type;
+}
+
+/* The element type for @dtype: little-endian in files, native in memory.
+ * bfloat16 has no HDF5 type; callers convert it to float32 first. */
+static hid_t
+graft_h5_write_type (GraftDType dtype,
+                     gboolean   in_memory)
+{
+  switch (dtype)
+    {
+    case GRAFT_DTYPE_FLOAT32: return H5Tcopy (in_memory ? H5T_NATIVE_FLOAT : H5T_IEEE_F32LE);
+    case GRAFT_DTYPE_FLOAT64: return H5Tcopy (in_memory ? H5T_NATIVE_DOUBLE : H5T_IEEE_F64LE);
+    case GRAFT_DTYPE_FLOAT16: return graft_h5_write_half_type ();
+    case GRAFT_DTYPE_INT8: return H5Tcopy (in_memory ? H5T_NATIVE_INT8 : H5T_STD_I8LE);
+    case GRAFT_DTYPE_INT16: return H5Tcopy (in_memory ? H5T_NATIVE_INT16 : H5T_STD_I16LE);
+    case GRAFT_DTYPE_INT32: return H5Tcopy (in_memory ? H5T_NATIVE_INT32 : H5T_STD_I32LE);
+    case GRAFT_DTYPE_INT64: return H5Tcopy (in_memory ? H5T_NATIVE_INT64 : H5T_STD_I64LE);
+    case GRAFT_DTYPE_UINT8: return H5Tcopy (in_memory ? H5T_NATIVE_UINT8 : H5T_STD_U8LE);
+    case GRAFT_DTYPE_UINT16: return H5Tcopy (in_memory ? H5T_NATIVE_UINT16 : H5T_STD_U16LE);
+    case GRAFT_DTYPE_UINT32: return H5Tcopy (in_memory ? H5T_NATIVE_UINT32 : H5T_STD_U32LE);
+    case GRAFT_DTYPE_UINT64: return H5Tcopy (in_memory ? H5T_NATIVE_UINT64 : H5T_STD_U64LE);
+    case GRAFT_DTYPE_BOOL: return graft_h5_write_bool_type ();
+    case GRAFT_DTYPE_BFLOAT16:
+    case GRAFT_N_DTYPES:
+    default:
+      return H5I_INVALID_HID;
+    }
+}
+
+/* The tensor's values in a dtype HDF5 can store: bfloat16 widens to
+ * float32 (Keras marks such datasets with @dtype = "bfloat16"). */
+static const void *
+graft_h5_write_tensor_data (GraftTensor  *tensor,
+                            GraftDType   *dtype,
+                            gpointer     *owned,
+                            GError      **error)
+{
+  *dtype = graft_tensor_get_dtype (tensor);
+  *owned = NULL;
+  if (*dtype == GRAFT_DTYPE_BFLOAT16)
+    {
+      *dtype = GRAFT_DTYPE_FLOAT32;
+      *owned = graft_tensor_dup_float (tensor, error);
+      return *owned;
+    }
+  return graft_tensor_get_data (tensor, error);
+}
+
+static hid_t
+graft_h5_write_space (GraftTensor *tensor)
+{
+  hsize_t dims[GRAFT_MAX_RANK];
+  guint rank = graft_tensor_get_rank (tensor);
+
+  if (rank == 0)
+    return H5Screate (H5S_SCALAR);
+  for (guint i = 0; i < rank; i++)
+    dims[i] = graft_tensor_get_dim (tensor, i);
+  return H5Screate_simple (rank, dims, NULL);
+}
+
+/**
+ * graft_h5_writer_overwrite:
+ *
+ * Writes @tensor over the existing dataset at @path, which keeps its own
+ * element type, layout and filters (HDF5 converts the values). The shapes
+ * must be equal.
+ */
+gboolean
+graft_h5_writer_overwrite (GraftH5Writer  *self,
+                           const char     *path,
+                           GraftTensor    *tensor,
+                           GError        **error)
+{
+  g_auto(GraftH5WId) did = H5I_INVALID_HID;
+  g_auto(GraftH5WId) space = H5I_INVALID_HID;
+  g_auto(GraftH5WId) mtype = H5I_INVALID_HID;
+  g_autofree gpointer owned = NULL;
+  hsize_t dims[H5S_MAX_RANK];
+  const void *data;
+  GraftDType dtype;
+  int rank;
+
+  graft_h5_write_quiet ();
+  did = H5Dopen2 (self->fid, path, H5P_DEFAULT);
+  if (did < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_NOT_FOUND, "%s: no dataset '%s' to write",
+                                self->name, path);
+      return FALSE;
+    }
+  space = H5Dget_space (did);
+  rank = H5Sget_simple_extent_ndims (space);
+  H5Sget_simple_extent_dims (space, dims, NULL);
+  if (rank != (int) graft_tensor_get_rank (tensor))
+    goto mismatch;
+  for (int i = 0; i < rank; i++)
+    if (dims[i] != graft_tensor_get_dim (tensor, i))
+      goto mismatch;
+
+  data = graft_h5_write_tensor_data (tensor, &dtype, &owned, error);
+  if (data == NULL)
+    return FALSE;
+  mtype = graft_h5_write_type (dtype, TRUE);
+  if (graft_tensor_get_n_elements (tensor) > 0 &&
+      H5Dwrite (did, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot write dataset '%s'",
+                                self->name, path);
+      return FALSE;
+    }
+  return TRUE;
+
+mismatch:
+  {
+    g_autofree char *want = NULL;
+    g_autofree char *have = graft_tensor_format_shape (tensor);
+    gsize shape[GRAFT_MAX_RANK] = { 0 };
+
+    for (int i = 0; i < MIN (rank, GRAFT_MAX_RANK); i++)
+      shape[i] = dims[i];
+    want = graft_shape_format (MIN (MAX (rank, 0), GRAFT_MAX_RANK), shape);
+    g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_SHAPE,
+                 "%s: dataset '%s' is %s, the new values are %s", self->name, path, want, have);
+    return FALSE;
+  }
+}
+
+static hid_t
+graft_h5_write_lcpl (void)
+{
+  hid_t lcpl = H5Pcreate (H5P_LINK_CREATE);
+
+  H5Pset_create_intermediate_group (lcpl, 1);
+  return lcpl;
+}
+
+/**
+ * graft_h5_writer_add_dataset:
+ *
+ * Creates a contiguous, unfiltered dataset at @path (parent groups are
+ * created as needed), the way Keras writes its weights, and fills it.
+ */
+gboolean
+graft_h5_writer_add_dataset (GraftH5Writer  *self,
+                             const char     *path,
+                             GraftTensor    *tensor,
+                             GError        **error)
+{
+  g_auto(GraftH5WId) did = H5I_INVALID_HID;
+  g_auto(GraftH5WId) space = H5I_INVALID_HID;
+  g_auto(GraftH5WId) ftype = H5I_INVALID_HID;
+  g_auto(GraftH5WId) mtype = H5I_INVALID_HID;
+  g_auto(GraftH5WId) lcpl = H5I_INVALID_HID;
+  g_autofree gpointer owned = NULL;
+  const void *data;
+  GraftDType dtype;
+
+  graft_h5_write_quiet ();
+  data = graft_h5_write_tensor_data (tensor, &dtype, &owned, error);
+  if (data == NULL)
+    return FALSE;
+
+  ftype = graft_h5_write_type (dtype, FALSE);
+  mtype = graft_h5_write_type (dtype, TRUE);
+  space = graft_h5_write_space (tensor);
+  lcpl = graft_h5_write_lcpl ();
+  did = H5Dcreate2 (self->fid, path, ftype, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  if (did < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot create dataset '%s'",
+                                self->name, path);
+      return FALSE;
+    }
+  if (graft_tensor_get_n_elements (tensor) > 0 &&
+      H5Dwrite (did, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot write dataset '%s'",
+                                self->name, path);
+      return FALSE;
+    }
+  if (graft_tensor_get_dtype (tensor) == GRAFT_DTYPE_BFLOAT16)
+    {
+      g_autofree char *obj = g_strdup (path);
+
+      return graft_h5_writer_set_attr_string (self, obj, "dtype", "bfloat16", TRUE, error);
+    }
+  return TRUE;
+}
+
+gboolean
+graft_h5_writer_exists (GraftH5Writer *self,
+                        const char    *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  g_autoptr(GString) prefix = g_string_new ("");
+
+  graft_h5_write_quiet ();
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (parts[i][0] == '\0')
+        continue;
+      g_string_append_c (prefix, '/');
+      g_string_append (prefix, parts[i]);
+      if (H5Lexists (self->fid, prefix->str, H5P_DEFAULT) <= 0)
+        {
+          H5Eclear2 (H5E_DEFAULT);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * graft_h5_writer_ensure_group:
+ *
+ * Creates the group at @path and its parents, unless it exists.
+ */
+gboolean
+graft_h5_writer_ensure_group (GraftH5Writer  *self,
+                              const char     *path,
+                              GError        **error)
+{
+  g_auto(GraftH5WId) gid = H5I_INVALID_HID;
+  g_auto(GraftH5WId) lcpl = H5I_INVALID_HID;
+
+  if (g_str_equal (path, "/") || graft_h5_writer_exists (self, path))
+    return TRUE;
+  lcpl = graft_h5_write_lcpl ();
+  gid = H5Gcreate2 (self->fid, path, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  if (gid < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot create group '%s'",
+                                self->name, path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * graft_h5_writer_delete:
+ *
+ * Unlinks @path (a group goes with everything below it).
+ */
+gboolean
+graft_h5_writer_delete (GraftH5Writer  *self,
+                        const char     *path,
+                        GError        **error)
+{
+  graft_h5_write_quiet ();
+  if (H5Ldelete (self->fid, path, H5P_DEFAULT) < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot remove '%s'", self->name, path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+graft_h5_writer_delete_attr (GraftH5Writer  *self,
+                             const char     *obj_path,
+                             const char     *name,
+                             GError        **error)
+{
+  graft_h5_write_quiet ();
+  if (H5Aexists_by_name (self->fid, obj_path, name, H5P_DEFAULT) <= 0)
+    {
+      H5Eclear2 (H5E_DEFAULT);
+      return TRUE;
+    }
+  if (H5Adelete_by_name (self->fid, obj_path, name, H5P_DEFAULT) < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot remove attribute '%s' of '%s'",
+                                self->name, name, obj_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Opens @obj_path and replaces its attribute @name with a new one of
+ * @type and @space. */
+static hid_t
+graft_h5_write_new_attr (GraftH5Writer  *self,
+                         const char     *obj_path,
+                         const char     *name,
+                         hid_t           type,
+                         hid_t           space,
+                         GError        **error)
+{
+  g_auto(GraftH5WId) oid = H5I_INVALID_HID;
+  hid_t aid;
+
+  oid = H5Oopen (self->fid, obj_path, H5P_DEFAULT);
+  if (oid < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_NOT_FOUND, "%s: no object '%s'", self->name,
+                                obj_path);
+      return H5I_INVALID_HID;
+    }
+  if (H5Aexists (oid, name) > 0)
+    H5Adelete (oid, name);
+  H5Eclear2 (H5E_DEFAULT);
+  aid = H5Acreate2 (oid, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  if (aid < 0)
+    graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot create attribute '%s' of '%s'",
+                              self->name, name, obj_path);
+  return aid;
+}
+
+/**
+ * graft_h5_writer_set_attr_string:
+ * @utf8: UTF-8 (what Keras uses for @name, @backend, @keras_version) or
+ *   ASCII (@model_config, @training_config)
+ *
+ * Sets a scalar variable-length string attribute.
+ */
+gboolean
+graft_h5_writer_set_attr_string (GraftH5Writer  *self,
+                                 const char     *obj_path,
+                                 const char     *name,
+                                 const char     *value,
+                                 gboolean        utf8,
+                                 GError        **error)
+{
+  g_auto(GraftH5WId) type = H5Tcopy (H5T_C_S1);
+  g_auto(GraftH5WId) space = H5Screate (H5S_SCALAR);
+  g_auto(GraftH5WId) aid = H5I_INVALID_HID;
+
+  graft_h5_write_quiet ();
+  H5Tset_size (type, H5T_VARIABLE);
+  H5Tset_cset (type, utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII);
+  aid = graft_h5_write_new_attr (self, obj_path, name, type, space, error);
+  if (aid < 0)
+    return FALSE;
+  if (H5Awrite (aid, type, &value) < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot write attribute '%s' of '%s'",
+                                self->name, name, obj_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+graft_h5_write_strings_attr (GraftH5Writer       *self,
+                             const char          *obj_path,
+                             const char          *name,
+                             const char * const  *values,
+                             gsize                n,
+                             GError             **error)
+{
+  g_auto(GraftH5WId) type = H5I_INVALID_HID;
+  g_auto(GraftH5WId) space = H5I_INVALID_HID;
+  g_auto(GraftH5WId) aid = H5I_INVALID_HID;
+  hsize_t dim = n;
+
+  space = H5Screate_simple (1, &dim, NULL);
+  if (n == 0)
+    {
+      /* An empty Python list becomes a float64 array of length 0. */
+      type = H5Tcopy (H5T_IEEE_F64LE);
+      aid = graft_h5_write_new_attr (self, obj_path, name, type, space, error);
+      return aid >= 0;
+    }
+  type = H5Tcopy (H5T_C_S1);
+  H5Tset_size (type, H5T_VARIABLE);
+  H5Tset_cset (type, H5T_CSET_ASCII);
+  aid = graft_h5_write_new_attr (self, obj_path, name, type, space, error);
+  if (aid < 0)
+    return FALSE;
+  if (H5Awrite (aid, type, values) < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot write attribute '%s' of '%s'",
+                                self->name, name, obj_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * graft_h5_writer_set_attr_strings:
+ * @values: %NULL-terminated
+ *
+ * Sets a string-list attribute the way the legacy Keras writer does: a
+ * 1-D array of variable-length ASCII strings, an empty float64 array for
+ * an empty list, and split into @name0, @name1, … when it is too big for
+ * one object header.
+ */
+gboolean
+graft_h5_writer_set_attr_strings (GraftH5Writer       *self,
+                                  const char          *obj_path,
+                                  const char          *name,
+                                  const char * const  *values,
+                                  GError             **error)
+{
+  gsize n = values ? g_strv_length ((char **) values) : 0;
+  gsize longest = 0;
+  gsize n_chunks = 1;
+
+  graft_h5_write_quiet ();
+  for (gsize i = 0; i < n; i++)
+    longest = MAX (longest, strlen (values[i]));
+
+  /* numpy's size of the list as fixed-length bytes, as Keras measures it. */
+  while (n_chunks < MAX (n, 1) && ((n + n_chunks - 1) / n_chunks) * longest > GRAFT_H5_WRITE_ATTR_LIMIT)
+    n_chunks++;
+  if (n_chunks == 1)
+    return graft_h5_write_strings_attr (self, obj_path, name, values, n, error);
+
+  for (gsize c = 0, start = 0; c < n_chunks; c++)
+    {
+      /* numpy.array_split: the first n % n_chunks chunks get one more. */
+      gsize len = n / n_chunks + (c < n % n_chunks ? 1 : 0);
+      g_autofree char *chunk_name = g_strdup_printf ("%s%" G_GSIZE_FORMAT, name, c);
+
+      if (!graft_h5_write_strings_attr (self, obj_path, chunk_name, values + start, len, error))
+        return FALSE;
+      start += len;
+    }
+  return TRUE;
+}
+
+/**
+ * graft_h5_writer_copy_from:
+ *
+ * Copies the object at @src_path of the HDF5 file @src_file (opened
+ * read-only) to @dst_path, with everything below it: attributes, dtypes,
+ * layouts and filters are kept.
+ */
+gboolean
+graft_h5_writer_copy_from (GraftH5Writer  *self,
+                           const char     *src_file,
+                           const char     *src_path,
+                           const char     *dst_path,
+                           GError        **error)
+{
+  g_auto(GraftH5WId) src = H5I_INVALID_HID;
+  g_auto(GraftH5WId) lcpl = H5I_INVALID_HID;
+
+  graft_h5_write_quiet ();
+  src = H5Fopen (src_file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (src < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot be opened as HDF5", src_file);
+      return FALSE;
+    }
+  lcpl = graft_h5_write_lcpl ();
+  if (H5Ocopy (src, src_path, self->fid, dst_path, H5P_DEFAULT, lcpl) < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s' from %s",
+                                self->name, src_path, src_file);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  hid_t               dst;
+  const char * const *skip;
+  gboolean            failed;
+} GraftH5WriteAttrCopy;
+
+static herr_t
+graft_h5_write_copy_attr_cb (hid_t             loc,
+                             const char       *name,
+                             const H5A_info_t *info,
+                             void             *data)
+{
+  GraftH5WriteAttrCopy *copy = data;
+  g_auto(GraftH5WId) aid = H5I_INVALID_HID;
+  g_auto(GraftH5WId) type = H5I_INVALID_HID;
+  g_auto(GraftH5WId) space = H5I_INVALID_HID;
+  g_auto(GraftH5WId) out = H5I_INVALID_HID;
+  g_autofree guint8 *buf = NULL;
+  hssize_t n;
+  gsize size;
+
+  if (copy->skip != NULL && g_strv_contains (copy->skip, name))
+    return 0;
+
+  aid = H5Aopen (loc, name, H5P_DEFAULT);
+  type = H5Aget_type (aid);
+  space = H5Aget_space (aid);
+  n = H5Sget_simple_extent_npoints (space);
+  size = H5Tget_size (type);
+  if (aid < 0 || type < 0 || space < 0 || n < 0 || size == 0)
+    goto fail;
+
+  /* Read and write with the file's own type: variable-length data comes
+   * back as pointers that HDF5 owns until reclaimed. */
+  buf = g_malloc0 (MAX ((gsize) n * size, 1));
+  if (H5Aread (aid, type, buf) < 0)
+    goto fail;
+  if (H5Aexists (copy->dst, name) > 0)
+    H5Adelete (copy->dst, name);
+  out = H5Acreate2 (copy->dst, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  if (out < 0 || H5Awrite (out, type, buf) < 0)
+    {
+      H5Dvlen_reclaim (type, space, H5P_DEFAULT, buf);
+      goto fail;
+    }
+  H5Dvlen_reclaim (type, space, H5P_DEFAULT, buf);
+  return 0;
+
+fail:
+  copy->failed = TRUE;
+  return -1;
+}
+
+/**
+ * graft_h5_writer_copy_attrs_from:
+ * @skip: (nullable): names of attributes not to copy
+ *
+ * Copies the attributes of @src_path in @src_file onto @dst_path, with
+ * their exact HDF5 types.
+ */
+gboolean
+graft_h5_writer_copy_attrs_from (GraftH5Writer       *self,
+                                 const char          *src_file,
+                                 const char          *src_path,
+                                 const char          *dst_path,
+                                 const char * const  *skip,
+                                 GError             **error)
+{
+  g_auto(GraftH5WId) src = H5I_INVALID_HID;
+  g_auto(GraftH5WId) sobj = H5I_INVALID_HID;
+  g_auto(GraftH5WId) dobj = H5I_INVALID_HID;
+  GraftH5WriteAttrCopy copy = { H5I_INVALID_HID, skip, FALSE };
+  hsize_t idx = 0;
+
+  graft_h5_write_quiet ();
+  src = H5Fopen (src_file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (src < 0 || (sobj = H5Oopen (src, src_path, H5P_DEFAULT)) < 0 ||
+      (dobj = H5Oopen (self->fid, dst_path, H5P_DEFAULT)) < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy the attributes of '%s'",
+                                self->name, src_path);
+      return FALSE;
+    }
+  copy.dst = dobj;
+  if (H5Aiterate2 (sobj, H5_INDEX_NAME, H5_ITER_INC, &idx, graft_h5_write_copy_attr_cb, &copy) < 0 ||
+      copy.failed)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy the attributes of '%s'",
+                                self->name, src_path);
+      return FALSE;
+    }
+  return TRUE;
+}

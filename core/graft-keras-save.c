@@ -1,0 +1,577 @@
+/* graft-keras-save.c: saving a checkpoint
+ *
+ * Saving in the checkpoint's own format is a patch, not a rewrite: the
+ * original file's bytes are copied to a temporary file beside the target
+ * (copy_file_range, so the kernel does it, or even shares the blocks), that
+ * copy is opened with HDF5 and only the changed datasets are overwritten in
+ * place. Everything Graft does not understand, every attribute with its
+ * exact HDF5 type, the optimizer state, dtypes, chunking and filters are
+ * therefore kept by construction, and the cost is about one file copy.
+ * A .keras archive is rebuilt with libzip: other members are copied raw
+ * (still compressed, same method and time), the HDF5 member is patched the
+ * same way through a temporary file. Saving in another format is a
+ * conversion (graft-convert.c).
+ *
+ * Whatever happens, the target is replaced only by a complete, flushed file
+ * (graft-atomic.c), and the input is only ever opened read-only.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-keras-save"
+
+/* copy_file_range() is a GNU extension. */
+#define _GNU_SOURCE 1
+
+#include "config.h"
+
+#include "graft-keras-save.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "graft-atomic.h"
+#include "graft-convert.h"
+#include "graft-error.h"
+#include "graft-h5-private.h"
+#include "graft-h5-write-private.h"
+#include "graft-model.h"
+
+/**
+ * graft_format_from_name:
+ * @name: "legacy-h5", "legacy-weights-h5", "weights-h5", "keras" or
+ *   "sharded-weights", as graft_format_get_name() spells them
+ *
+ * Returns: the format, or %GRAFT_FORMAT_UNKNOWN
+ */
+GraftFormat
+graft_format_from_name (const char *name)
+{
+  for (GraftFormat f = GRAFT_FORMAT_UNKNOWN + 1; f < GRAFT_N_FORMATS; f++)
+    if (g_strcmp0 (name, graft_format_get_name (f)) == 0)
+      return f;
+  return GRAFT_FORMAT_UNKNOWN;
+}
+
+/**
+ * graft_format_guess_for_path:
+ *
+ * The format a file name asks for: `.keras`, `.weights.h5`,
+ * `.weights.json`, and `.h5`/`.hdf5` for the legacy full-model format.
+ *
+ * Returns: the format, or %GRAFT_FORMAT_UNKNOWN
+ */
+GraftFormat
+graft_format_guess_for_path (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  if (g_str_has_suffix (lower, ".keras"))
+    return GRAFT_FORMAT_KERAS;
+  if (g_str_has_suffix (lower, ".weights.h5"))
+    return GRAFT_FORMAT_WEIGHTS_H5;
+  if (g_str_has_suffix (lower, ".weights.json"))
+    return GRAFT_FORMAT_SHARDED;
+  if (g_str_has_suffix (lower, ".h5") || g_str_has_suffix (lower, ".hdf5") ||
+      g_str_has_suffix (lower, ".hdf"))
+    return GRAFT_FORMAT_LEGACY_H5;
+  return GRAFT_FORMAT_UNKNOWN;
+}
+
+static void
+graft_keras_save_set_errno (GError     **error,
+                            int          saved_errno,
+                            const char  *what,
+                            const char  *path)
+{
+  const char *hint = saved_errno == ENOSPC || saved_errno == EDQUOT ? " (the disk is full)" : "";
+
+  g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: %s: %s%s", path, what,
+               g_strerror (saved_errno), hint);
+}
+
+/* Copies the whole of @src_path into @dest_fd, which is empty. The kernel
+ * does the copy (and may share blocks); plain read/write is the fallback
+ * for file systems that refuse. */
+static gboolean
+graft_keras_save_copy_file (const char  *src_path,
+                            int          dest_fd,
+                            const char  *dest_name,
+                            GError     **error)
+{
+  g_autofree guint8 *buf = NULL;
+  GStatBuf st;
+  goffset done = 0;
+  int src;
+
+  src = g_open (src_path, O_RDONLY | O_CLOEXEC, 0);
+  if (src < 0)
+    {
+      graft_keras_save_set_errno (error, errno, "cannot be read", src_path);
+      return FALSE;
+    }
+  if (fstat (src, &st) != 0)
+    {
+      graft_keras_save_set_errno (error, errno, "cannot be read", src_path);
+      close (src);
+      return FALSE;
+    }
+
+  while (done < st.st_size)
+    {
+      ssize_t n = copy_file_range (src, NULL, dest_fd, NULL, st.st_size - done, 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += n;
+    }
+
+  if (done < st.st_size)
+    {
+      /* copy_file_range refused (EXDEV, ENOSYS, …) or stopped: go on by hand
+       * from where it stopped. */
+      if (lseek (src, done, SEEK_SET) < 0 || lseek (dest_fd, done, SEEK_SET) < 0)
+        {
+          graft_keras_save_set_errno (error, errno, "cannot copy", src_path);
+          close (src);
+          return FALSE;
+        }
+      buf = g_malloc (1 << 20);
+      while (done < st.st_size)
+        {
+          ssize_t n = read (src, buf, 1 << 20);
+          ssize_t w = 0;
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            {
+              graft_keras_save_set_errno (error, n < 0 ? errno : EIO, "cannot be read", src_path);
+              close (src);
+              return FALSE;
+            }
+          while (w < n)
+            {
+              ssize_t k = write (dest_fd, buf + w, n - w);
+
+              if (k < 0 && errno == EINTR)
+                continue;
+              if (k <= 0)
+                {
+                  graft_keras_save_set_errno (error, k < 0 ? errno : ENOSPC, "cannot write",
+                                              dest_name);
+                  close (src);
+                  return FALSE;
+                }
+              w += k;
+            }
+          done += n;
+        }
+    }
+  close (src);
+  return TRUE;
+}
+
+/* Root members that hold training state, per format. */
+static gboolean
+graft_keras_save_is_optimizer (const char *name)
+{
+  return g_str_equal (name, "optimizer") || g_str_equal (name, "optimizer_weights");
+}
+
+/* Makes @dest_path a copy of the HDF5 file @src_path without its optimizer
+ * state: every other root member is copied with H5Ocopy, attributes
+ * included; the root attributes are copied except @training_config. */
+static gboolean
+graft_keras_save_copy_without_optimizer (const char  *src_path,
+                                         const char  *dest_path,
+                                         GError     **error)
+{
+  static const char * const skip[] = { "training_config", NULL };
+  g_autoptr(GraftH5File) src = NULL;
+  g_autoptr(GraftH5Writer) w = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  src = graft_h5_file_open (src_path, error);
+  if (src == NULL)
+    return FALSE;
+  entries = graft_h5_list (src, "/", error);
+  if (entries == NULL)
+    return FALSE;
+  w = graft_h5_writer_create (dest_path, error);
+  if (w == NULL)
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      GraftH5Entry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *path = g_strconcat ("/", entry->name, NULL);
+
+      if (graft_keras_save_is_optimizer (entry->name))
+        continue;
+      if (!graft_h5_writer_copy_from (w, src_path, path, path, error))
+        return FALSE;
+    }
+  if (!graft_h5_writer_copy_attrs_from (w, src_path, "/", "/", skip, error))
+    return FALSE;
+  return graft_h5_writer_close (w, error);
+}
+
+/* Overwrites the datasets of @changed (all model weights when %NULL) in
+ * the HDF5 file at @path. */
+static gboolean
+graft_keras_save_patch_h5 (GraftModel  *model,
+                           const char  *path,
+                           GPtrArray   *changed,
+                           const char  *target,
+                           GError     **error)
+{
+  g_autoptr(GraftH5Writer) w = NULL;
+  guint n = changed ? changed->len : graft_model_get_n_weights (model);
+
+  if (n == 0)
+    return TRUE;
+  w = graft_h5_writer_open (path, error);
+  if (w == NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      GraftWeight *weight = changed ? g_ptr_array_index (changed, i) : graft_model_get_weight (model, i);
+      const char *location = graft_weight_get_location (weight);
+      g_autoptr(GError) local = NULL;
+
+      if (location == NULL)
+        {
+          g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
+                       "%s: weight '%s' has no place in the file it came from", target,
+                       graft_weight_get_path (weight));
+          return FALSE;
+        }
+      if (!graft_h5_writer_overwrite (w, location, graft_weight_get_tensor (weight), &local))
+        {
+          g_set_error (error, GRAFT_ERROR, local->code, "%s: weight '%s': %s", target,
+                       graft_weight_get_path (weight), local->message);
+          return FALSE;
+        }
+    }
+  return graft_h5_writer_close (w, error);
+}
+
+/* Writes the HDF5 file @src_path, patched, into the empty file @dest_path
+ * whose descriptor is @dest_fd. */
+static gboolean
+graft_keras_save_h5_copy (GraftModel      *model,
+                          const char      *src_path,
+                          const char      *dest_path,
+                          int              dest_fd,
+                          GraftSaveFlags   flags,
+                          GPtrArray       *changed,
+                          const char      *target,
+                          GError         **error)
+{
+  if (flags & GRAFT_SAVE_DROP_OPTIMIZER)
+    {
+      if (!graft_keras_save_copy_without_optimizer (src_path, dest_path, error))
+        return FALSE;
+    }
+  else if (!graft_keras_save_copy_file (src_path, dest_fd, target, error))
+    return FALSE;
+  return graft_keras_save_patch_h5 (model, dest_path, changed, target, error);
+}
+
+static gboolean
+graft_keras_save_same_h5 (GraftModel      *model,
+                          const char      *path,
+                          GraftSaveFlags   flags,
+                          GPtrArray       *changed,
+                          GError         **error)
+{
+  g_autoptr(GraftAtomicFile) out = graft_atomic_file_new (path, error);
+
+  if (out == NULL)
+    return FALSE;
+  if (!graft_keras_save_h5_copy (model, graft_model_get_filename (model),
+                                 graft_atomic_file_get_path (out), graft_atomic_file_get_fd (out),
+                                 flags, changed, path, error))
+    return FALSE;
+  return graft_atomic_file_commit (out, error);
+}
+
+static void
+graft_keras_save_set_zip_error (GError     **error,
+                                zip_error_t *zerr,
+                                const char  *what,
+                                const char  *path)
+{
+  int sys = zip_error_code_system (zerr);
+  const char *hint = sys == ENOSPC || sys == EDQUOT ? " (the disk is full)" : "";
+
+  g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: %s: %s%s", path, what,
+               zip_error_strerror (zerr), hint);
+}
+
+static gboolean
+graft_keras_save_extract (zip_t       *za,
+                          zip_uint64_t index,
+                          int          fd,
+                          const char  *archive,
+                          const char  *target,
+                          GError     **error)
+{
+  g_autofree guint8 *buf = g_malloc (1 << 20);
+  zip_file_t *zf = zip_fopen_index (za, index, 0);
+  zip_int64_t n;
+
+  if (zf == NULL)
+    {
+      graft_keras_save_set_zip_error (error, zip_get_error (za), "cannot read the weights member",
+                                      archive);
+      return FALSE;
+    }
+  while ((n = zip_fread (zf, buf, 1 << 20)) > 0)
+    {
+      zip_int64_t w = 0;
+
+      while (w < n)
+        {
+          ssize_t k = write (fd, buf + w, n - w);
+
+          if (k < 0 && errno == EINTR)
+            continue;
+          if (k <= 0)
+            {
+              graft_keras_save_set_errno (error, k < 0 ? errno : ENOSPC, "cannot write", target);
+              zip_fclose (zf);
+              return FALSE;
+            }
+          w += k;
+        }
+    }
+  if (n < 0)
+    {
+      graft_keras_save_set_zip_error (error, zip_file_get_error (zf),
+                                      "cannot read the weights member", archive);
+      zip_fclose (zf);
+      return FALSE;
+    }
+  zip_fclose (zf);
+  return TRUE;
+}
+
+static gboolean
+graft_keras_save_fsync_path (const char  *path,
+                             GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0 || fsync (fd) != 0)
+    {
+      graft_keras_save_set_errno (error, errno, "cannot flush to disk", path);
+      if (fd >= 0)
+        close (fd);
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+/* Rebuilds the .keras archive @src with its HDF5 member patched. Members
+ * keep their order, names, compression, times and attributes; all but the
+ * HDF5 member are copied still compressed, byte for byte. */
+static gboolean
+graft_keras_save_same_keras (GraftModel      *model,
+                             const char      *path,
+                             GraftSaveFlags   flags,
+                             GPtrArray       *changed,
+                             GError         **error)
+{
+  const char *src = graft_model_get_filename (model);
+  g_autoptr(GraftAtomicFile) out = NULL;
+  g_autoptr(GraftAtomicFile) member = NULL;
+  g_autofree char *member_target = NULL;
+  zip_t *zin = NULL, *zout = NULL;
+  zip_int64_t n_entries, h5_index = -1;
+  int zerr = 0;
+  gboolean ok = FALSE;
+
+  zin = zip_open (src, ZIP_RDONLY, &zerr);
+  if (zin == NULL)
+    {
+      zip_error_t ze;
+
+      zip_error_init_with_code (&ze, zerr);
+      graft_keras_save_set_zip_error (error, &ze, "cannot be opened as a zip archive", src);
+      zip_error_fini (&ze);
+      return FALSE;
+    }
+  n_entries = zip_get_num_entries (zin, 0);
+  for (zip_int64_t i = 0; i < n_entries; i++)
+    {
+      const char *name = zip_get_name (zin, i, 0);
+
+      if (name != NULL && g_str_has_suffix (name, ".h5") && strchr (name, '/') == NULL)
+        {
+          h5_index = i;
+          break;
+        }
+    }
+  if (h5_index < 0)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT,
+                   "%s: the archive has no model.weights.h5 member", src);
+      goto out;
+    }
+
+  /* The HDF5 member is patched in a temporary file beside the target,
+   * removed when done. */
+  member_target = g_strconcat (path, ".weights", NULL);
+  member = graft_atomic_file_new (member_target, error);
+  if (member == NULL)
+    goto out;
+  if (flags & GRAFT_SAVE_DROP_OPTIMIZER)
+    {
+      g_autoptr(GraftAtomicFile) raw = graft_atomic_file_new (member_target, error);
+
+      if (raw == NULL ||
+          !graft_keras_save_extract (zin, h5_index, graft_atomic_file_get_fd (raw), src, path, error) ||
+          !graft_keras_save_copy_without_optimizer (graft_atomic_file_get_path (raw),
+                                                    graft_atomic_file_get_path (member), error))
+        goto out;
+    }
+  else if (!graft_keras_save_extract (zin, h5_index, graft_atomic_file_get_fd (member), src, path,
+                                      error))
+    goto out;
+  if (!graft_keras_save_patch_h5 (model, graft_atomic_file_get_path (member), changed, path, error))
+    goto out;
+
+  out = graft_atomic_file_new (path, error);
+  if (out == NULL)
+    goto out;
+  zout = zip_open (graft_atomic_file_get_path (out), ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+  if (zout == NULL)
+    {
+      zip_error_t ze;
+
+      zip_error_init_with_code (&ze, zerr);
+      graft_keras_save_set_zip_error (error, &ze, "cannot create the archive", path);
+      zip_error_fini (&ze);
+      goto out;
+    }
+
+  for (zip_int64_t i = 0; i < n_entries; i++)
+    {
+      zip_stat_t st;
+      zip_source_t *source;
+      zip_int64_t index;
+      zip_uint8_t opsys;
+      zip_uint32_t attributes;
+
+      if (zip_stat_index (zin, i, 0, &st) != 0)
+        {
+          graft_keras_save_set_zip_error (error, zip_get_error (zin), "cannot read the archive", src);
+          goto out;
+        }
+      if (i == h5_index)
+        source = zip_source_file (zout, graft_atomic_file_get_path (member), 0, -1);
+      else
+        source = zip_source_zip (zout, zin, i, ZIP_FL_COMPRESSED, 0, -1);
+      if (source == NULL)
+        {
+          graft_keras_save_set_zip_error (error, zip_get_error (zout), "cannot copy a member", src);
+          goto out;
+        }
+      index = zip_file_add (zout, st.name, source, ZIP_FL_ENC_UTF_8);
+      if (index < 0)
+        {
+          zip_source_free (source);
+          graft_keras_save_set_zip_error (error, zip_get_error (zout), "cannot add a member", path);
+          goto out;
+        }
+      if (i == h5_index)
+        zip_set_file_compression (zout, index, st.comp_method == ZIP_CM_STORE ? ZIP_CM_STORE
+                                                                                : ZIP_CM_DEFLATE, 0);
+      zip_file_set_mtime (zout, index, st.mtime, 0);
+      if (zip_file_get_external_attributes (zin, i, 0, &opsys, &attributes) == 0)
+        zip_file_set_external_attributes (zout, index, 0, opsys, attributes);
+    }
+
+  if (zip_close (zout) != 0)
+    {
+      graft_keras_save_set_zip_error (error, zip_get_error (zout), "cannot write the archive", path);
+      zip_discard (zout);
+      zout = NULL;
+      goto out;
+    }
+  zout = NULL;
+  /* libzip wrote a new file and renamed it over our temporary one. */
+  if (!graft_keras_save_fsync_path (graft_atomic_file_get_path (out), error))
+    goto out;
+  ok = graft_atomic_file_commit (out, error);
+
+out:
+  if (zout != NULL)
+    zip_discard (zout);
+  zip_close (zin);
+  return ok;
+}
+
+/**
+ * graft_keras_save:
+ * @model: the model to save
+ * @path: the file to write; it may be the model's own file
+ * @format: the format to write, %GRAFT_FORMAT_UNKNOWN for the model's own
+ * @flags: what to leave out
+ * @changed: (nullable) (element-type GraftWeight): the weights whose
+ *   tensors differ from the model's file (graft_edit_dup_changed()); %NULL
+ *   when unknown, then every weight is written
+ *
+ * Saves @model atomically: the target is replaced only by a complete file
+ * flushed to disk, and is left as it was on failure. In the model's own
+ * format, the file is a copy of the original with the changed datasets
+ * overwritten, so everything else is kept exactly. In another format the
+ * model is converted (see graft_convert_save()).
+ *
+ * Returns: %FALSE with @error set (naming the file and the cause: a full
+ *   disk, a permission, …) on failure
+ */
+gboolean
+graft_keras_save (GraftModel      *model,
+                  const char      *path,
+                  GraftFormat      format,
+                  GraftSaveFlags   flags,
+                  GPtrArray       *changed,
+                  GError         **error)
+{
+  GraftFormat own;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  own = graft_model_get_format (model);
+  if (format == GRAFT_FORMAT_UNKNOWN)
+    format = own;
+
+  if (format == own && graft_model_get_filename (model) != NULL &&
+      g_file_test (graft_model_get_filename (model), G_FILE_TEST_IS_REGULAR))
+    {
+      switch (format)
+        {
+        case GRAFT_FORMAT_LEGACY_H5:
+        case GRAFT_FORMAT_LEGACY_WEIGHTS_H5:
+        case GRAFT_FORMAT_WEIGHTS_H5:
+          return graft_keras_save_same_h5 (model, path, flags, changed, error);
+        case GRAFT_FORMAT_KERAS:
+          return graft_keras_save_same_keras (model, path, flags, changed, error);
+        case GRAFT_FORMAT_SHARDED:
+        case GRAFT_FORMAT_UNKNOWN:
+        case GRAFT_N_FORMATS:
+        default:
+          break;
+        }
+    }
+  return graft_convert_save (model, path, format, flags, error);
+}
