@@ -254,7 +254,8 @@ test_corpus_keras_file (gconstpointer data)
     {
       JsonObject *expected = json_array_get_object_element (weights, i);
       const char *location = json_location (expected, c->key);
-      g_autofree char *shape = format_json_shape (json_object_get_array_member (expected, "shape"));
+      JsonArray *shape_array = json_object_get_array_member (expected, "shape");
+      g_autofree char *shape = format_json_shape (shape_array);
       g_autofree char *want = g_strdup_printf ("%s %s %s", location, shape,
                                                json_object_get_string_member (expected, "dtype"));
       g_autofree char *got = describe_weight (g_hash_table_lookup (by_location, location));
