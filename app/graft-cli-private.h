@@ -43,5 +43,7 @@ int graft_cli_inspect (int argc, char **argv);
 int graft_cli_stats   (int argc, char **argv);
 int graft_cli_export  (int argc, char **argv);
 int graft_cli_transfer (int argc, char **argv);
+int graft_cli_diff     (int argc, char **argv);
+int graft_cli_convert  (int argc, char **argv);
 
 G_END_DECLS

@@ -491,9 +491,10 @@ graft_keras_save_same_keras (GraftModel      *model,
           graft_keras_save_set_zip_error (error, zip_get_error (zout), "cannot add a member", path);
           goto out;
         }
-      if (i == h5_index)
-        zip_set_file_compression (zout, index, st.comp_method == ZIP_CM_STORE ? ZIP_CM_STORE
-                                                                                : ZIP_CM_DEFLATE, 0);
+      /* Raw-copied members keep their method, so libzip passes their bytes
+       * through; the HDF5 member is written the way it was. */
+      if (zip_set_file_compression (zout, index, st.comp_method, 0) != 0)
+        zip_set_file_compression (zout, index, ZIP_CM_DEFLATE, 0);
       zip_file_set_mtime (zout, index, st.mtime, 0);
       if (zip_file_get_external_attributes (zin, i, 0, &opsys, &attributes) == 0)
         zip_file_set_external_attributes (zout, index, 0, opsys, attributes);

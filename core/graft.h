@@ -13,6 +13,7 @@
 #include "graft-keras-save.h"
 #include "graft-edit.h"
 #include "graft-convert.h"
+#include "graft-diff.h"
 #include "graft-transfer.h"
 #include "graft-limits.h"
 #include "graft-model.h"
