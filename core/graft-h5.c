@@ -138,6 +138,24 @@ graft_h5_is_hdf5_signature (const guint8 *head,
   return len >= sizeof sig && memcmp (head, sig, sizeof sig) == 0;
 }
 
+static GraftH5File *
+graft_h5_file_new (hid_t       fid,
+                   const char *name,
+                   goffset     size,
+                   GBytes     *image)
+{
+  GraftH5File *self = g_new0 (GraftH5File, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->fid = fid;
+  self->name = g_strdup (name);
+  self->size = size;
+  self->image = image != NULL ? g_bytes_ref (image) : NULL;
+  g_mutex_init (&self->map_lock);
+  self->verified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return self;
+}
+
 /**
  * graft_h5_file_open:
  *
@@ -147,7 +165,6 @@ GraftH5File *
 graft_h5_file_open (const char  *path,
                     GError     **error)
 {
-  GraftH5File *self;
   GStatBuf st;
   hid_t fid;
 
@@ -168,14 +185,7 @@ graft_h5_file_open (const char  *path,
       return NULL;
     }
 
-  self = g_new0 (GraftH5File, 1);
-  g_atomic_ref_count_init (&self->ref_count);
-  self->fid = fid;
-  self->name = g_strdup (path);
-  self->size = st.st_size;
-  g_mutex_init (&self->map_lock);
-  self->verified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  return self;
+  return graft_h5_file_new (fid, path, st.st_size, NULL);
 }
 
 /**
@@ -188,7 +198,6 @@ graft_h5_file_open_image (GBytes      *image,
                           const char  *display_name,
                           GError     **error)
 {
-  GraftH5File *self;
   gsize size;
   gconstpointer data = g_bytes_get_data (image, &size);
   hid_t fid;
@@ -211,15 +220,7 @@ graft_h5_file_open_image (GBytes      *image,
       return NULL;
     }
 
-  self = g_new0 (GraftH5File, 1);
-  g_atomic_ref_count_init (&self->ref_count);
-  self->fid = fid;
-  self->name = g_strdup (display_name);
-  self->size = size;
-  self->image = g_bytes_ref (image);
-  g_mutex_init (&self->map_lock);
-  self->verified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  return self;
+  return graft_h5_file_new (fid, display_name, size, image);
 }
 
 GraftH5File *
