@@ -20,6 +20,7 @@
 
 #include "graft-error.h"
 #include "graft-limits.h"
+#include "graft-zip-locate-private.h"
 
 typedef zip_t GraftZip;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraftZip, zip_discard)
@@ -120,6 +121,27 @@ graft_keras_zip_read_json (zip_t       *zip,
   data = g_bytes_get_data (bytes, &len);
   what = g_strdup_printf ("%s: %s", path, name);
   return graft_keras_parse_json (data, len, what, error);
+}
+
+/* A member stored without compression is used in place, from a read-only
+ * mapping of the archive: opening reads only what HDF5 asks for, and
+ * tensors map straight onto the archive's pages. */
+static GBytes *
+graft_keras_zip_map_stored (const char *path,
+                            const char *name)
+{
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
+  const guint8 *data;
+  guint64 offset, size;
+
+  if (mapped == NULL)
+    return NULL;
+  data = (const guint8 *) g_mapped_file_get_contents (mapped);
+  if (data == NULL ||
+      !graft_zip_locate_stored (data, g_mapped_file_get_length (mapped), name, &offset, &size))
+    return NULL;
+  return g_bytes_new_with_free_func (data + offset, size, (GDestroyNotify) g_mapped_file_unref,
+                                     g_mapped_file_ref (mapped));
 }
 
 /**
@@ -238,7 +260,9 @@ graft_keras_load_zip (const char  *path,
       graft_model_take_config (model, config);
     }
 
-  image = graft_keras_zip_read_member (zip, weights_index, path, weights_name, error);
+  image = graft_keras_zip_map_stored (path, weights_name);
+  if (image == NULL)
+    image = graft_keras_zip_read_member (zip, weights_index, path, weights_name, error);
   if (image == NULL)
     return NULL;
   display = g_strdup_printf ("%s:%s", path, weights_name);

@@ -38,6 +38,9 @@ typedef struct
 
 static const FormatCase format_cases[] = {
   { "mlp_functional.keras", GRAFT_FORMAT_KERAS, "/layers/dense/vars/0", "3.15.1" },
+  /* The same archive with every member DEFLATEd: read through libzip
+   * instead of being mapped in place. */
+  { "mlp_functional.deflated.keras", GRAFT_FORMAT_KERAS, "/layers/dense/vars/0", "3.15.1" },
   { "mlp_functional.weights.h5", GRAFT_FORMAT_WEIGHTS_H5, "/layers/dense/vars/0", NULL },
   { "mlp_functional.legacy.h5", GRAFT_FORMAT_LEGACY_H5, "/model_weights/dense1/dense1/kernel", "3.15.1" },
   { "mlp_functional.legacy_weights.h5", GRAFT_FORMAT_LEGACY_WEIGHTS_H5, "/dense1/dense1/kernel", "3.15.1" },
