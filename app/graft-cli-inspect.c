@@ -61,7 +61,7 @@ graft_cli_inspect_print_layer (GraftLayer *layer,
       g_autofree char *wlabel = g_strdup_printf ("%*s%s%s", (depth + 1) * 2, "",
                                                  graft_weight_get_name (w),
                                                  graft_weight_get_trainable (w) == GRAFT_TRAINABLE_NO
-                                                   ? " (frozen)" : "");
+                                                   ? " (non-trainable)" : "");
       g_autofree char *n = graft_cli_inspect_thousands (graft_tensor_get_n_elements (t));
 
       printf ("%-40s %-22s %-20s %-9s %12s\n", wlabel, "", shape,

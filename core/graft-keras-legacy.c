@@ -216,6 +216,53 @@ graft_keras_legacy_add_layer (GraftModel   *model,
   return TRUE;
 }
 
+static gint
+graft_keras_legacy_config_index (JsonObject *entry,
+                                 const char *name)
+{
+  JsonArray *layers = graft_keras_config_layers (entry);
+
+  for (guint i = 0; layers != NULL && i < json_array_get_length (layers); i++)
+    {
+      JsonNode *node = json_array_get_element (layers, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          g_strcmp0 (graft_keras_config_entry_name (json_node_get_object (node)), name) == 0)
+        return i;
+    }
+  return G_MAXINT;
+}
+
+/* Legacy files list a nested model's weights trainable first, so its
+ * sub-layers appear out of order; the config knows the model's order. */
+static void
+graft_keras_legacy_sort_children (GraftLayer *layer,
+                                  JsonObject *entry)
+{
+  GPtrArray *children = layer->children;
+
+  for (guint i = 1; i < children->len; i++)
+    for (guint j = i; j > 0; j--)
+      {
+        GraftLayer *a = g_ptr_array_index (children, j - 1);
+        GraftLayer *b = g_ptr_array_index (children, j);
+
+        if (graft_keras_legacy_config_index (entry, a->name) <=
+            graft_keras_legacy_config_index (entry, b->name))
+          break;
+        children->pdata[j - 1] = b;
+        children->pdata[j] = a;
+      }
+  for (guint i = 0; i < children->len; i++)
+    {
+      GraftLayer *child = g_ptr_array_index (children, i);
+      JsonObject *child_entry = graft_keras_config_find_child (entry, child->name);
+
+      if (child_entry != NULL)
+        graft_keras_legacy_sort_children (child, child_entry);
+    }
+}
+
 /**
  * graft_keras_load_legacy:
  * @weights_root: "/" for a weights-only file, "/model_weights" for a full one
@@ -265,6 +312,9 @@ graft_keras_load_legacy (GraftModel   *model,
           !graft_keras_legacy_add_layer (model, file, weights_root, e->name, NULL, error))
         return FALSE;
     }
+
+  if (model_entry != NULL)
+    graft_keras_legacy_sort_children (graft_model_get_root (model), model_entry);
 
   if (graft_h5_exists (file, "/optimizer_weights", NULL))
     graft_keras_legacy_add_extra (model, file, "/optimizer_weights", 0);
