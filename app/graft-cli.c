@@ -20,6 +20,7 @@ static const GraftCliCommand graft_cli_commands[] = {
   { "transfer", "SOURCE TARGET -o OUT [--by …]  copy weights between checkpoints", graft_cli_transfer },
   { "diff",    "A B [--map A=B] [--json]     compare the weights of two checkpoints", graft_cli_diff },
   { "convert", "IN OUT [--format F]          write a checkpoint in another format", graft_cli_convert },
+  { "predict", "FILE --input X.npy -o Y.npy  run the model (--spec MODEL.json for subclassed ones)", graft_cli_predict },
 };
 
 static void

@@ -17,6 +17,8 @@
 #include "graft-transfer.h"
 #include "graft-limits.h"
 #include "graft-model.h"
+#include "graft-net.h"
 #include "graft-npy.h"
+#include "graft-spec.h"
 #include "graft-stats.h"
 #include "graft-tensor.h"

@@ -1,0 +1,17 @@
+/* graft-layer-add.c: the Add layer kind (see graft-layer-merge.c)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-layer-add"
+
+#include "config.h"
+
+#include "graft-layer-families-private.h"
+
+const GraftLayerClass graft_layer_add_class = {
+  .class_name = "Add",
+  .variant = GRAFT_MERGE_ADD,
+  .setup = graft_layer_merge_setup,
+  .infer = graft_layer_merge_infer,
+  .forward = graft_layer_merge_forward,
+};

@@ -1,0 +1,21 @@
+/* graft-layer-conv2d-transpose.c: the Conv2DTranspose layer kind (see graft-layer-conv.c)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-layer-conv2d-transpose"
+
+#include "config.h"
+
+#include "graft-layer-families-private.h"
+
+static const char *const graft_layer_conv2d_transpose_weights[] = { "kernel", "bias", NULL };
+
+const GraftLayerClass graft_layer_conv2d_transpose_class = {
+  .class_name = "Conv2DTranspose",
+  .weight_names = graft_layer_conv2d_transpose_weights,
+  .variant = GRAFT_CONV_TRANSPOSE,
+  .setup = graft_layer_conv_setup,
+  .infer = graft_layer_conv_infer,
+  .build = graft_layer_conv_build,
+  .forward = graft_layer_conv_forward,
+};

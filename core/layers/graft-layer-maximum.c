@@ -1,0 +1,17 @@
+/* graft-layer-maximum.c: the Maximum layer kind (see graft-layer-merge.c)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-layer-maximum"
+
+#include "config.h"
+
+#include "graft-layer-families-private.h"
+
+const GraftLayerClass graft_layer_maximum_class = {
+  .class_name = "Maximum",
+  .variant = GRAFT_MERGE_MAXIMUM,
+  .setup = graft_layer_merge_setup,
+  .infer = graft_layer_merge_infer,
+  .forward = graft_layer_merge_forward,
+};

@@ -1,0 +1,21 @@
+/* graft-layer-separable-conv2d.c: the SeparableConv2D layer kind (see graft-layer-conv.c)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-layer-separable-conv2d"
+
+#include "config.h"
+
+#include "graft-layer-families-private.h"
+
+static const char *const graft_layer_separable_conv2d_weights[] = { "depthwise_kernel", "pointwise_kernel", "bias", NULL };
+
+const GraftLayerClass graft_layer_separable_conv2d_class = {
+  .class_name = "SeparableConv2D",
+  .weight_names = graft_layer_separable_conv2d_weights,
+  .variant = GRAFT_CONV_SEPARABLE,
+  .setup = graft_layer_conv_setup,
+  .infer = graft_layer_conv_infer,
+  .build = graft_layer_conv_build,
+  .forward = graft_layer_conv_forward,
+};

@@ -1,0 +1,21 @@
+/* graft-layer-simple-rnn.c: the SimpleRNN layer kind (see graft-layer-rnn.c)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-layer-simple-rnn"
+
+#include "config.h"
+
+#include "graft-layer-families-private.h"
+
+static const char *const graft_layer_simple_rnn_weights[] = { "kernel", "recurrent_kernel", "bias", NULL };
+
+const GraftLayerClass graft_layer_simple_rnn_class = {
+  .class_name = "SimpleRNN",
+  .weight_names = graft_layer_simple_rnn_weights,
+  .variant = GRAFT_RNN_SIMPLE,
+  .setup = graft_layer_rnn_setup,
+  .infer = graft_layer_rnn_infer,
+  .build = graft_layer_rnn_build,
+  .forward = graft_layer_rnn_forward,
+};
