@@ -283,6 +283,47 @@ graft_stats_columns_reset (GraftStatsColumns *cols,
 }
 
 /**
+ * graft_stats_columns_set_f32:
+ * @x: [n] the first row of a band
+ *
+ * Starts the column accumulators from one row, which saves a separate
+ * reset pass over them.
+ */
+GRAFT_KERNEL void
+graft_stats_columns_set_f32 (GraftStatsColumns *cols,
+                             const float       *x,
+                             gsize              n)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      const GraftF8 zero = { 0 };
+      GraftF8 v, mn, mx;
+      GraftI8 nan;
+
+      memcpy (&v, x + i, sizeof v);
+      nan = v != v;
+      /* NaN must not seed the extremes: it would win every comparison. */
+      mn = GRAFT_SELECT_F8 (nan, zero + INFINITY, v);
+      mx = GRAFT_SELECT_F8 (nan, zero - INFINITY, v);
+      memcpy (cols->min + i, &mn, sizeof mn);
+      memcpy (cols->max + i, &mx, sizeof mx);
+      memcpy (cols->sum + i, &v, sizeof v);
+      memcpy (cols->nan + i, &nan, sizeof nan);
+    }
+  for (; i < n; i++)
+    {
+      float v = x[i];
+
+      cols->min[i] = isnan (v) ? INFINITY : v;
+      cols->max[i] = isnan (v) ? -INFINITY : v;
+      cols->sum[i] = v;
+      cols->nan[i] = isnan (v) ? -1 : 0;
+    }
+}
+
+/**
  * graft_stats_columns_add_f32:
  * @x: [n] one row of a band
  *

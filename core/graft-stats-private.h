@@ -60,6 +60,9 @@ void      graft_stats_kernel_f64       (const double        *x,
 
 void      graft_stats_columns_reset    (GraftStatsColumns   *cols,
                                         gsize                n);
+void      graft_stats_columns_set_f32  (GraftStatsColumns   *cols,
+                                        const float         *x,
+                                        gsize                n);
 void      graft_stats_columns_add_f32  (GraftStatsColumns   *cols,
                                         const float         *x,
                                         gsize                n);

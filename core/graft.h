@@ -21,4 +21,6 @@
 #include "graft-npy.h"
 #include "graft-spec.h"
 #include "graft-stats.h"
+#include "graft-colormap.h"
+#include "graft-heatmap.h"
 #include "graft-tensor.h"

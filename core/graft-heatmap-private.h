@@ -1,0 +1,157 @@
+/* graft-heatmap-private.h: what the heatmap files share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "graft-heatmap.h"
+
+G_BEGIN_DECLS
+
+/* Most cells one cached level may hold (16 bytes each). */
+#define GRAFT_HEATMAP_MAX_CELLS (4u * 1024 * 1024)
+/* Most levels kept; the finest one built from data is never dropped. */
+#define GRAFT_HEATMAP_MAX_LEVELS 8
+/* A window up to this many elements is reduced straight from the data. */
+#define GRAFT_HEATMAP_DIRECT_MAX (2u * 1024 * 1024)
+
+#define GRAFT_HEATMAP_CELL_NAN 1u
+
+/* The reduction of a block of values. */
+typedef struct
+{
+  float   min;    /* NaN ignored, ±Inf kept; +Inf when all are NaN */
+  float   max;
+  float   sum;    /* NaN and ±Inf propagate */
+  guint32 flags;  /* GRAFT_HEATMAP_CELL_NAN */
+} GraftHeatmapCell;
+
+/* A 2-D slice of a tensor, addressed in elements of the mapped data. */
+typedef struct
+{
+  GraftTensor  *tensor;     /* borrowed */
+  const guint8 *data;
+  GraftDType    dtype;
+  gsize         elem_size;
+  gsize         n_rows;
+  gsize         n_cols;
+  gsize         offset;     /* of element (0, 0) */
+  gsize         row_stride;
+  gsize         col_stride;
+} GraftHeatmapSlice;
+
+/* The whole slice reduced to cells of sr × sc elements (powers of two). */
+typedef struct
+{
+  gsize             sr;
+  gsize             sc;
+  gsize             n_rows;  /* ceil (slice rows / sr) */
+  gsize             n_cols;
+  GraftHeatmapCell *cells;   /* [n_rows, n_cols] */
+} GraftHeatmapLevel;
+
+struct GraftHeatmap
+{
+  GraftTensor       *tensor;
+  guint              row_axis;
+  guint              col_axis;
+  gsize              index[GRAFT_MAX_RANK];
+  gsize              n_rows;
+  gsize              n_cols;
+
+  /* Windows up to this many elements are reduced from the data
+   * (GRAFT_HEATMAP_DIRECT_MAX; tests lower it to exercise the levels). */
+  gsize              direct_max;
+
+  /* Owned: reduced levels of the current slice, finest first. */
+  GPtrArray         *levels;
+
+  /* Percentile of |x| over the slice, for robust limits. */
+  double             robust_level;
+  double             robust_value;
+  gboolean           have_robust;
+};
+
+struct GraftHeatmapFrame
+{
+  GraftHeatmapLayout layout;
+  guint              width;
+  guint              height;
+  guint8            *rgba;     /* [height, width, 4] */
+  guint8            *clip;     /* [height, width] GraftClip */
+  float             *shown;    /* [height, width] the value each pixel shows */
+  guint64            n_clipped;
+  GraftColorbar      colorbar;
+  GraftReduce        reduce;
+  GraftHeatmapWindow window;   /* what is shown, in slice coordinates */
+
+  /* Owned: the tensor and slice, to read exact values behind pixels. */
+  GraftTensor       *tensor;
+  guint              row_axis;
+  guint              col_axis;
+  gsize              index[GRAFT_MAX_RANK];
+
+  /* Matrix layout: element ranges behind each pixel row and column. */
+  gsize             *row_lo;   /* [height] */
+  gsize             *row_hi;
+  gsize             *col_lo;   /* [width] */
+  gsize             *col_hi;
+
+  /* Grid and strip layouts. */
+  guint              tile_rows;     /* kh (1 for 1-D kernels and strips) */
+  guint              tile_cols;     /* kw */
+  guint              zoom;          /* pixels per element */
+  guint              grid_rows;     /* tiles down */
+  guint              grid_cols;     /* tiles across */
+  guint              channel;       /* GRAFT_HEATMAP_ALL_CHANNELS or the one shown */
+  guint              first_filter;  /* window start in filters */
+  guint              first_channel;
+  guint              n_tiles;       /* tiles holding data (wrapped layouts) */
+};
+
+gboolean  graft_heatmap_slice_init    (GraftHeatmapSlice        *slice,
+                                       const GraftHeatmap       *heatmap,
+                                       GError                  **error);
+gboolean  graft_heatmap_reduce        (const GraftHeatmapSlice  *slice,
+                                       const gsize              *row_lo,
+                                       const gsize              *row_hi,
+                                       gsize                     n_out_rows,
+                                       const gsize              *col_lo,
+                                       const gsize              *col_hi,
+                                       gsize                     n_out_cols,
+                                       GraftHeatmapCell         *out,
+                                       GCancellable             *cancellable,
+                                       GError                  **error);
+void      graft_heatmap_cell_merge    (GraftHeatmapCell         *cell,
+                                       const GraftHeatmapCell   *other);
+void      graft_heatmap_cell_init     (GraftHeatmapCell         *cell);
+float     graft_heatmap_cell_value    (const GraftHeatmapCell   *cell,
+                                       GraftReduce               reduce,
+                                       double                    n_values);
+GraftHeatmapLevel *graft_heatmap_level_from_data (const GraftHeatmapSlice *slice,
+                                       gsize                     sr,
+                                       gsize                     sc,
+                                       GCancellable             *cancellable,
+                                       GError                  **error);
+GraftHeatmapLevel *graft_heatmap_level_merge (const GraftHeatmapLevel *finer,
+                                       gsize                     sr,
+                                       gsize                     sc,
+                                       gsize                     slice_rows,
+                                       gsize                     slice_cols);
+void      graft_heatmap_level_free    (GraftHeatmapLevel        *level);
+
+GraftHeatmapFrame *graft_heatmap_frame_new (const GraftHeatmap  *heatmap,
+                                       GraftHeatmapLayout        layout,
+                                       guint                     width,
+                                       guint                     height);
+gboolean  graft_heatmap_make_colormap (GraftHeatmap             *heatmap,
+                                       const GraftHeatmapStyle  *style,
+                                       const float              *shown,
+                                       gsize                     n_shown,
+                                       GraftColormap           **colormap,
+                                       GCancellable             *cancellable,
+                                       GError                  **error);
+void      graft_heatmap_frame_paint   (GraftHeatmapFrame        *frame,
+                                       const GraftColormap      *colormap);
+
+G_END_DECLS

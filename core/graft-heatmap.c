@@ -1,0 +1,956 @@
+/* graft-heatmap.c
+ *
+ * A heatmap is a tensor, a 2-D slice of it (two axes shown, an index on
+ * every other) and a cache of reduced levels of that slice. Rendering a
+ * window of the slice at W × H picks, per axis, the largest power-of-two
+ * cell size that still gives every pixel at least one cell, takes the
+ * cached level with those cells (merging one from a finer level, or
+ * building the first from the data in one pass), and folds cells into
+ * pixels. Pixel edges therefore fall on cell edges: the window shown can be
+ * a little larger than the one asked for (by less than one pixel), and
+ * graft_heatmap_frame_get_window() and graft_heatmap_frame_lookup() say
+ * exactly which elements each pixel covers. Small windows are reduced
+ * straight from the data with exact edges.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-heatmap"
+
+#include "config.h"
+
+#include "graft-heatmap.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "graft-dtype.h"
+#include "graft-error.h"
+#include "graft-heatmap-private.h"
+#include "graft-limits.h"
+#include "graft-stats.h"
+#include "graft-stats-private.h"
+#include "graft-tensor.h"
+
+/* Largest frame side; a 16384² RGBA frame is already 1 GiB. */
+#define GRAFT_HEATMAP_MAX_SIDE 16384
+
+static const char * const graft_reduce_names[] = {
+  [GRAFT_REDUCE_EXTREME] = "extreme",
+  [GRAFT_REDUCE_MEAN]    = "mean",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (graft_reduce_names) == GRAFT_N_REDUCES);
+
+/**
+ * graft_heatmap_style_init:
+ *
+ * The defaults: diverging map, linear scale, symmetric limits (robust
+ * percentile 99.5 when chosen), extremes kept, all channels in a grid.
+ */
+void
+graft_heatmap_style_init (GraftHeatmapStyle *style)
+{
+  memset (style, 0, sizeof *style);
+  style->colormap = GRAFT_COLORMAP_DIVERGING;
+  style->scale = GRAFT_SCALE_LINEAR;
+  style->limits = GRAFT_LIMITS_SYMMETRIC;
+  style->robust_percentile = 99.5;
+  style->reduce = GRAFT_REDUCE_EXTREME;
+  style->channel = GRAFT_HEATMAP_ALL_CHANNELS;
+}
+
+static void
+graft_heatmap_clear_cache (GraftHeatmap *self)
+{
+  g_ptr_array_set_size (self->levels, 0);
+  self->have_robust = FALSE;
+}
+
+/**
+ * graft_heatmap_new:
+ *
+ * Creates a heatmap of @tensor showing its last two axes (rows, columns),
+ * index 0 on the others; a vector is one row, a scalar one cell.
+ *
+ * Returns: (transfer full): a new heatmap holding a reference on @tensor
+ */
+GraftHeatmap *
+graft_heatmap_new (GraftTensor *tensor)
+{
+  GraftHeatmap *self;
+  guint rank;
+  gsize index[GRAFT_MAX_RANK] = { 0 };
+
+  g_return_val_if_fail (tensor != NULL, NULL);
+
+  self = g_new0 (GraftHeatmap, 1);
+  self->tensor = graft_tensor_ref (tensor);
+  self->direct_max = GRAFT_HEATMAP_DIRECT_MAX;
+  self->levels = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_heatmap_level_free);
+  rank = graft_tensor_get_rank (tensor);
+  if (rank >= 2)
+    graft_heatmap_set_slice (self, rank - 2, rank - 1, index, NULL);
+  else
+    {
+      /* No row axis: its index is out of range, and there is one row. */
+      self->row_axis = GRAFT_MAX_RANK;
+      self->col_axis = rank == 1 ? 0 : GRAFT_MAX_RANK;
+      self->n_rows = 1;
+      self->n_cols = rank == 1 ? graft_tensor_get_dim (tensor, 0) : 1;
+    }
+  return self;
+}
+
+void
+graft_heatmap_free (GraftHeatmap *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->levels);
+  graft_tensor_unref (self->tensor);
+  g_free (self);
+}
+
+GraftTensor *
+graft_heatmap_get_tensor (const GraftHeatmap *self)
+{
+  return self->tensor;
+}
+
+/**
+ * graft_heatmap_set_slice:
+ * @row_axis: the axis shown down the picture
+ * @col_axis: the axis shown across
+ * @index: (nullable): [rank] the index on every other axis (entries for the
+ *   shown axes are ignored); %NULL for all zeros
+ *
+ * Chooses the slice shown; a different slice drops the cache.
+ *
+ * Returns: %FALSE with %GRAFT_ERROR_INVALID for a bad axis or index
+ */
+gboolean
+graft_heatmap_set_slice (GraftHeatmap  *self,
+                         guint          row_axis,
+                         guint          col_axis,
+                         const gsize   *index,
+                         GError       **error)
+{
+  guint rank = graft_tensor_get_rank (self->tensor);
+  gsize idx[GRAFT_MAX_RANK] = { 0 };
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (rank < 2)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
+                   "a tensor of rank %u has no two axes to choose", rank);
+      return FALSE;
+    }
+  if (row_axis >= rank || col_axis >= rank || row_axis == col_axis)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
+                   "axes %u and %u are not two different axes of a rank-%u tensor",
+                   row_axis, col_axis, rank);
+      return FALSE;
+    }
+  for (guint i = 0; i < rank; i++)
+    {
+      if (i == row_axis || i == col_axis || index == NULL)
+        continue;
+      if (index[i] >= graft_tensor_get_dim (self->tensor, i))
+        {
+          g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
+                       "index %" G_GSIZE_FORMAT " is outside axis %u of length %" G_GSIZE_FORMAT,
+                       index[i], i, graft_tensor_get_dim (self->tensor, i));
+          return FALSE;
+        }
+      idx[i] = index[i];
+    }
+
+  if (self->levels->len > 0 &&
+      (self->row_axis != row_axis || self->col_axis != col_axis ||
+       memcmp (self->index, idx, sizeof idx) != 0))
+    graft_heatmap_clear_cache (self);
+  self->row_axis = row_axis;
+  self->col_axis = col_axis;
+  memcpy (self->index, idx, sizeof idx);
+  self->n_rows = graft_tensor_get_dim (self->tensor, row_axis);
+  self->n_cols = graft_tensor_get_dim (self->tensor, col_axis);
+  return TRUE;
+}
+
+void
+graft_heatmap_get_slice (const GraftHeatmap *self,
+                         guint              *row_axis,
+                         guint              *col_axis,
+                         gsize              *index)
+{
+  if (row_axis != NULL)
+    *row_axis = self->row_axis;
+  if (col_axis != NULL)
+    *col_axis = self->col_axis;
+  if (index != NULL)
+    memcpy (index, self->index, sizeof (gsize) * graft_tensor_get_rank (self->tensor));
+}
+
+gsize
+graft_heatmap_get_n_rows (const GraftHeatmap *self)
+{
+  return self->n_rows;
+}
+
+gsize
+graft_heatmap_get_n_cols (const GraftHeatmap *self)
+{
+  return self->n_cols;
+}
+
+/**
+ * graft_heatmap_get_n_levels:
+ *
+ * Returns: how many reduced levels are cached (for tests and diagnostics)
+ */
+guint
+graft_heatmap_get_n_levels (const GraftHeatmap *self)
+{
+  return self->levels->len;
+}
+
+gsize
+graft_heatmap_get_cache_bytes (const GraftHeatmap *self)
+{
+  gsize n = 0;
+
+  for (guint i = 0; i < self->levels->len; i++)
+    {
+      const GraftHeatmapLevel *l = g_ptr_array_index (self->levels, i);
+
+      n += l->n_rows * l->n_cols * sizeof (GraftHeatmapCell);
+    }
+  return n;
+}
+
+static gsize
+graft_heatmap_pow2_floor (double x)
+{
+  gsize p = 1;
+
+  while ((double) (p * 2) <= x)
+    p *= 2;
+  return p;
+}
+
+/* The cached level with the coarsest cells no larger than sr × sc. */
+static GraftHeatmapLevel *
+graft_heatmap_find_level (GraftHeatmap *self,
+                          gsize         sr,
+                          gsize         sc)
+{
+  GraftHeatmapLevel *best = NULL;
+
+  for (guint i = 0; i < self->levels->len; i++)
+    {
+      GraftHeatmapLevel *l = g_ptr_array_index (self->levels, i);
+
+      if (l->sr <= sr && l->sc <= sc && (best == NULL || l->sr * l->sc > best->sr * best->sc))
+        best = l;
+    }
+  return best;
+}
+
+static void
+graft_heatmap_add_level (GraftHeatmap      *self,
+                         GraftHeatmapLevel *level)
+{
+  /* Drop the coarsest merged level when full; level 0 came from the data. */
+  if (self->levels->len >= GRAFT_HEATMAP_MAX_LEVELS)
+    g_ptr_array_remove_index (self->levels, self->levels->len - 1);
+  g_ptr_array_add (self->levels, level);
+}
+
+/* Gets (or makes) a level to render sr × sc-element pixels from, or NULL
+ * when reducing the window straight from the data is the better choice. */
+static GraftHeatmapLevel *
+graft_heatmap_get_level (GraftHeatmap             *self,
+                         const GraftHeatmapSlice  *slice,
+                         gsize                     sr,
+                         gsize                     sc,
+                         gsize                     window_elements,
+                         GCancellable             *cancellable,
+                         GError                  **error)
+{
+  GraftHeatmapLevel *level = graft_heatmap_find_level (self, sr, sc);
+  gsize n_cells = ((self->n_rows + sr - 1) / sr) * ((self->n_cols + sc - 1) / sc);
+
+  if (level != NULL)
+    {
+      /* More than 16 cells a pixel: a coarser level pays for itself. */
+      if ((sr * sc) / (level->sr * level->sc) > 16 && self->levels->len < GRAFT_HEATMAP_MAX_LEVELS)
+        {
+          GraftHeatmapLevel *merged = graft_heatmap_level_merge (level, sr, sc, self->n_rows,
+                                                                 self->n_cols);
+
+          graft_heatmap_add_level (self, merged);
+          return merged;
+        }
+      return level;
+    }
+  if (n_cells > GRAFT_HEATMAP_MAX_CELLS || window_elements <= self->direct_max)
+    return NULL;
+
+  level = graft_heatmap_level_from_data (slice, sr, sc, cancellable, error);
+  if (level == NULL)
+    return NULL;
+  /* Levels built from data stay first, so the finest survives eviction. */
+  g_ptr_array_insert (self->levels, 0, level);
+  if (self->levels->len > GRAFT_HEATMAP_MAX_LEVELS)
+    g_ptr_array_remove_index (self->levels, self->levels->len - 1);
+  return level;
+}
+
+GraftHeatmapFrame *
+graft_heatmap_frame_new (const GraftHeatmap  *heatmap,
+                         GraftHeatmapLayout   layout,
+                         guint                width,
+                         guint                height)
+{
+  GraftHeatmapFrame *frame = g_new0 (GraftHeatmapFrame, 1);
+
+  frame->layout = layout;
+  frame->width = width;
+  frame->height = height;
+  frame->rgba = g_new0 (guint8, (gsize) width * height * 4);
+  frame->clip = g_new0 (guint8, (gsize) width * height);
+  frame->shown = g_new (float, (gsize) width * height);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    frame->shown[i] = NAN;
+  frame->tensor = graft_tensor_ref (heatmap->tensor);
+  frame->row_axis = heatmap->row_axis;
+  frame->col_axis = heatmap->col_axis;
+  memcpy (frame->index, heatmap->index, sizeof frame->index);
+  frame->channel = GRAFT_HEATMAP_ALL_CHANNELS;
+  return frame;
+}
+
+void
+graft_heatmap_frame_free (GraftHeatmapFrame *frame)
+{
+  if (frame == NULL)
+    return;
+  g_free (frame->rgba);
+  g_free (frame->clip);
+  g_free (frame->shown);
+  g_free (frame->row_lo);
+  g_free (frame->row_hi);
+  g_free (frame->col_lo);
+  g_free (frame->col_hi);
+  graft_tensor_unref (frame->tensor);
+  g_free (frame);
+}
+
+static gboolean
+graft_heatmap_check_size (guint    width,
+                          guint    height,
+                          GError **error)
+{
+  if (width == 0 || height == 0 || width > GRAFT_HEATMAP_MAX_SIDE || height > GRAFT_HEATMAP_MAX_SIDE)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
+                   "a heatmap is 1 to %u pixels a side, not %u×%u",
+                   GRAFT_HEATMAP_MAX_SIDE, width, height);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The percentile of |x| over the slice, cached per level. */
+static gboolean
+graft_heatmap_robust_limit (GraftHeatmap  *self,
+                            double         level,
+                            double        *value,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_autoptr(GraftTensor) slice_tensor = NULL;
+  gsize shape[2] = { self->n_rows, self->n_cols };
+
+  if (self->have_robust && self->robust_level == level)
+    {
+      *value = self->robust_value;
+      return TRUE;
+    }
+  if (self->n_rows * self->n_cols == graft_tensor_get_n_elements (self->tensor))
+    slice_tensor = graft_tensor_ref (self->tensor);
+  else
+    {
+      /* A proper slice is a plane of the tensor: copy just that plane. */
+      GraftHeatmapSlice slice;
+      float *plane;
+      g_autofree float *buf = NULL;
+      g_autofree guint8 *raw = NULL;
+
+      if (!graft_limits_check_alloc (self->n_rows * self->n_cols * sizeof (float), error) ||
+          !graft_heatmap_slice_init (&slice, self, error))
+        return FALSE;
+      plane = g_new (float, self->n_rows * self->n_cols);
+      buf = g_new (float, self->n_cols);
+      raw = g_malloc (self->n_cols * slice.elem_size);
+      for (gsize r = 0; r < self->n_rows; r++)
+        {
+          gsize off = slice.offset + r * slice.row_stride;
+
+          for (gsize c = 0; c < self->n_cols; c++)
+            memcpy (raw + c * slice.elem_size,
+                    slice.data + (off + c * slice.col_stride) * slice.elem_size, slice.elem_size);
+          graft_dtype_to_float (slice.dtype, raw, plane + r * self->n_cols, self->n_cols);
+        }
+      slice_tensor = graft_tensor_new_take (GRAFT_DTYPE_FLOAT32, 2, shape, plane);
+    }
+  if (!graft_stats_compute_percentiles (slice_tensor, GRAFT_STATS_FLAGS_ABSOLUTE, &level, 1,
+                                        value, cancellable, error))
+    return FALSE;
+  self->robust_level = level;
+  self->robust_value = *value;
+  self->have_robust = TRUE;
+  return TRUE;
+}
+
+/**
+ * graft_heatmap_make_colormap:
+ * @shown: [n_shown] the values the pixels show
+ *
+ * Resolves the style's limits: symmetric takes ±max |shown| (which, with
+ * extremes kept, is ±max |x| of the window), robust a percentile of |x|
+ * over the slice, user the style's own. A sequential map over data that
+ * never goes below zero starts at 0 instead of -max.
+ */
+gboolean
+graft_heatmap_make_colormap (GraftHeatmap             *self,
+                             const GraftHeatmapStyle  *style,
+                             const float              *shown,
+                             gsize                     n_shown,
+                             GraftColormap           **colormap,
+                             GCancellable             *cancellable,
+                             GError                  **error)
+{
+  g_autoptr(GraftColormap) cmap = graft_colormap_new (style->colormap, style->reversed);
+  double m = 0, vmin, vmax;
+  gboolean negative = FALSE;
+
+  for (gsize i = 0; i < n_shown; i++)
+    if (isfinite (shown[i]))
+      {
+        m = MAX (m, fabs (shown[i]));
+        negative |= shown[i] < 0;
+      }
+
+  switch (style->limits)
+    {
+    case GRAFT_LIMITS_USER:
+      vmin = style->user_min;
+      vmax = style->user_max;
+      break;
+    case GRAFT_LIMITS_ROBUST:
+      if (!(style->robust_percentile > 0 && style->robust_percentile <= 100))
+        {
+          g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
+                       "a robust limit needs a percentile in (0, 100], not %g",
+                       style->robust_percentile);
+          return FALSE;
+        }
+      if (!graft_heatmap_robust_limit (self, style->robust_percentile, &m, cancellable, error))
+        return FALSE;
+      if (!isfinite (m))
+        m = 0;
+      G_GNUC_FALLTHROUGH;
+    case GRAFT_LIMITS_SYMMETRIC:
+    case GRAFT_N_LIMITS:
+    default:
+      vmax = m;
+      vmin = (style->colormap != GRAFT_COLORMAP_DIVERGING && !negative) ? 0 : -m;
+      break;
+    }
+  if (style->scale == GRAFT_SCALE_LOG && vmax <= 0)
+    vmax = 1;
+  if (!graft_colormap_set_scale (cmap, style->scale, vmin, vmax, style->linthresh, error))
+    return FALSE;
+  *colormap = g_steal_pointer (&cmap);
+  return TRUE;
+}
+
+/**
+ * graft_heatmap_frame_paint:
+ *
+ * Colours every pixel from its shown value and counts the clipped ones.
+ * Pixels without data (NaN shown and no layout cell) are painted by the
+ * caller afterwards.
+ */
+void
+graft_heatmap_frame_paint (GraftHeatmapFrame   *frame,
+                           const GraftColormap *colormap)
+{
+  gsize n = (gsize) frame->width * frame->height;
+
+  graft_colormap_map_floats (colormap, frame->shown, n, frame->rgba, frame->clip);
+  frame->n_clipped = 0;
+  for (gsize i = 0; i < n; i++)
+    frame->n_clipped += frame->clip[i] != GRAFT_CLIP_NONE;
+  graft_colormap_get_colorbar (colormap, &frame->colorbar);
+}
+
+/* Pixel edges over n elements starting at first, in units of cells of
+ * `cell` elements: pixel p covers cells c0 + p·nc/W … c0 + (p+1)·nc/W,
+ * where the window is widened to whole cells. Magnified pixels (fewer
+ * elements than pixels) each cover one element. */
+static void
+graft_heatmap_pixel_edges (gsize  first,
+                           gsize  n,
+                           gsize  total,
+                           gsize  cell,
+                           guint  n_px,
+                           gsize *lo,
+                           gsize *hi)
+{
+  gsize c0 = first / cell;
+  gsize c1 = (first + n + cell - 1) / cell;
+  gsize nc = c1 - c0;
+
+  for (guint p = 0; p < n_px; p++)
+    {
+      gsize a = c0 + (gsize) p * nc / n_px;
+      gsize b = c0 + (gsize) (p + 1) * nc / n_px;
+
+      if (b <= a)
+        b = a + 1;
+      lo[p] = a * cell;
+      hi[p] = MIN (b * cell, total);
+    }
+}
+
+/**
+ * graft_heatmap_render:
+ * @window: (nullable): the part of the slice to show, %NULL for all of it
+ * @width: frame width in pixels
+ * @height: frame height in pixels
+ * @style: colours, limits and reduction
+ * @cancellable: (nullable): stops a pass over the data early
+ *
+ * Renders a window of the slice to @width × @height pixels. Where several
+ * values fall into one pixel, it shows the value of largest magnitude with
+ * its sign (or the mean); a NaN anywhere in a pixel makes the pixel NaN.
+ * The first render of a large slice reads it once (in parallel, from the
+ * mapped file); later zooms and pans reuse the cached levels.
+ *
+ * Returns: (transfer full): the frame, or %NULL with @error set
+ */
+GraftHeatmapFrame *
+graft_heatmap_render (GraftHeatmap              *self,
+                      const GraftHeatmapWindow  *window,
+                      guint                      width,
+                      guint                      height,
+                      const GraftHeatmapStyle   *style,
+                      GCancellable              *cancellable,
+                      GError                   **error)
+{
+  GraftHeatmapWindow w = { 0, self->n_rows, 0, self->n_cols };
+  g_autoptr(GraftHeatmapFrame) frame = NULL;
+  g_autoptr(GraftColormap) cmap = NULL;
+  g_autofree GraftHeatmapCell *cells = NULL;
+  GraftHeatmapSlice slice;
+  GraftHeatmapLevel *level = NULL;
+  gsize nr, nc, sr, sc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (style != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!graft_heatmap_check_size (width, height, error))
+    return NULL;
+  if (window != NULL)
+    w = *window;
+  if (w.row_start >= w.row_end || w.row_end > self->n_rows ||
+      w.col_start >= w.col_end || w.col_end > self->n_cols)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
+                   "window [%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT ":%"
+                   G_GSIZE_FORMAT "] is empty or outside the %" G_GSIZE_FORMAT "×%"
+                   G_GSIZE_FORMAT " slice", w.row_start, w.row_end, w.col_start, w.col_end,
+                   self->n_rows, self->n_cols);
+      return NULL;
+    }
+  if (!graft_heatmap_slice_init (&slice, self, error))
+    return NULL;
+
+  nr = w.row_end - w.row_start;
+  nc = w.col_end - w.col_start;
+  sr = graft_heatmap_pow2_floor ((double) nr / height);
+  sc = graft_heatmap_pow2_floor ((double) nc / width);
+
+  frame = graft_heatmap_frame_new (self, GRAFT_HEATMAP_MATRIX, width, height);
+  frame->reduce = style->reduce;
+  frame->row_lo = g_new (gsize, height);
+  frame->row_hi = g_new (gsize, height);
+  frame->col_lo = g_new (gsize, width);
+  frame->col_hi = g_new (gsize, width);
+  cells = g_new (GraftHeatmapCell, (gsize) width * height);
+
+  if (sr > 1 || sc > 1)
+    {
+      level = graft_heatmap_get_level (self, &slice, sr, sc, nr * nc, cancellable, error);
+      if (level == NULL && error != NULL && *error != NULL)
+        return NULL;
+    }
+
+  if (level == NULL)
+    {
+      graft_heatmap_pixel_edges (w.row_start, nr, self->n_rows, 1, height, frame->row_lo, frame->row_hi);
+      graft_heatmap_pixel_edges (w.col_start, nc, self->n_cols, 1, width, frame->col_lo, frame->col_hi);
+      if (!graft_heatmap_reduce (&slice, frame->row_lo, frame->row_hi, height,
+                                 frame->col_lo, frame->col_hi, width, cells, cancellable, error))
+        return NULL;
+    }
+  else
+    {
+      graft_heatmap_pixel_edges (w.row_start, nr, self->n_rows, level->sr, height,
+                                 frame->row_lo, frame->row_hi);
+      graft_heatmap_pixel_edges (w.col_start, nc, self->n_cols, level->sc, width,
+                                 frame->col_lo, frame->col_hi);
+      for (guint y = 0; y < height; y++)
+        {
+          gsize a0 = frame->row_lo[y] / level->sr, a1 = (frame->row_hi[y] + level->sr - 1) / level->sr;
+
+          for (guint x = 0; x < width; x++)
+            {
+              GraftHeatmapCell *cell = &cells[(gsize) y * width + x];
+              gsize b0 = frame->col_lo[x] / level->sc;
+              gsize b1 = (frame->col_hi[x] + level->sc - 1) / level->sc;
+
+              graft_heatmap_cell_init (cell);
+              for (gsize a = a0; a < a1; a++)
+                for (gsize b = b0; b < b1; b++)
+                  graft_heatmap_cell_merge (cell, &level->cells[a * level->n_cols + b]);
+            }
+        }
+    }
+
+  for (guint y = 0; y < height; y++)
+    for (guint x = 0; x < width; x++)
+      {
+        double n = (double) (frame->row_hi[y] - frame->row_lo[y]) *
+                   (frame->col_hi[x] - frame->col_lo[x]);
+
+        frame->shown[(gsize) y * width + x] =
+          graft_heatmap_cell_value (&cells[(gsize) y * width + x], style->reduce, n);
+      }
+
+  frame->window.row_start = frame->row_lo[0];
+  frame->window.row_end = frame->row_hi[height - 1];
+  frame->window.col_start = frame->col_lo[0];
+  frame->window.col_end = frame->col_hi[width - 1];
+
+  if (!graft_heatmap_make_colormap (self, style, frame->shown, (gsize) width * height, &cmap,
+                                    cancellable, error))
+    return NULL;
+  graft_heatmap_frame_paint (frame, cmap);
+  return g_steal_pointer (&frame);
+}
+
+GraftHeatmapLayout
+graft_heatmap_frame_get_layout (const GraftHeatmapFrame *frame)
+{
+  return frame->layout;
+}
+
+guint
+graft_heatmap_frame_get_width (const GraftHeatmapFrame *frame)
+{
+  return frame->width;
+}
+
+guint
+graft_heatmap_frame_get_height (const GraftHeatmapFrame *frame)
+{
+  return frame->height;
+}
+
+/**
+ * graft_heatmap_frame_get_rgba:
+ *
+ * Returns: (transfer none): [height, width, 4] straight-alpha RGBA8 pixels,
+ *   rows packed (stride = 4 · width)
+ */
+const guint8 *
+graft_heatmap_frame_get_rgba (const GraftHeatmapFrame *frame)
+{
+  return frame->rgba;
+}
+
+/**
+ * graft_heatmap_frame_get_clip:
+ *
+ * Returns: (transfer none): [height, width] #GraftClip of every pixel:
+ *   pixels whose value lies beyond the colour limits
+ */
+const guint8 *
+graft_heatmap_frame_get_clip (const GraftHeatmapFrame *frame)
+{
+  return frame->clip;
+}
+
+guint64
+graft_heatmap_frame_get_n_clipped (const GraftHeatmapFrame *frame)
+{
+  return frame->n_clipped;
+}
+
+/**
+ * graft_heatmap_frame_get_shown:
+ *
+ * Returns: the value pixel (x, y) shows (the reduced value); NaN for
+ *   separators. For the exact values behind it use
+ *   graft_heatmap_frame_lookup().
+ */
+float
+graft_heatmap_frame_get_shown (const GraftHeatmapFrame *frame,
+                               guint                    x,
+                               guint                    y)
+{
+  g_return_val_if_fail (x < frame->width && y < frame->height, NAN);
+  return frame->shown[(gsize) y * frame->width + x];
+}
+
+const GraftColorbar *
+graft_heatmap_frame_get_colorbar (const GraftHeatmapFrame *frame)
+{
+  return &frame->colorbar;
+}
+
+void
+graft_heatmap_frame_get_window (const GraftHeatmapFrame *frame,
+                                GraftHeatmapWindow      *window)
+{
+  *window = frame->window;
+}
+
+/**
+ * graft_heatmap_frame_get_reduction:
+ *
+ * Gives the reduction factor: slice rows and columns per pixel, on
+ * average (below 1 when magnified; 1 in grid and strip layouts).
+ */
+void
+graft_heatmap_frame_get_reduction (const GraftHeatmapFrame *frame,
+                                   double                  *rows_per_pixel,
+                                   double                  *cols_per_pixel)
+{
+  double r = 1, c = 1;
+
+  if (frame->layout == GRAFT_HEATMAP_MATRIX)
+    {
+      r = (double) (frame->window.row_end - frame->window.row_start) / frame->height;
+      c = (double) (frame->window.col_end - frame->window.col_start) / frame->width;
+    }
+  if (rows_per_pixel != NULL)
+    *rows_per_pixel = r;
+  if (cols_per_pixel != NULL)
+    *cols_per_pixel = c;
+}
+
+/* Grid and strip: the element behind a pixel, or FALSE for a separator. */
+static gboolean
+graft_heatmap_frame_grid_element (const GraftHeatmapFrame *frame,
+                                  guint                    x,
+                                  guint                    y,
+                                  gsize                   *index)
+{
+  guint rank = graft_tensor_get_rank (frame->tensor);
+  guint tw = frame->tile_cols * frame->zoom + 1, th = frame->tile_rows * frame->zoom + 1;
+  guint gx = x / tw, gy = y / th, ix = x % tw, iy = y % th;
+  guint ky, kx, filter, channel;
+
+  if (gx >= frame->grid_cols || gy >= frame->grid_rows ||
+      ix >= frame->tile_cols * frame->zoom || iy >= frame->tile_rows * frame->zoom)
+    return FALSE;
+  ky = iy / frame->zoom;
+  kx = ix / frame->zoom;
+
+  memcpy (index, frame->index, sizeof (gsize) * GRAFT_MAX_RANK);
+  if (frame->layout == GRAFT_HEATMAP_STRIP)
+    {
+      gsize t = (gsize) gy * frame->grid_cols + gx;
+
+      if (t >= frame->n_tiles)
+        return FALSE;
+      if (rank == 1)
+        index[0] = frame->first_filter + t;
+      return TRUE;
+    }
+  if (frame->channel == GRAFT_HEATMAP_ALL_CHANNELS)
+    {
+      filter = frame->first_filter + gy;
+      channel = frame->first_channel + gx;
+    }
+  else
+    {
+      gsize t = (gsize) gy * frame->grid_cols + gx;
+
+      if (t >= frame->n_tiles)
+        return FALSE;
+      filter = frame->first_filter + t;
+      channel = frame->channel;
+    }
+  index[rank - 1] = filter;
+  index[rank - 2] = channel;
+  index[rank - 3] = kx;
+  if (rank >= 4)
+    index[rank - 4] = ky;
+  return TRUE;
+}
+
+/**
+ * graft_heatmap_frame_lookup:
+ * @pixel: (out caller-allocates): what lies behind pixel (x, y)
+ *
+ * Reads, at full resolution, the values behind a pixel: their index
+ * ranges, the exact value the pixel stands for and where it is, and their
+ * extremes and mean. Separators give @pixel->valid = %FALSE.
+ *
+ * Returns: %FALSE with @error set when the values cannot be read
+ */
+gboolean
+graft_heatmap_frame_lookup (const GraftHeatmapFrame  *frame,
+                            guint                     x,
+                            guint                     y,
+                            GraftHeatmapPixel        *pixel,
+                            GError                  **error)
+{
+  guint rank = graft_tensor_get_rank (frame->tensor);
+  GraftDType dtype = graft_tensor_get_dtype (frame->tensor);
+  gsize n = 1;
+  g_autofree guint8 *raw = NULL;
+  g_autofree double *values = NULL;
+  gssize i_max = -1, i_min = -1, i_nan = -1, i_pick;
+  double sum = 0;
+
+  g_return_val_if_fail (frame != NULL && pixel != NULL, FALSE);
+  g_return_val_if_fail (x < frame->width && y < frame->height, FALSE);
+
+  memset (pixel, 0, sizeof *pixel);
+  for (guint i = 0; i < rank; i++)
+    {
+      pixel->start[i] = frame->index[i];
+      pixel->count[i] = 1;
+    }
+
+  if (frame->layout != GRAFT_HEATMAP_MATRIX)
+    {
+      gsize index[GRAFT_MAX_RANK];
+
+      if (!graft_heatmap_frame_grid_element (frame, x, y, index))
+        return TRUE;
+      for (guint i = 0; i < rank; i++)
+        pixel->start[i] = index[i];
+      pixel->row_start = rank >= 2 ? index[rank - 1] : 0;
+      pixel->row_end = pixel->row_start + 1;
+      pixel->col_start = rank >= 2 ? index[rank - 2] : (rank == 1 ? index[0] : 0);
+      pixel->col_end = pixel->col_start + 1;
+    }
+  else
+    {
+      pixel->row_start = frame->row_lo[y];
+      pixel->row_end = frame->row_hi[y];
+      pixel->col_start = frame->col_lo[x];
+      pixel->col_end = frame->col_hi[x];
+      if (frame->row_axis < rank)
+        {
+          pixel->start[frame->row_axis] = pixel->row_start;
+          pixel->count[frame->row_axis] = pixel->row_end - pixel->row_start;
+        }
+      if (frame->col_axis < rank)
+        {
+          pixel->start[frame->col_axis] = pixel->col_start;
+          pixel->count[frame->col_axis] = pixel->col_end - pixel->col_start;
+        }
+    }
+  pixel->valid = TRUE;
+
+  for (guint i = 0; i < rank; i++)
+    n *= pixel->count[i];
+  if (!graft_limits_check_alloc (n * (graft_dtype_get_size (dtype) + sizeof (double)), error))
+    return FALSE;
+  raw = g_malloc (MAX (n, 1) * graft_dtype_get_size (dtype));
+  values = g_new (double, MAX (n, 1));
+  if (!graft_tensor_read_block (frame->tensor, pixel->start, pixel->count, raw, error))
+    return FALSE;
+  graft_dtype_to_double (dtype, raw, values, n);
+
+  pixel->n_values = n;
+  pixel->min = INFINITY;
+  pixel->max = -INFINITY;
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = values[i];
+
+      sum += v;
+      if (isnan (v))
+        {
+          pixel->n_nan++;
+          if (i_nan < 0)
+            i_nan = i;
+          continue;
+        }
+      if (isinf (v))
+        pixel->n_inf++;
+      else
+        {
+          pixel->min = MIN (pixel->min, v);
+          pixel->max = MAX (pixel->max, v);
+        }
+      if (i_max < 0 || v > values[i_max])
+        i_max = i;
+      if (i_min < 0 || v < values[i_min])
+        i_min = i;
+    }
+  pixel->mean = sum / n;
+  if (pixel->min > pixel->max)
+    pixel->min = pixel->max = NAN;
+
+  /* The same choice as graft_heatmap_cell_value(). */
+  if (i_nan >= 0)
+    i_pick = i_nan;
+  else
+    i_pick = values[i_max] >= -values[i_min] ? i_max : i_min;
+  pixel->value = values[i_pick];
+
+  /* Block order is the tensor's row-major order over the counted axes. */
+  memcpy (pixel->value_index, pixel->start, sizeof pixel->value_index);
+  {
+    gsize rem = i_pick;
+
+    for (guint i = rank; i > 0; i--)
+      {
+        pixel->value_index[i - 1] = pixel->start[i - 1] + rem % pixel->count[i - 1];
+        rem /= pixel->count[i - 1];
+      }
+  }
+  return TRUE;
+}
+
+const char *
+graft_reduce_get_name (GraftReduce reduce)
+{
+  g_return_val_if_fail (reduce < GRAFT_N_REDUCES, NULL);
+  return graft_reduce_names[reduce];
+}
+
+gboolean
+graft_reduce_from_name (const char  *name,
+                        GraftReduce *reduce)
+{
+  for (guint i = 0; i < GRAFT_N_REDUCES; i++)
+    if (g_ascii_strcasecmp (name, graft_reduce_names[i]) == 0)
+      {
+        *reduce = i;
+        return TRUE;
+      }
+  return FALSE;
+}
