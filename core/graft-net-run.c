@@ -170,6 +170,24 @@ typedef struct
   GError  *error;
 } GraftNetInitData;
 
+/* Keras's default for each initializer argument a config leaves out. */
+static const char *
+graft_net_default_initializer (const char *key)
+{
+  static const struct { const char *key, *name; } defaults[] = {
+    { "kernel_initializer", "glorot_uniform" }, { "depthwise_initializer", "glorot_uniform" },
+    { "pointwise_initializer", "glorot_uniform" }, { "recurrent_initializer", "orthogonal" },
+    { "bias_initializer", "zeros" }, { "beta_initializer", "zeros" }, { "gamma_initializer", "ones" },
+    { "moving_mean_initializer", "zeros" }, { "moving_variance_initializer", "ones" },
+    { "embeddings_initializer", "random_uniform" }, { "alpha_initializer", "zeros" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (defaults); i++)
+    if (g_str_equal (key, defaults[i].key))
+      return defaults[i].name;
+  return key;
+}
+
 static void
 graft_net_init_weight_cb (GraftNode       *node,
                           GraftNodeWeight *weight,
@@ -182,7 +200,7 @@ graft_net_init_weight_cb (GraftNode       *node,
 
   if (data->error != NULL)
     return;
-  tensor = graft_initializer_run (spec, spec == NULL ? weight->initializer : NULL,
+  tensor = graft_initializer_run (spec, spec == NULL ? graft_net_default_initializer (weight->initializer) : NULL,
                                   weight->rank, weight->shape, data->rng, &data->error);
   if (tensor == NULL)
     {
@@ -375,4 +393,64 @@ graft_net_predict (GraftNet           *self,
   for (guint i = 0; i < self->outputs->len; i++)
     g_ptr_array_add (out, res[i]);
   return g_steal_pointer (&out);
+}
+
+typedef struct
+{
+  const char   *path;
+  GraftTensor  *tensor;
+  gboolean      found;
+  GError       *error;
+} GraftNetSetData;
+
+static void
+graft_net_set_weight_cb (GraftNode       *node,
+                         GraftNodeWeight *weight,
+                         const char      *path,
+                         gpointer         user_data)
+{
+  GraftNetSetData *data = user_data;
+
+  if (data->found || !g_str_equal (path, data->path))
+    return;
+  data->found = TRUE;
+  graft_node_weight_set (node, weight, data->tensor, &data->error);
+}
+
+/**
+ * graft_net_set_weight:
+ * @path: the weight's path as graft_net_get_weight() gives it ("dense/kernel")
+ * @tensor: (transfer none): its new values, shared and not copied when float32
+ *
+ * Builds the net if needed, then replaces one weight.
+ *
+ * Returns: %FALSE with %GRAFT_ERROR_NOT_FOUND for an unknown path, or
+ *   %GRAFT_ERROR_SHAPE naming the layer, the weight and both shapes
+ */
+gboolean
+graft_net_set_weight (GraftNet     *self,
+                      const char   *path,
+                      GraftTensor  *tensor,
+                      GError      **error)
+{
+  GraftNetSetData data = { path, tensor, FALSE, NULL };
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL && tensor != NULL, FALSE);
+
+  if (!graft_net_build (self, error))
+    return FALSE;
+  graft_net_foreach_weight (self, "", graft_net_set_weight_cb, &data);
+  if (!data.found)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_NOT_FOUND,
+                   "model '%s' has no weight '%s'", self->name, path);
+      return FALSE;
+    }
+  if (data.error != NULL)
+    {
+      g_propagate_error (error, data.error);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -64,6 +64,11 @@ GraftTensor  *graft_net_get_weight          (GraftNet     *self,
                                              guint         position,
                                              char        **path);
 
+gboolean      graft_net_set_weight          (GraftNet     *self,
+                                             const char   *path,
+                                             GraftTensor  *tensor,
+                                             GError      **error);
+
 GPtrArray    *graft_net_predict             (GraftNet     *self,
                                              guint         n_inputs,
                                              GraftTensor *const *inputs,

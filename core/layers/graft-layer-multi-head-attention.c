@@ -100,7 +100,11 @@ graft_layer_multi_head_attention_build (GraftNode         *node,
   static const char *const parts[] = { "query", "key", "value" };
 
   if (n_in < 2)
-    return graft_layer_multi_head_attention_infer (node, n_in, in, NULL, NULL, error);
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_SHAPE,
+                   "layer '%s': needs query and value inputs, got %u", node->name, n_in);
+      return FALSE;
+    }
   for (guint i = 0; i < n_in; i++)
     if (!graft_shape_check_known (node, &in[i], 2, error))
       return FALSE;
