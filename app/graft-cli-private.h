@@ -41,6 +41,7 @@ void          graft_cli_json_add_double (JsonBuilder *builder,
 
 int graft_cli_inspect (int argc, char **argv);
 int graft_cli_stats   (int argc, char **argv);
+int graft_cli_render  (int argc, char **argv);
 int graft_cli_export  (int argc, char **argv);
 int graft_cli_transfer (int argc, char **argv);
 int graft_cli_diff     (int argc, char **argv);

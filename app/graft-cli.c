@@ -17,6 +17,8 @@
 static const GraftCliCommand graft_cli_commands[] = {
   { "inspect", "FILE [--json]                the layer tree, shapes, dtypes, parameters", graft_cli_inspect },
   { "export",  "FILE WEIGHT -o OUT.npy       one tensor as a NumPy file", graft_cli_export },
+  { "stats",   "FILE WEIGHT [--json] [--hist [BINS]]  statistics, percentiles, histogram", graft_cli_stats },
+  { "render",  "FILE WEIGHT -o OUT.png [--grid …]  heatmap of one tensor as a PNG", graft_cli_render },
   { "transfer", "SOURCE TARGET -o OUT [--by …]  copy weights between checkpoints", graft_cli_transfer },
   { "diff",    "A B [--map A=B] [--json]     compare the weights of two checkpoints", graft_cli_diff },
   { "convert", "IN OUT [--format F]          write a checkpoint in another format", graft_cli_convert },
