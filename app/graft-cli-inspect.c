@@ -50,7 +50,7 @@ graft_cli_inspect_print_layer (GraftLayer *layer,
   g_autofree char *label = g_strdup_printf ("%*s%s", depth * 2, "", graft_layer_get_name (layer));
 
   printf ("%-40s %-22s %-20s %-9s %12s\n", label,
-          graft_layer_get_class_name (layer) ? graft_layer_get_class_name (layer) : "?",
+          graft_layer_get_class_name (layer) ? graft_layer_get_class_name (layer) : "-",
           "", "", params);
 
   for (guint i = 0; i < graft_layer_get_n_weights (layer); i++)

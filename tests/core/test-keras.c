@@ -170,6 +170,105 @@ test_keras_nested_tree (void)
   g_assert_cmpuint (graft_model_get_n_weights (model), ==, 10);
 }
 
+static GraftModel *
+load_quirk (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "quirks", name, NULL);
+  g_autoptr(GError) error = NULL;
+  GraftModel *model = graft_keras_load (path, &error);
+
+  g_assert_no_error (error);
+  return model;
+}
+
+/* Split name attributes, fixed-length strings, Keras 1 and tf.keras names. */
+static void
+test_keras_quirks_names (void)
+{
+  g_autoptr(GraftModel) model = load_quirk ("split-names.h5");
+  GraftWeight *w;
+  const float *v;
+
+  g_assert_cmpint (graft_model_get_format (model), ==, GRAFT_FORMAT_LEGACY_WEIGHTS_H5);
+  g_assert_cmpstr (graft_model_get_keras_version (model), ==, "2.2.4");
+  g_assert_cmpstr (graft_model_get_backend (model), ==, "tensorflow");
+  g_assert_cmpuint (graft_model_get_n_weights (model), ==, 4);
+  g_assert_cmpuint (graft_model_get_n_params (model), ==, 6 + 3 + 24 + 16);
+
+  w = graft_model_find_weight (model, "dense_1/W");
+  g_assert_nonnull (w);
+  g_assert_cmpstr (graft_weight_get_location (w), ==, "/dense_1/dense_1_W");
+  v = graft_tensor_get_data (graft_weight_get_tensor (w), NULL);
+  g_assert_cmpfloat (v[5], ==, 5.0f);
+  w = graft_model_find_weight (model, "lstm_1/recurrent_kernel");
+  g_assert_nonnull (w);
+  g_assert_cmpstr (graft_weight_get_location (w), ==, "/lstm_1/lstm_1/recurrent_kernel:0");
+  v = graft_tensor_get_data (graft_weight_get_tensor (w), NULL);
+  g_assert_cmpfloat (v[15], ==, -0.125f);
+}
+
+static gconstpointer
+quirk_data (GraftModel *model,
+            const char *path,
+            GraftDType  dtype)
+{
+  g_autoptr(GError) error = NULL;
+  GraftWeight *w = graft_model_find_weight (model, path);
+  gconstpointer data;
+
+  g_assert_nonnull (w);
+  g_assert_cmpint (graft_tensor_get_dtype (graft_weight_get_tensor (w)), ==, dtype);
+  data = graft_tensor_get_data (graft_weight_get_tensor (w), &error);
+  g_assert_no_error (error);
+  return data;
+}
+
+static void
+test_keras_quirks_dtypes (void)
+{
+  g_autoptr(GraftModel) model = load_quirk ("dtypes.weights.h5");
+  const guint16 *half = quirk_data (model, "half/0", GRAFT_DTYPE_FLOAT16);
+  const double *dbl = quirk_data (model, "double/0", GRAFT_DTYPE_FLOAT64);
+  const gint8 *i8 = quirk_data (model, "ints/0", GRAFT_DTYPE_INT8);
+  const guint8 *u8 = quirk_data (model, "ints/1", GRAFT_DTYPE_UINT8);
+  const gint64 *i64 = quirk_data (model, "ints/2", GRAFT_DTYPE_INT64);
+  const gint32 *scalar = quirk_data (model, "ints/3", GRAFT_DTYPE_INT32);
+  const guint8 *flags = quirk_data (model, "flags/0", GRAFT_DTYPE_BOOL);
+  const guint16 *bf = quirk_data (model, "brain/0", GRAFT_DTYPE_BFLOAT16);
+  const float *packed = quirk_data (model, "packed/0", GRAFT_DTYPE_FLOAT32);
+  const float *swapped = quirk_data (model, "packed/1", GRAFT_DTYPE_FLOAT32);
+
+  g_assert_cmpfloat (graft_half_to_float (half[1]), ==, -2.0f);
+  g_assert_cmpfloat (graft_half_to_float (half[2]), ==, 65504.0f);
+  g_assert_cmpfloat (dbl[0], ==, 1.0 / 3.0);
+  g_assert_cmpfloat (dbl[3], ==, 1e300);
+  g_assert_cmpint (i8[0], ==, -128);
+  g_assert_cmpuint (u8[2], ==, 255);
+  g_assert_cmpint (i64[1], ==, G_GINT64_CONSTANT (1) << 40);
+  g_assert_cmpint (*scalar, ==, 7);
+  g_assert_cmpuint (graft_tensor_get_rank (graft_weight_get_tensor (graft_model_find_weight (model, "ints/3"))), ==, 0);
+  g_assert_cmpuint (flags[0], ==, 1);
+  g_assert_cmpuint (flags[1], ==, 0);
+  g_assert_cmpfloat (graft_bfloat16_to_float (bf[1]), ==, -2.5f);
+
+  /* Chunked, shuffled and deflated: every value exact. */
+  for (guint i = 0; i < 64 * 48; i++)
+    g_assert_cmpfloat (packed[i], ==, ((float) i - 1000.0f) / 7.0f);
+  /* Stored big-endian, read in native order. */
+  g_assert_cmpfloat (swapped[11], ==, 11.0f);
+
+  /* A block of a compressed dataset, read without the rest. */
+  {
+    g_autoptr(GraftModel) again = load_quirk ("dtypes.weights.h5");
+    GraftTensor *t = graft_weight_get_tensor (graft_model_find_weight (again, "packed/0"));
+    const gsize start[2] = { 17, 30 }, count[2] = { 2, 3 };
+    float block[6];
+
+    g_assert_true (graft_tensor_read_block_float (t, start, count, block, NULL));
+    g_assert_cmpfloat (block[4], ==, ((float) (18 * 48 + 31) - 1000.0f) / 7.0f);
+  }
+}
+
 typedef struct
 {
   const char *file;
@@ -270,6 +369,8 @@ main (int    argc,
     }
   g_test_add_func ("/keras/load/same-values-in-every-format", test_keras_load_same_values);
   g_test_add_func ("/keras/load/nested-tree", test_keras_nested_tree);
+  g_test_add_func ("/keras/load/quirks/split-fixed-length-names", test_keras_quirks_names);
+  g_test_add_func ("/keras/load/quirks/dtypes-chunked-compressed", test_keras_quirks_dtypes);
   g_test_add_func ("/keras/read/block", test_keras_read_block);
   g_test_add_func ("/keras/read/unavailable-filter", test_keras_read_lzf);
   g_test_add_func ("/keras/read/absurd-chunked-size", test_keras_read_absurd_chunked);
