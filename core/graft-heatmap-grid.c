@@ -55,6 +55,7 @@ typedef struct
   guint grid_rows;
   guint grid_cols;
   guint n_tiles;
+  guint channel;            /* the one channel shown, or GRAFT_HEATMAP_ALL_CHANNELS */
 } GraftHeatmapGrid;
 
 static void
@@ -87,7 +88,11 @@ graft_heatmap_grid_arrange (const GraftHeatmap       *self,
   g->n_filters = (window != NULL ? window->row_end : shape[rank - 1]) - g->first_filter;
   g->first_channel = window != NULL ? window->col_start : 0;
   g->n_channels = (window != NULL ? window->col_end : shape[rank - 2]) - g->first_channel;
-  if (style->channel == GRAFT_HEATMAP_ALL_CHANNELS)
+  /* A single input channel wraps its filters into a square, as if chosen. */
+  g->channel = style->channel;
+  if (g->channel == GRAFT_HEATMAP_ALL_CHANNELS && g->n_channels == 1)
+    g->channel = g->first_channel;
+  if (g->channel == GRAFT_HEATMAP_ALL_CHANNELS)
     {
       g->grid_rows = g->n_filters;
       g->grid_cols = g->n_channels;
@@ -264,7 +269,7 @@ graft_heatmap_render_grid (GraftHeatmap              *self,
         {
           /* Cut the grid to what fits at zoom 1. */
           zoom = 1;
-          if (style->channel == GRAFT_HEATMAP_ALL_CHANNELS)
+          if (g.channel == GRAFT_HEATMAP_ALL_CHANNELS)
             {
               g.grid_cols = MIN (g.grid_cols, MAX (1u, (width + 1) / (g.kw + 1)));
               g.grid_rows = MIN (g.grid_rows, MAX (1u, (height + 1) / (g.kh + 1)));
@@ -293,7 +298,7 @@ graft_heatmap_render_grid (GraftHeatmap              *self,
   frame->zoom = zoom;
   frame->grid_rows = g.grid_rows;
   frame->grid_cols = g.grid_cols;
-  frame->channel = g.layout == GRAFT_HEATMAP_GRID ? style->channel : GRAFT_HEATMAP_ALL_CHANNELS;
+  frame->channel = g.layout == GRAFT_HEATMAP_GRID ? g.channel : GRAFT_HEATMAP_ALL_CHANNELS;
   frame->first_filter = g.first_filter;
   frame->first_channel = g.first_channel;
   frame->n_tiles = g.n_tiles;
@@ -307,9 +312,9 @@ graft_heatmap_render_grid (GraftHeatmap              *self,
     {
       frame->window.row_start = g.first_filter;
       frame->window.row_end = g.first_filter + g.n_filters;
-      frame->window.col_start = style->channel == GRAFT_HEATMAP_ALL_CHANNELS ? g.first_channel : style->channel;
-      frame->window.col_end = style->channel == GRAFT_HEATMAP_ALL_CHANNELS ?
-        g.first_channel + g.n_channels : style->channel + 1;
+      frame->window.col_start = g.channel == GRAFT_HEATMAP_ALL_CHANNELS ? g.first_channel : g.channel;
+      frame->window.col_end = g.channel == GRAFT_HEATMAP_ALL_CHANNELS ?
+        g.first_channel + g.n_channels : g.channel + 1;
     }
 
   owner = g_new (gint32, (gsize) width * height);
@@ -333,7 +338,7 @@ graft_heatmap_render_grid (GraftHeatmap              *self,
           filter = g.first_filter + tile;
           channel = 0;
         }
-      else if (style->channel == GRAFT_HEATMAP_ALL_CHANNELS)
+      else if (g.channel == GRAFT_HEATMAP_ALL_CHANNELS)
         {
           gy = tile / g.grid_cols;
           gx = tile % g.grid_cols;
@@ -345,7 +350,7 @@ graft_heatmap_render_grid (GraftHeatmap              *self,
           gy = tile / g.grid_cols;
           gx = tile % g.grid_cols;
           filter = g.first_filter + tile;
-          channel = style->channel;
+          channel = g.channel;
         }
 
       for (guint ky = 0; ky < g.kh; ky++)
