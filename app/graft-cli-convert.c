@@ -10,24 +10,64 @@
 
 #include "graft-cli-private.h"
 
+/* "100", "64K", "5MiB", "2GB": bytes, with decimal or binary multiples. */
+static gboolean
+graft_cli_convert_parse_size (const char *text,
+                              guint64    *size)
+{
+  static const struct { const char *suffix; guint64 factor; } units[] = {
+    { "KiB", G_GUINT64_CONSTANT (1) << 10 }, { "MiB", G_GUINT64_CONSTANT (1) << 20 },
+    { "GiB", G_GUINT64_CONSTANT (1) << 30 }, { "KB", 1000 }, { "MB", 1000000 },
+    { "GB", 1000000000 }, { "K", 1000 }, { "M", 1000000 }, { "G", 1000000000 }, { "B", 1 },
+  };
+  char *end = NULL;
+  double value = g_ascii_strtod (text, &end);
+
+  if (end == text || value <= 0)
+    return FALSE;
+  if (*end == '\0')
+    {
+      *size = (guint64) value;
+      return TRUE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    if (g_ascii_strcasecmp (end, units[i].suffix) == 0)
+      {
+        *size = (guint64) (value * units[i].factor);
+        return *size > 0;
+      }
+  return FALSE;
+}
+
 int
 graft_cli_convert (int    argc,
                    char **argv)
 {
   g_autofree char *format_name = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *shard_size = NULL;
   gboolean drop_optimizer = FALSE;
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
-      "legacy-h5, legacy-weights-h5, weights-h5 or keras (default: from OUT's name)", "FORMAT" },
+      "legacy-h5, legacy-weights-h5, weights-h5, keras or sharded-weights (default: from "
+      "OUT's name)", "FORMAT" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+      "Take the architecture from this checkpoint (.keras or legacy .h5) when IN has none",
+      "FILE" },
+    { "max-shard-size", 0, 0, G_OPTION_ARG_STRING, &shard_size,
+      "Most bytes of weights per shard, with K, M, G (1000s) or KiB, MiB, GiB suffixes "
+      "(default 5GiB)", "SIZE" },
     { "drop-optimizer", 0, 0, G_OPTION_ARG_NONE, &drop_optimizer,
       "Leave out the optimizer state", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("IN OUT");
   g_autoptr(GraftModel) model = NULL;
+  g_autoptr(GraftModel) architecture = NULL;
   g_autoptr(GPtrArray) unchanged = g_ptr_array_new ();
   GError *error = NULL;
   GraftFormat format;
+  guint64 max_shard_size = 0;
 
   g_option_context_set_summary (context,
                                 "Write checkpoint IN to OUT, in the format --format names or\n"
@@ -42,15 +82,30 @@ graft_cli_convert (int    argc,
   if (format_name != NULL)
     {
       format = graft_format_from_name (format_name);
-      if (format == GRAFT_FORMAT_UNKNOWN || format == GRAFT_FORMAT_SHARDED)
+      if (format == GRAFT_FORMAT_UNKNOWN)
         return graft_cli_usage_error ("convert", "unknown --format '%s'", format_name);
     }
   else
     format = graft_format_guess_for_path (argv[2]);
 
+  if (shard_size != NULL && !graft_cli_convert_parse_size (shard_size, &max_shard_size))
+    return graft_cli_usage_error ("convert", "bad --max-shard-size '%s'", shard_size);
+
   model = graft_keras_load (argv[1], &error);
   if (model == NULL)
     return graft_cli_fail (error);
+  if (config_path != NULL)
+    {
+      architecture = graft_keras_load (config_path, &error);
+      if (architecture == NULL)
+        return graft_cli_fail (error);
+      if (graft_model_get_config (architecture) == NULL)
+        {
+          g_set_error (&error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
+                       "%s: has no model config to take the architecture from", config_path);
+          return graft_cli_fail (error);
+        }
+    }
 
   if (format == GRAFT_FORMAT_UNKNOWN)
     format = graft_model_get_format (model);
@@ -58,12 +113,22 @@ graft_cli_convert (int    argc,
    * and write weights only when there is no architecture to write. */
   if (format_name == NULL && format == GRAFT_FORMAT_LEGACY_H5 &&
       (graft_model_get_format (model) == GRAFT_FORMAT_LEGACY_WEIGHTS_H5 ||
-       graft_model_get_config (model) == NULL))
+       (graft_model_get_config (model) == NULL && architecture == NULL)))
     format = GRAFT_FORMAT_LEGACY_WEIGHTS_H5;
 
   /* A model just loaded has no changes: its own format is a plain copy. */
-  if (!graft_keras_save (model, argv[2], format,
-                         drop_optimizer ? GRAFT_SAVE_DROP_OPTIMIZER : GRAFT_SAVE_NONE, unchanged, &error))
+  if (format == graft_model_get_format (model))
+    {
+      if (!graft_keras_save (model, argv[2], format,
+                             drop_optimizer ? GRAFT_SAVE_DROP_OPTIMIZER : GRAFT_SAVE_NONE, unchanged,
+                             &error))
+        return graft_cli_fail (error);
+    }
+  else if (!graft_convert_save_full (model,
+                                     architecture ? graft_model_get_config (architecture) : NULL,
+                                     argv[2], format,
+                                     drop_optimizer ? GRAFT_SAVE_DROP_OPTIMIZER : GRAFT_SAVE_NONE,
+                                     max_shard_size, &error))
     return graft_cli_fail (error);
   printf ("wrote %s (%s)\n", argv[2], graft_format_get_name (format));
   return 0;

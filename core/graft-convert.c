@@ -1,5 +1,16 @@
 /* graft-convert.c: writing a model in another checkpoint format
  *
+ * Between the two Keras 3 layouts (.weights.h5, the HDF5 member of a
+ * .keras, shards) nothing is renamed: the tree is copied as it is. Between
+ * the two legacy layouts, the model_weights tree is the weights-only file.
+ * Between a legacy and a Keras 3 layout every weight moves, and where it
+ * goes follows from the model config (graft-convert-keras3-paths.c); a
+ * file without one takes the architecture from another file (--config).
+ *
+ * A conversion writes the model's weights only: optimizer state and the
+ * training config are left out, since their variables are named after the
+ * paths of the source format.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "graft-convert"
@@ -8,9 +19,362 @@
 
 #include "graft-convert.h"
 
+#include <errno.h>
+#include <string.h>
+#include <zip.h>
+
+#include "graft-atomic.h"
+#include "graft-convert-private.h"
 #include "graft-error.h"
+#include "graft-keras-save-private.h"
 #include "graft-model.h"
 
+/* Writes the Keras 3 HDF5 layout of @model into the new file @dest. */
+static gboolean
+graft_convert_write_keras3_file (GraftModel      *model,
+                                 JsonNode        *config,
+                                 const char      *dest,
+                                 int              dest_fd,
+                                 GraftSaveFlags   flags,
+                                 const char      *target,
+                                 GError         **error)
+{
+  GraftFormat own = graft_model_get_format (model);
+  g_autoptr(GraftH5Writer) w = NULL;
+  g_autoptr(GraftConvertPlan) plan = NULL;
+
+  if (own == GRAFT_FORMAT_KERAS)
+    {
+      /* The member is exactly this layout. */
+      if (!(flags & GRAFT_SAVE_DROP_OPTIMIZER))
+        return graft_keras_save_extract_weights (graft_model_get_filename (model), dest_fd, target,
+                                                 error);
+      {
+        g_autoptr(GraftAtomicFile) raw = graft_atomic_file_new (dest, error);
+
+        if (raw == NULL ||
+            !graft_keras_save_extract_weights (graft_model_get_filename (model),
+                                               graft_atomic_file_get_fd (raw), target, error))
+          return FALSE;
+        w = graft_h5_writer_create (dest, error);
+        if (w == NULL || !graft_h5_writer_merge_from (w, graft_atomic_file_get_path (raw), TRUE, error))
+          return FALSE;
+        return graft_h5_writer_close (w, error);
+      }
+    }
+  if (own == GRAFT_FORMAT_WEIGHTS_H5)
+    {
+      w = graft_h5_writer_create (dest, error);
+      if (w == NULL ||
+          !graft_h5_writer_merge_from (w, graft_model_get_filename (model),
+                                       (flags & GRAFT_SAVE_DROP_OPTIMIZER) != 0, error))
+        return FALSE;
+      return graft_h5_writer_close (w, error);
+    }
+  if (own == GRAFT_FORMAT_SHARDED)
+    {
+      g_autoptr(GPtrArray) shards = graft_convert_sharded_list (graft_model_get_filename (model), error);
+
+      if (shards == NULL)
+        return FALSE;
+      w = graft_h5_writer_create (dest, error);
+      if (w == NULL)
+        return FALSE;
+      for (guint i = 0; i < shards->len; i++)
+        if (!graft_h5_writer_merge_from (w, g_ptr_array_index (shards, i),
+                                         (flags & GRAFT_SAVE_DROP_OPTIMIZER) != 0, error))
+          return FALSE;
+      return graft_h5_writer_close (w, error);
+    }
+
+  plan = graft_convert_plan_new (model, config, target, error);
+  if (plan == NULL)
+    return FALSE;
+  w = graft_h5_writer_create (dest, error);
+  if (w == NULL)
+    return FALSE;
+  if (!graft_convert_write_keras3 (plan, w, error))
+    {
+      g_prefix_error (error, "%s: ", target);
+      return FALSE;
+    }
+  return graft_h5_writer_close (w, error);
+}
+
+static gboolean
+graft_convert_save_weights_h5 (GraftModel      *model,
+                               JsonNode        *config,
+                               const char      *path,
+                               GraftSaveFlags   flags,
+                               GError         **error)
+{
+  g_autoptr(GraftAtomicFile) out = graft_atomic_file_new (path, error);
+
+  if (out == NULL)
+    return FALSE;
+  if (!graft_convert_write_keras3_file (model, config, graft_atomic_file_get_path (out),
+                                        graft_atomic_file_get_fd (out), flags, path, error))
+    return FALSE;
+  return graft_atomic_file_commit (out, error);
+}
+
+/* Adds a member from memory, stored, dated like Keras's JSON members. */
+static gboolean
+graft_convert_zip_add_text (zip_t       *za,
+                            const char  *name,
+                            char        *text,
+                            const char  *path,
+                            GError     **error)
+{
+  zip_source_t *source = zip_source_buffer (za, text, strlen (text), 1);
+  zip_int64_t index;
+
+  if (source == NULL)
+    {
+      g_free (text);
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot add %s: %s", path, name,
+                   zip_strerror (za));
+      return FALSE;
+    }
+  index = zip_file_add (za, name, source, ZIP_FL_ENC_UTF_8);
+  if (index < 0)
+    {
+      zip_source_free (source);
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot add %s: %s", path, name,
+                   zip_strerror (za));
+      return FALSE;
+    }
+  zip_set_file_compression (za, index, ZIP_CM_STORE, 0);
+  /* 1980-01-01 00:00 local time, as Python's zipfile writes a dateless member. */
+  {
+    struct tm tm = { 0 };
+
+    tm.tm_year = 80;
+    tm.tm_mday = 1;
+    tm.tm_isdst = -1;
+    zip_file_set_mtime (za, index, mktime (&tm), 0);
+  }
+  return TRUE;
+}
+
+static gboolean
+graft_convert_save_keras (GraftModel      *model,
+                          JsonNode        *config,
+                          const char      *path,
+                          GraftSaveFlags   flags,
+                          GError         **error)
+{
+  g_autoptr(GraftAtomicFile) out = NULL;
+  g_autoptr(GraftAtomicFile) member = NULL;
+  g_autofree char *member_target = g_strconcat (path, ".weights", NULL);
+  g_autofree char *config_text = NULL;
+  g_autofree char *metadata = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d@%H:%M:%S");
+  const char *version = graft_model_get_keras_version (model);
+  zip_source_t *source;
+  zip_int64_t index;
+  zip_t *za;
+  int zerr = 0;
+
+  if (config == NULL || !JSON_NODE_HOLDS_OBJECT (config))
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
+                   "%s: a .keras archive needs the model config, and %s has none; pass one "
+                   "with --config (a .keras or legacy .h5 of the same architecture)", path,
+                   graft_model_get_filename (model));
+      return FALSE;
+    }
+  /* A Keras 3 config (it names each object's module) is kept as it is. */
+  if (json_object_has_member (json_node_get_object (config), "module"))
+    {
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+      json_generator_set_root (gen, config);
+      config_text = json_generator_to_data (gen, NULL);
+    }
+  else
+    config_text = graft_convert_keras_config (config);
+  if (version == NULL || !g_str_has_prefix (version, "3."))
+    version = "3.0.0";
+  metadata = g_strdup_printf ("{\"keras_version\": \"%s\", \"date_saved\": \"%s\"}", version, date);
+
+  member = graft_atomic_file_new (member_target, error);
+  if (member == NULL ||
+      !graft_convert_write_keras3_file (model, config, graft_atomic_file_get_path (member),
+                                        graft_atomic_file_get_fd (member), flags, path, error))
+    return FALSE;
+
+  out = graft_atomic_file_new (path, error);
+  if (out == NULL)
+    return FALSE;
+  za = zip_open (graft_atomic_file_get_path (out), ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+  if (za == NULL)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot create the archive", path);
+      return FALSE;
+    }
+  if (!graft_convert_zip_add_text (za, "metadata.json", g_steal_pointer (&metadata), path, error) ||
+      !graft_convert_zip_add_text (za, "config.json", g_steal_pointer (&config_text), path, error))
+    {
+      zip_discard (za);
+      return FALSE;
+    }
+  source = zip_source_file (za, graft_atomic_file_get_path (member), 0, -1);
+  index = source ? zip_file_add (za, "model.weights.h5", source, ZIP_FL_ENC_UTF_8) : -1;
+  if (index < 0)
+    {
+      if (source != NULL)
+        zip_source_free (source);
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot add model.weights.h5: %s", path,
+                   zip_strerror (za));
+      zip_discard (za);
+      return FALSE;
+    }
+  zip_set_file_compression (za, index, ZIP_CM_STORE, 0);
+  if (zip_close (za) != 0)
+    {
+      int sys = zip_error_code_system (zip_get_error (za));
+
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot write the archive: %s%s", path,
+                   zip_strerror (za), sys == ENOSPC ? " (the disk is full)" : "");
+      zip_discard (za);
+      return FALSE;
+    }
+  return graft_atomic_file_commit (out, error);
+}
+
+/* A legacy full-model file's model_weights is the weights-only file. */
+static gboolean
+graft_convert_legacy_full_to_weights (GraftModel  *model,
+                                      const char  *dest,
+                                      GError     **error)
+{
+  g_autoptr(GraftH5Writer) w = graft_h5_writer_create (dest, error);
+  const char *src = graft_model_get_filename (model);
+
+  if (w == NULL)
+    return FALSE;
+  if (!graft_h5_writer_copy_members_from (w, src, "/model_weights", "/", error) ||
+      !graft_h5_writer_copy_attrs_from (w, src, "/model_weights", "/", NULL, error))
+    return FALSE;
+  return graft_h5_writer_close (w, error);
+}
+
+static gboolean
+graft_convert_save_legacy (GraftModel      *model,
+                           JsonNode        *config,
+                           const char      *path,
+                           GraftFormat      format,
+                           GError         **error)
+{
+  g_autoptr(GraftAtomicFile) out = graft_atomic_file_new (path, error);
+  g_autoptr(GraftH5Writer) w = NULL;
+  g_autoptr(GraftConvertPlan) plan = NULL;
+  gboolean full = format == GRAFT_FORMAT_LEGACY_H5;
+
+  if (out == NULL)
+    return FALSE;
+  if (!full && graft_model_get_format (model) == GRAFT_FORMAT_LEGACY_H5)
+    {
+      if (!graft_convert_legacy_full_to_weights (model, graft_atomic_file_get_path (out), error))
+        return FALSE;
+      return graft_atomic_file_commit (out, error);
+    }
+
+  plan = graft_convert_plan_new (model, config, path, error);
+  if (plan == NULL)
+    return FALSE;
+  w = graft_h5_writer_create (graft_atomic_file_get_path (out), error);
+  if (w == NULL)
+    return FALSE;
+  if (full)
+    {
+      const char *backend = graft_model_get_backend (model);
+      const char *version = graft_model_get_keras_version (model);
+      g_autofree char *model_config = graft_convert_legacy_config (config);
+
+      if (!graft_h5_writer_set_attr_string (w, "/", "backend", backend ? backend : "tensorflow",
+                                            TRUE, error) ||
+          !graft_h5_writer_set_attr_string (w, "/", "keras_version", version ? version : "3.0.0",
+                                            TRUE, error) ||
+          !graft_h5_writer_set_attr_string (w, "/", "model_config", model_config, FALSE, error))
+        return FALSE;
+    }
+  if (!graft_convert_write_legacy (plan, model, w, full ? "/model_weights" : "/", error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  if (!graft_h5_writer_close (w, error))
+    return FALSE;
+  return graft_atomic_file_commit (out, error);
+}
+
+/**
+ * graft_convert_save_full:
+ * @model: the model to write
+ * @config: (nullable): the architecture to follow, when @model's file has
+ *   none (a .weights.h5 or a legacy weights-only file); %NULL for @model's own
+ * @path: the file to write
+ * @format: the format to write; not @model's own
+ * @flags: %GRAFT_SAVE_DROP_OPTIMIZER; a conversion between the legacy and
+ *   the Keras 3 layouts always leaves the optimizer out
+ * @max_shard_size: for %GRAFT_FORMAT_SHARDED, the most bytes of variables
+ *   in one shard (0 for Keras's default, 5 GiB)
+ *
+ * Writes @model's weights to @path in @format, atomically. Every weight
+ * goes where Keras puts it in that format for the model's architecture.
+ *
+ * Returns: %FALSE with @error set when the architecture is unknown (no
+ *   config, a subclassed model), a weight has no place in it, or writing
+ *   fails
+ */
+gboolean
+graft_convert_save_full (GraftModel      *model,
+                         JsonNode        *config,
+                         const char      *path,
+                         GraftFormat      format,
+                         GraftSaveFlags   flags,
+                         guint64          max_shard_size,
+                         GError         **error)
+{
+  GraftFormat own;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  own = graft_model_get_format (model);
+  if (config == NULL)
+    config = graft_model_get_config (model);
+
+  switch (format)
+    {
+    case GRAFT_FORMAT_WEIGHTS_H5:
+      return graft_convert_save_weights_h5 (model, config, path, flags, error);
+    case GRAFT_FORMAT_KERAS:
+      return graft_convert_save_keras (model, config, path, flags, error);
+    case GRAFT_FORMAT_LEGACY_H5:
+    case GRAFT_FORMAT_LEGACY_WEIGHTS_H5:
+      return graft_convert_save_legacy (model, config, path, format, error);
+    case GRAFT_FORMAT_SHARDED:
+      return graft_convert_save_sharded (model, config, path, max_shard_size, error);
+    case GRAFT_FORMAT_UNKNOWN:
+    case GRAFT_N_FORMATS:
+    default:
+      break;
+    }
+  g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED, "%s: cannot convert %s to %s", path,
+               graft_format_get_name (own), graft_format_get_name (format));
+  return FALSE;
+}
+
+/**
+ * graft_convert_save:
+ *
+ * graft_convert_save_full() with @model's own config and the default
+ * shard size.
+ */
 gboolean
 graft_convert_save (GraftModel      *model,
                     const char      *path,
@@ -18,8 +382,5 @@ graft_convert_save (GraftModel      *model,
                     GraftSaveFlags   flags,
                     GError         **error)
 {
-  g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED, "%s: cannot convert %s to %s yet",
-               path, graft_format_get_name (graft_model_get_format (model)),
-               graft_format_get_name (format));
-  return FALSE;
+  return graft_convert_save_full (model, NULL, path, format, flags, 0, error);
 }

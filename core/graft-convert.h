@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "graft-keras-save.h"
 #include "graft-types.h"
 
@@ -14,5 +16,13 @@ gboolean  graft_convert_save (GraftModel      *model,
                               GraftFormat      format,
                               GraftSaveFlags   flags,
                               GError         **error);
+
+gboolean  graft_convert_save_full (GraftModel      *model,
+                                   JsonNode        *config,
+                                   const char      *path,
+                                   GraftFormat      format,
+                                   GraftSaveFlags   flags,
+                                   guint64          max_shard_size,
+                                   GError         **error);
 
 G_END_DECLS

@@ -63,6 +63,16 @@ gboolean       graft_h5_writer_copy_attrs_from (GraftH5Writer   *self,
                                                 const char * const *skip,
                                                 GError         **error);
 
+gboolean       graft_h5_writer_copy_members_from (GraftH5Writer *self,
+                                                const char      *src_file,
+                                                const char      *src_group,
+                                                const char      *dst_group,
+                                                GError         **error);
+gboolean       graft_h5_writer_merge_from      (GraftH5Writer   *self,
+                                                const char      *src_file,
+                                                gboolean         skip_state,
+                                                GError         **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraftH5Writer, graft_h5_writer_free)
 
 G_END_DECLS

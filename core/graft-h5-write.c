@@ -785,3 +785,155 @@ graft_h5_writer_copy_attrs_from (GraftH5Writer       *self,
     }
   return TRUE;
 }
+
+static gboolean
+graft_h5_write_merge_group (GraftH5Writer  *self,
+                            const char     *src_file,
+                            hid_t           src,
+                            const char     *path,
+                            gboolean        skip_state,
+                            guint           depth,
+                            GError        **error)
+{
+  g_auto(GraftH5WId) gid = H5I_INVALID_HID;
+  H5G_info_t info;
+
+  if (depth > 64)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT, "%s: groups nested too deep at '%s'",
+                   src_file, path);
+      return FALSE;
+    }
+  gid = H5Gopen2 (src, path, H5P_DEFAULT);
+  if (gid < 0 || H5Gget_info (gid, &info) < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot read group '%s'", src_file, path);
+      return FALSE;
+    }
+  if (!graft_h5_writer_ensure_group (self, path, error) ||
+      !graft_h5_writer_copy_attrs_from (self, src_file, path, path, NULL, error))
+    return FALSE;
+
+  for (hsize_t i = 0; i < info.nlinks; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *child = NULL;
+      H5O_info_t oinfo;
+      H5L_info_t linfo;
+      ssize_t len;
+
+      len = H5Lget_name_by_idx (gid, ".", H5_INDEX_NAME, H5_ITER_INC, i, NULL, 0, H5P_DEFAULT);
+      if (len < 0)
+        goto fail;
+      name = g_malloc (len + 1);
+      H5Lget_name_by_idx (gid, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, len + 1, H5P_DEFAULT);
+      child = g_str_equal (path, "/") ? g_strconcat ("/", name, NULL) : g_strconcat (path, "/", name, NULL);
+      if (depth == 0 && skip_state &&
+          (g_str_equal (name, "optimizer") || g_str_equal (name, "optimizer_weights")))
+        continue;
+      /* Only hard links: a hostile file never makes us read elsewhere. */
+      if (H5Lget_info (src, child, &linfo, H5P_DEFAULT) < 0 || linfo.type != H5L_TYPE_HARD)
+        continue;
+      if (H5Oget_info_by_name (src, child, &oinfo, H5P_DEFAULT) < 0)
+        goto fail;
+      if (oinfo.type == H5O_TYPE_GROUP)
+        {
+          if (!graft_h5_write_merge_group (self, src_file, src, child, skip_state, depth + 1, error))
+            return FALSE;
+        }
+      else if (!graft_h5_writer_exists (self, child))
+        {
+          g_auto(GraftH5WId) lcpl = graft_h5_write_lcpl ();
+
+          if (H5Ocopy (src, child, self->fid, child, H5P_DEFAULT, lcpl) < 0)
+            goto fail;
+        }
+    }
+  return TRUE;
+
+fail:
+  graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s' from %s", self->name,
+                            path, src_file);
+  return FALSE;
+}
+
+/**
+ * graft_h5_writer_merge_from:
+ * @skip_state: leave out the root's optimizer and optimizer_weights
+ *
+ * Copies the whole tree of @src_file into the file: groups that exist
+ * already are merged (their attributes are overwritten), datasets that
+ * exist already are kept. This is how shards, which may each hold part of
+ * one group, become one file.
+ */
+gboolean
+graft_h5_writer_merge_from (GraftH5Writer  *self,
+                            const char     *src_file,
+                            gboolean        skip_state,
+                            GError        **error)
+{
+  g_auto(GraftH5WId) src = H5I_INVALID_HID;
+
+  graft_h5_write_quiet ();
+  src = H5Fopen (src_file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (src < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot be opened as HDF5", src_file);
+      return FALSE;
+    }
+  return graft_h5_write_merge_group (self, src_file, src, "/", skip_state, 0, error);
+}
+
+/**
+ * graft_h5_writer_copy_members_from:
+ *
+ * Copies every member of the group @src_group of @src_file (with
+ * everything below it) into the group @dst_group.
+ */
+gboolean
+graft_h5_writer_copy_members_from (GraftH5Writer  *self,
+                                   const char     *src_file,
+                                   const char     *src_group,
+                                   const char     *dst_group,
+                                   GError        **error)
+{
+  g_auto(GraftH5WId) src = H5I_INVALID_HID;
+  g_auto(GraftH5WId) gid = H5I_INVALID_HID;
+  H5G_info_t info;
+
+  graft_h5_write_quiet ();
+  src = H5Fopen (src_file, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (src < 0 || (gid = H5Gopen2 (src, src_group, H5P_DEFAULT)) < 0 || H5Gget_info (gid, &info) < 0)
+    {
+      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot read group '%s'", src_file,
+                                src_group);
+      return FALSE;
+    }
+  if (!graft_h5_writer_ensure_group (self, dst_group, error))
+    return FALSE;
+  for (hsize_t i = 0; i < info.nlinks; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *dst = NULL;
+      g_auto(GraftH5WId) lcpl = graft_h5_write_lcpl ();
+      H5L_info_t linfo;
+      ssize_t len;
+
+      len = H5Lget_name_by_idx (gid, ".", H5_INDEX_NAME, H5_ITER_INC, i, NULL, 0, H5P_DEFAULT);
+      if (len < 0)
+        break;
+      name = g_malloc (len + 1);
+      H5Lget_name_by_idx (gid, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, len + 1, H5P_DEFAULT);
+      if (H5Lget_info (gid, name, &linfo, H5P_DEFAULT) < 0 || linfo.type != H5L_TYPE_HARD)
+        continue;
+      dst = g_str_equal (dst_group, "/") ? g_strconcat ("/", name, NULL)
+                                         : g_strconcat (dst_group, "/", name, NULL);
+      if (H5Ocopy (gid, name, self->fid, dst, H5P_DEFAULT, lcpl) < 0)
+        {
+          graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s/%s' from %s",
+                                    self->name, src_group, name, src_file);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}

@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include "graft-keras-save.h"
+#include "graft-keras-save-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -96,7 +97,7 @@ graft_keras_save_set_errno (GError     **error,
 /* Copies the whole of @src_path into @dest_fd, which is empty. The kernel
  * does the copy (and may share blocks); plain read/write is the fallback
  * for file systems that refuse. */
-static gboolean
+gboolean
 graft_keras_save_copy_file (const char  *src_path,
                             int          dest_fd,
                             const char  *dest_name,
@@ -360,6 +361,60 @@ graft_keras_save_extract (zip_t       *za,
     }
   zip_fclose (zf);
   return TRUE;
+}
+
+/* The index of the archive's HDF5 member (a top-level *.h5), or -1. */
+static zip_int64_t
+graft_keras_save_find_h5 (zip_t *za)
+{
+  zip_int64_t n_entries = zip_get_num_entries (za, 0);
+
+  for (zip_int64_t i = 0; i < n_entries; i++)
+    {
+      const char *name = zip_get_name (za, i, 0);
+
+      if (name != NULL && g_str_has_suffix (name, ".h5") && strchr (name, '/') == NULL)
+        return i;
+    }
+  return -1;
+}
+
+/**
+ * graft_keras_save_extract_weights:
+ *
+ * Writes the HDF5 member of the .keras archive @archive into @dest_fd.
+ */
+gboolean
+graft_keras_save_extract_weights (const char  *archive,
+                                  int          dest_fd,
+                                  const char  *target,
+                                  GError     **error)
+{
+  zip_int64_t index;
+  gboolean ok;
+  int zerr = 0;
+  zip_t *za = zip_open (archive, ZIP_RDONLY, &zerr);
+
+  if (za == NULL)
+    {
+      zip_error_t ze;
+
+      zip_error_init_with_code (&ze, zerr);
+      graft_keras_save_set_zip_error (error, &ze, "cannot be opened as a zip archive", archive);
+      zip_error_fini (&ze);
+      return FALSE;
+    }
+  index = graft_keras_save_find_h5 (za);
+  if (index < 0)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT,
+                   "%s: the archive has no model.weights.h5 member", archive);
+      zip_close (za);
+      return FALSE;
+    }
+  ok = graft_keras_save_extract (za, index, dest_fd, archive, target, error);
+  zip_close (za);
+  return ok;
 }
 
 static gboolean
