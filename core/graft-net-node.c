@@ -246,9 +246,20 @@ graft_config_get_int (JsonObject *config,
 {
   JsonNode *node = json_object_get_member (config, key);
 
+  double v;
+
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return fallback;
-  return (gint64) json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    v = (double) json_node_get_int (node);
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    v = json_node_get_double (node);
+  else
+    return fallback;
+  /* Out of range (or NaN) would be undefined to convert. */
+  if (!(v >= -2147483648.0 && v <= 2147483647.0))
+    return fallback;
+  return (gint64) v;
 }
 
 double
@@ -260,7 +271,11 @@ graft_config_get_double (JsonObject *config,
 
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return fallback;
-  return json_node_get_double (node);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return (double) json_node_get_int (node);
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return json_node_get_double (node);
+  return fallback;
 }
 
 gboolean
@@ -294,6 +309,28 @@ graft_config_get_string (JsonObject *config,
  * Reads a Keras int-or-tuple argument ("strides": 2 or [2, 2]). A missing
  * key leaves @values untouched, so callers fill in defaults first.
  */
+/* A config number that must be a whole count: never cast NaN, infinities
+ * or huge values from a hostile file to an integer. */
+static gboolean
+graft_config_int_value (JsonNode *node,
+                        gint64   *value)
+{
+  double v;
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    v = (double) json_node_get_int (node);
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    v = json_node_get_double (node);
+  else
+    return FALSE;
+  if (!(v >= 0 && v <= (1 << 24)))
+    return FALSE;
+  *value = (gint64) v;
+  return TRUE;
+}
+
 gboolean
 graft_config_get_ints (JsonObject  *config,
                        const char  *key,
@@ -302,27 +339,29 @@ graft_config_get_ints (JsonObject  *config,
                        GError     **error)
 {
   JsonNode *node = json_object_get_member (config, key);
+  gboolean ok = FALSE;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (JSON_NODE_HOLDS_VALUE (node))
     {
-      for (guint i = 0; i < n; i++)
-        values[i] = (gint64) json_node_get_double (node);
-      return TRUE;
+      ok = graft_config_int_value (node, &values[0]);
+      for (guint i = 1; ok && i < n; i++)
+        values[i] = values[0];
     }
-  if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) == n)
+  else if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) == n)
     {
       JsonArray *array = json_node_get_array (node);
 
-      for (guint i = 0; i < n; i++)
-        values[i] = (gint64) json_array_get_double_element (array, i);
-      return TRUE;
+      ok = TRUE;
+      for (guint i = 0; ok && i < n; i++)
+        ok = graft_config_int_value (json_array_get_element (array, i), &values[i]);
     }
-  g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT,
-               "layer '%s': '%s' must be an integer or a list of %u",
-               graft_config_get_string (config, "name", "?"), key, n);
-  return FALSE;
+  if (!ok)
+    g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT,
+                 "layer '%s': '%s' must be a whole number from 0 to %d, or a list of %u of them",
+                 graft_config_get_string (config, "name", "?"), key, 1 << 24, n);
+  return ok;
 }
 
 /* Reads a list like "batch_shape": [null, 28, 28, 1]; null becomes -1. */

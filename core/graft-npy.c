@@ -169,6 +169,11 @@ graft_npy_load (const char  *path,
                    path);
       return NULL;
     }
+  if (*descr != '\'' && *descr != '"')
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s: malformed .npy header", path);
+      return NULL;
+    }
   descr++; /* skip the quote */
   for (guint i = 0; i < sizeof descr_buf - 1 && descr[i] != '\'' && descr[i] != '"' && descr[i]; i++)
     descr_buf[i] = descr[i];

@@ -57,6 +57,14 @@ graft_layer_conv_setup (GraftNode   *node,
       !graft_padding_parse (node, config, &p->padding, error) ||
       !graft_activation_parse (node, config, "activation", &p->activation, error))
     return FALSE;
+  for (guint i = 0; i < p->rank; i++)
+    if (p->kernel[i] < 1 || p->strides[i] < 1 || p->dilation[i] < 1)
+      {
+        g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT,
+                     "layer '%s': kernel_size, strides and dilation_rate must be at least 1",
+                     node->name);
+        return FALSE;
+      }
   if (p->groups < 1 || p->multiplier < 1 ||
       (p->variant != GRAFT_CONV_DEPTHWISE && p->filters < 1) ||
       (p->filters % p->groups) != 0)

@@ -50,6 +50,13 @@ graft_layer_pool_setup (GraftNode   *node,
   if (!graft_config_get_ints (config, "strides", p->rank, p->strides, error) ||
       !graft_padding_parse (node, config, &p->padding, error))
     return FALSE;
+  for (guint i = 0; i < p->rank; i++)
+    if (p->size[i] < 1 || p->strides[i] < 1)
+      {
+        g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT,
+                     "layer '%s': pool_size and strides must be at least 1", node->name);
+        return FALSE;
+      }
   return TRUE;
 }
 
