@@ -1,0 +1,96 @@
+/* graft-application-actions.c: the app.* commands
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "graft-application.h"
+#include "graft-window.h"
+
+static void
+graft_application_open_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *window = gtk_application_get_active_window (app);
+
+  if (!GRAFT_IS_WINDOW (window))
+    {
+      window = GTK_WINDOW (graft_window_new (app));
+      gtk_window_present (window);
+    }
+  graft_window_show_open_dialog (GRAFT_WINDOW (window));
+}
+
+/* Closes every window; those with unsaved changes ask first, and the
+ * application ends, with status 0, when the last one is gone. */
+static void
+graft_application_quit_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GList *windows = g_list_copy (gtk_application_get_windows (app));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
+}
+
+static void
+graft_application_about_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  const char *authors[] = { "The Graft authors", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (app),
+                         "program-name", _("Graft"),
+                         "logo-icon-name", APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Look inside Keras checkpoints and transplant weights "
+                                       "between models"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         NULL);
+}
+
+static void
+graft_application_shortcuts_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *window = gtk_application_get_active_window (app);
+
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static const GActionEntry graft_application_entries[] = {
+  { "open", graft_application_open_action },
+  { "quit", graft_application_quit_action },
+  { "about", graft_application_about_action },
+  { "shortcuts", graft_application_shortcuts_action },
+};
+
+void
+graft_application_actions_init (GraftApplication *self)
+{
+  const char *open_accels[] = { "<Control>o", NULL };
+  const char *quit_accels[] = { "<Control>q", NULL };
+  const char *shortcuts_accels[] = { "<Control>question", NULL };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), graft_application_entries,
+                                   G_N_ELEMENTS (graft_application_entries), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.open", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts",
+                                         shortcuts_accels);
+}

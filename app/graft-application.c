@@ -1,0 +1,145 @@
+/* graft-application.c: the Graft application: windows, app.* actions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-application"
+
+#include "config.h"
+
+#include "graft-application.h"
+
+#include <glib/gi18n.h>
+
+#include "graft.h"
+#include "graft-window.h"
+
+struct _GraftApplication
+{
+  GtkApplication  parent_instance;
+
+  /* Owned */
+  GSettings      *interface_settings;
+};
+
+G_DEFINE_FINAL_TYPE (GraftApplication, graft_application, GTK_TYPE_APPLICATION)
+
+/* Follows the desktop's light or dark preference where GNOME's setting
+ * exists; GTK 4.8 without libadwaita does not do it by itself. */
+static void
+graft_application_color_scheme_cb (GraftApplication *self)
+{
+  g_autofree char *scheme = g_settings_get_string (self->interface_settings, "color-scheme");
+
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
+                g_strcmp0 (scheme, "prefer-dark") == 0, NULL);
+}
+
+static void
+graft_application_follow_color_scheme (GraftApplication *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "color-scheme"))
+    return;
+  self->interface_settings = g_settings_new ("org.gnome.desktop.interface");
+  g_signal_connect_object (self->interface_settings, "changed::color-scheme",
+                           G_CALLBACK (graft_application_color_scheme_cb), self,
+                           G_CONNECT_SWAPPED);
+  graft_application_color_scheme_cb (self);
+}
+
+static void
+graft_application_startup (GApplication *application)
+{
+  GraftApplication *self = GRAFT_APPLICATION (application);
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  G_APPLICATION_CLASS (graft_application_parent_class)->startup (application);
+
+  graft_init ();
+  g_set_application_name (_("Graft"));
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+  gtk_css_provider_load_from_resource (css, "/org/gnome/Graft/ui/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  graft_application_follow_color_scheme (self);
+  graft_application_actions_init (self);
+}
+
+static void
+graft_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    {
+      window = GTK_WINDOW (graft_window_new (GTK_APPLICATION (application)));
+      graft_window_open_examples (GRAFT_WINDOW (window));
+    }
+  gtk_window_present (window);
+}
+
+/* One file opens alone; two open as source and target (the order of
+ * graft-cli transfer); more open in pairs in their own windows. */
+static void
+graft_application_open (GApplication  *application,
+                        GFile        **files,
+                        int            n_files,
+                        const char    *hint)
+{
+  for (int i = 0; i < n_files; i += 2)
+    {
+      GraftWindow *window = graft_window_new (GTK_APPLICATION (application));
+      g_autofree char *first = g_file_get_path (files[i]);
+      g_autofree char *second = i + 1 < n_files ? g_file_get_path (files[i + 1]) : NULL;
+
+      if (first == NULL)
+        first = g_file_get_uri (files[i]);
+      if (second != NULL)
+        graft_window_open (window, first, second);
+      else
+        graft_window_open (window, NULL, first);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+graft_application_dispose (GObject *object)
+{
+  GraftApplication *self = (GraftApplication *) object;
+
+  g_clear_object (&self->interface_settings);
+
+  G_OBJECT_CLASS (graft_application_parent_class)->dispose (object);
+}
+
+static void
+graft_application_class_init (GraftApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = graft_application_dispose;
+  app_class->startup = graft_application_startup;
+  app_class->activate = graft_application_activate;
+  app_class->open = graft_application_open;
+}
+
+static void
+graft_application_init (GraftApplication *self)
+{
+}
+
+GraftApplication *
+graft_application_new (void)
+{
+  return g_object_new (GRAFT_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/org/gnome/Graft",
+                       NULL);
+}

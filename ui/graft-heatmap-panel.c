@@ -1,0 +1,442 @@
+/* graft-heatmap-panel.c: the heatmap of the selected weight with its controls
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-heatmap-panel"
+
+#include "config.h"
+
+#include "graft-heatmap-panel.h"
+
+#include <glib/gi18n.h>
+
+struct _GraftHeatmapPanel
+{
+  GtkWidget         parent_instance;
+
+  /* Template widgets */
+  GtkLabel         *title_label;
+  GtkLabel         *subtitle_label;
+  GtkToggleButton  *delta_button;
+  GtkWidget        *zoom_box;
+  GtkWidget        *controls_box;
+  GtkDropDown      *colormap_dropdown;
+  GtkDropDown      *scale_dropdown;
+  GtkDropDown      *limits_dropdown;
+  GtkSpinButton    *min_spin;
+  GtkSpinButton    *max_spin;
+  GtkDropDown      *reduce_dropdown;
+  GtkToggleButton  *grid_button;
+  GtkToggleButton  *per_filter_button;
+  GtkWidget        *axes_box;
+  GtkDropDown      *row_axis_dropdown;
+  GtkDropDown      *col_axis_dropdown;
+  GtkBox           *index_box;
+  GtkStack         *stack;
+  GtkLabel         *empty_label;
+  GraftHeatmapView *view;
+  GtkLabel         *status_label;
+
+  /* Owned */
+  GraftTensor      *tensor;
+  GraftTensor      *reference;
+  GraftTensor      *delta;
+  GCancellable     *delta_cancellable;
+  GPtrArray        *index_spins;  /* one GtkSpinButton (borrowed) per axis, NULL for shown ones */
+
+  guint             updating : 1;
+};
+
+G_DEFINE_FINAL_TYPE (GraftHeatmapPanel, graft_heatmap_panel, GTK_TYPE_WIDGET)
+
+static void
+graft_heatmap_panel_status_cb (GraftHeatmapPanel *self)
+{
+  const char *status = graft_heatmap_view_get_status (self->view);
+
+  gtk_label_set_text (self->status_label, status ? status : " ");
+}
+
+static void
+graft_heatmap_panel_sync_sensitivity (GraftHeatmapPanel *self)
+{
+  gboolean can_grid = graft_heatmap_view_can_grid (self->view);
+  gboolean grid = graft_heatmap_view_get_grid (self->view);
+  GraftTensor *tensor = graft_heatmap_view_get_tensor (self->view);
+  gboolean custom = gtk_drop_down_get_selected (self->limits_dropdown) == GRAFT_LIMITS_USER;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->grid_button), can_grid);
+  gtk_widget_set_visible (GTK_WIDGET (self->per_filter_button), can_grid && grid);
+  gtk_widget_set_visible (GTK_WIDGET (self->min_spin), custom);
+  gtk_widget_set_visible (GTK_WIDGET (self->max_spin), custom);
+  gtk_widget_set_visible (self->axes_box,
+                          tensor != NULL && graft_tensor_get_rank (tensor) >= 3 && !grid);
+  gtk_widget_set_sensitive (self->zoom_box, tensor != NULL && !grid);
+}
+
+static void
+graft_heatmap_panel_style_changed_cb (GraftHeatmapPanel *self)
+{
+  GraftHeatmapStyle style;
+
+  if (self->updating)
+    return;
+  graft_heatmap_style_init (&style);
+  style.colormap = gtk_drop_down_get_selected (self->colormap_dropdown);
+  style.scale = gtk_drop_down_get_selected (self->scale_dropdown);
+  style.limits = gtk_drop_down_get_selected (self->limits_dropdown);
+  style.user_min = gtk_spin_button_get_value (self->min_spin);
+  style.user_max = gtk_spin_button_get_value (self->max_spin);
+  style.reduce = gtk_drop_down_get_selected (self->reduce_dropdown);
+  style.per_filter = gtk_toggle_button_get_active (self->per_filter_button);
+  if (style.user_max <= style.user_min)
+    style.user_max = style.user_min + 1e-6;
+  graft_heatmap_view_set_style (self->view, &style);
+  graft_heatmap_view_set_grid (self->view, gtk_toggle_button_get_active (self->grid_button));
+  graft_heatmap_panel_sync_sensitivity (self);
+}
+
+static void
+graft_heatmap_panel_slice_changed_cb (GraftHeatmapPanel *self)
+{
+  GraftTensor *tensor = graft_heatmap_view_get_tensor (self->view);
+  gsize index[GRAFT_MAX_RANK] = { 0 };
+  guint rank, row_axis, col_axis;
+
+  if (self->updating || tensor == NULL)
+    return;
+  rank = graft_tensor_get_rank (tensor);
+  row_axis = gtk_drop_down_get_selected (self->row_axis_dropdown);
+  col_axis = gtk_drop_down_get_selected (self->col_axis_dropdown);
+  if (rank < 2 || row_axis >= rank || col_axis >= rank)
+    return;
+  if (row_axis == col_axis)
+    {
+      /* Swap rather than refuse: the other drop-down takes the old axis. */
+      guint axis;
+
+      for (axis = rank; axis > 0; axis--)
+        if (axis - 1 != row_axis)
+          break;
+      self->updating = TRUE;
+      gtk_drop_down_set_selected (self->col_axis_dropdown, axis - 1);
+      self->updating = FALSE;
+      col_axis = axis - 1;
+    }
+  for (guint i = 0; i < rank && i < self->index_spins->len; i++)
+    {
+      GtkSpinButton *spin = g_ptr_array_index (self->index_spins, i);
+
+      index[i] = (gsize) gtk_spin_button_get_value_as_int (spin);
+      gtk_widget_set_sensitive (GTK_WIDGET (spin), i != row_axis && i != col_axis);
+    }
+  graft_heatmap_view_set_slice (self->view, row_axis, col_axis, index);
+}
+
+static void
+graft_heatmap_panel_build_axes (GraftHeatmapPanel *self,
+                                GraftTensor       *tensor)
+{
+  g_autoptr(GtkStringList) axes = gtk_string_list_new (NULL);
+  GtkWidget *child;
+  guint rank = tensor ? graft_tensor_get_rank (tensor) : 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->index_box))) != NULL)
+    gtk_box_remove (self->index_box, child);
+  g_ptr_array_set_size (self->index_spins, 0);
+  if (rank < 3)
+    return;
+
+  for (guint i = 0; i < rank; i++)
+    {
+      g_autofree char *name = g_strdup_printf (_("axis %u (%" G_GSIZE_FORMAT ")"), i,
+                                               graft_tensor_get_dim (tensor, i));
+      g_autofree char *tip = g_strdup_printf (_("Index on axis %u"), i);
+      GtkWidget *spin = gtk_spin_button_new_with_range (0, graft_tensor_get_dim (tensor, i) - 1, 1);
+
+      gtk_string_list_append (axes, name);
+      gtk_widget_set_tooltip_text (spin, tip);
+      gtk_widget_set_sensitive (spin, i < rank - 2);
+      g_signal_connect_object (spin, "value-changed",
+                               G_CALLBACK (graft_heatmap_panel_slice_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_box_append (self->index_box, spin);
+      g_ptr_array_add (self->index_spins, spin);
+    }
+  gtk_drop_down_set_model (self->row_axis_dropdown, G_LIST_MODEL (axes));
+  gtk_drop_down_set_model (self->col_axis_dropdown, G_LIST_MODEL (axes));
+  gtk_drop_down_set_selected (self->row_axis_dropdown, rank - 2);
+  gtk_drop_down_set_selected (self->col_axis_dropdown, rank - 1);
+}
+
+static void
+graft_heatmap_panel_show (GraftHeatmapPanel *self,
+                          GraftTensor       *tensor)
+{
+  self->updating = TRUE;
+  graft_heatmap_view_set_tensor (self->view, tensor);
+  graft_heatmap_panel_build_axes (self, tensor);
+  self->updating = FALSE;
+  graft_heatmap_panel_sync_sensitivity (self);
+  gtk_stack_set_visible_child_name (self->stack, tensor ? "view" : "empty");
+}
+
+/* Target minus source, element by element, in float32. A display aid only:
+ * the difference statistics of record come from the core's diff. */
+static void
+graft_heatmap_panel_delta_thread (GTask        *task,
+                                  gpointer      source_object,
+                                  gpointer      task_data,
+                                  GCancellable *cancellable)
+{
+  GraftTensor **pair = task_data;
+  g_autofree float *a = NULL;
+  g_autofree float *b = NULL;
+  GError *error = NULL;
+  gsize n = graft_tensor_get_n_elements (pair[0]);
+
+  a = graft_tensor_dup_float (pair[0], &error);
+  if (a != NULL)
+    b = graft_tensor_dup_float (pair[1], &error);
+  if (b == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (gsize i = 0; i < n; i++)
+    a[i] -= b[i];
+  g_task_return_pointer (task,
+                         graft_tensor_new_take (GRAFT_DTYPE_FLOAT32, graft_tensor_get_rank (pair[0]),
+                                                graft_tensor_get_shape (pair[0]),
+                                                g_steal_pointer (&a)),
+                         (GDestroyNotify) graft_tensor_unref);
+}
+
+static void
+graft_heatmap_panel_delta_pair_free (gpointer data)
+{
+  GraftTensor **pair = data;
+
+  graft_tensor_unref (pair[0]);
+  graft_tensor_unref (pair[1]);
+  g_free (pair);
+}
+
+static void
+graft_heatmap_panel_delta_done_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
+{
+  GraftHeatmapPanel *self = GRAFT_HEATMAP_PANEL (object);
+  g_autoptr(GError) error = NULL;
+  GraftTensor *delta = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_task_had_error (G_TASK (result)) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (delta == NULL)
+    {
+      gtk_label_set_text (self->status_label, error->message);
+      return;
+    }
+  g_clear_pointer (&self->delta, graft_tensor_unref);
+  self->delta = delta;
+  if (gtk_toggle_button_get_active (self->delta_button))
+    {
+      graft_heatmap_panel_show (self, self->delta);
+      gtk_label_set_text (self->subtitle_label, _("Target − source: red where the target is larger"));
+    }
+}
+
+static void
+graft_heatmap_panel_delta_toggled_cb (GraftHeatmapPanel *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GraftTensor **pair;
+
+  if (self->updating)
+    return;
+  if (!gtk_toggle_button_get_active (self->delta_button) || self->reference == NULL)
+    {
+      g_autofree char *shape = self->tensor ? graft_tensor_format_shape (self->tensor) : NULL;
+
+      graft_heatmap_panel_show (self, self->tensor);
+      if (self->tensor != NULL)
+        {
+          g_autofree char *sub =
+            g_strdup_printf ("%s %s", graft_dtype_get_name (graft_tensor_get_dtype (self->tensor)),
+                             shape);
+
+          gtk_label_set_text (self->subtitle_label, sub);
+        }
+      return;
+    }
+  if (self->delta != NULL)
+    {
+      graft_heatmap_panel_show (self, self->delta);
+      return;
+    }
+
+  if (self->delta_cancellable != NULL)
+    g_cancellable_cancel (self->delta_cancellable);
+  g_clear_object (&self->delta_cancellable);
+  self->delta_cancellable = g_cancellable_new ();
+  pair = g_new (GraftTensor *, 2);
+  pair[0] = graft_tensor_ref (self->tensor);
+  pair[1] = graft_tensor_ref (self->reference);
+  task = g_task_new (self, self->delta_cancellable, graft_heatmap_panel_delta_done_cb, NULL);
+  g_task_set_task_data (task, pair, graft_heatmap_panel_delta_pair_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, graft_heatmap_panel_delta_thread);
+}
+
+static void
+graft_heatmap_panel_dispose (GObject *object)
+{
+  GraftHeatmapPanel *self = (GraftHeatmapPanel *) object;
+
+  if (self->delta_cancellable != NULL)
+    g_cancellable_cancel (self->delta_cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GRAFT_TYPE_HEATMAP_PANEL);
+  g_clear_object (&self->delta_cancellable);
+  g_clear_pointer (&self->tensor, graft_tensor_unref);
+  g_clear_pointer (&self->reference, graft_tensor_unref);
+  g_clear_pointer (&self->delta, graft_tensor_unref);
+  g_clear_pointer (&self->index_spins, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (graft_heatmap_panel_parent_class)->dispose (object);
+}
+
+static void
+graft_heatmap_panel_class_init (GraftHeatmapPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = graft_heatmap_panel_dispose;
+
+  g_type_ensure (GRAFT_TYPE_HEATMAP_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/gnome/Graft/ui/graft-heatmap-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, title_label);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, delta_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, zoom_box);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, controls_box);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, colormap_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, scale_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, limits_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, min_spin);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, max_spin);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, reduce_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, grid_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, per_filter_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, axes_box);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, row_axis_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, col_axis_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, index_box);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, view);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, status_label);
+  gtk_widget_class_bind_template_callback (widget_class, graft_heatmap_panel_status_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_heatmap_panel_style_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_heatmap_panel_slice_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_heatmap_panel_delta_toggled_cb);
+
+  gtk_widget_class_set_css_name (widget_class, "graftheatmappanel");
+}
+
+static void
+graft_heatmap_panel_init (GraftHeatmapPanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->index_spins = g_ptr_array_new ();
+  graft_heatmap_panel_sync_sensitivity (self);
+}
+
+GtkWidget *
+graft_heatmap_panel_new (void)
+{
+  return g_object_new (GRAFT_TYPE_HEATMAP_PANEL, NULL);
+}
+
+/**
+ * graft_heatmap_panel_set_weight:
+ * @weight: (nullable): the weight to show
+ * @reference: (nullable): what @weight is compared with in the Δ view
+ *   (its source in a transfer), of the same shape
+ * @message: (nullable): what to say when @weight is %NULL
+ */
+void
+graft_heatmap_panel_set_weight (GraftHeatmapPanel *self,
+                                GraftWeight       *weight,
+                                GraftTensor       *reference,
+                                const char        *message)
+{
+  GraftTensor *tensor = weight ? graft_weight_get_tensor (weight) : NULL;
+  gboolean has_reference;
+
+  g_return_if_fail (GRAFT_IS_HEATMAP_PANEL (self));
+
+  if (reference != NULL && tensor != NULL && !graft_tensor_same_shape (tensor, reference))
+    reference = NULL;
+
+  if (self->delta_cancellable != NULL)
+    g_cancellable_cancel (self->delta_cancellable);
+  g_clear_pointer (&self->delta, graft_tensor_unref);
+  g_clear_pointer (&self->tensor, graft_tensor_unref);
+  g_clear_pointer (&self->reference, graft_tensor_unref);
+  self->tensor = tensor ? graft_tensor_ref (tensor) : NULL;
+  self->reference = reference ? graft_tensor_ref (reference) : NULL;
+
+  has_reference = self->reference != NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->delta_button), has_reference);
+  gtk_label_set_text (self->empty_label,
+                      message ? message : _("Select a weight to see its values"));
+
+  if (weight == NULL)
+    {
+      gtk_label_set_text (self->title_label, _("No weight selected"));
+      gtk_label_set_text (self->subtitle_label, "");
+      self->updating = TRUE;
+      gtk_toggle_button_set_active (self->delta_button, FALSE);
+      self->updating = FALSE;
+      graft_heatmap_panel_show (self, NULL);
+      return;
+    }
+
+  gtk_label_set_text (self->title_label, graft_weight_get_path (weight));
+  if (!has_reference)
+    {
+      self->updating = TRUE;
+      gtk_toggle_button_set_active (self->delta_button, FALSE);
+      self->updating = FALSE;
+    }
+  graft_heatmap_panel_delta_toggled_cb (self);
+}
+
+GraftHeatmapView *
+graft_heatmap_panel_get_view (GraftHeatmapPanel *self)
+{
+  g_return_val_if_fail (GRAFT_IS_HEATMAP_PANEL (self), NULL);
+
+  return self->view;
+}
+
+void
+graft_heatmap_panel_set_delta (GraftHeatmapPanel *self,
+                               gboolean           delta)
+{
+  g_return_if_fail (GRAFT_IS_HEATMAP_PANEL (self));
+
+  gtk_toggle_button_set_active (self->delta_button, delta);
+}
+
+gboolean
+graft_heatmap_panel_get_delta (GraftHeatmapPanel *self)
+{
+  g_return_val_if_fail (GRAFT_IS_HEATMAP_PANEL (self), FALSE);
+
+  return gtk_toggle_button_get_active (self->delta_button) && self->reference != NULL;
+}

@@ -1,0 +1,799 @@
+/* graft-layer-tree.c: the layers and weights of one checkpoint
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-layer-tree"
+
+#include "config.h"
+
+#include "graft-layer-tree.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+struct _GraftLayerTree
+{
+  GtkWidget            parent_instance;
+
+  /* Template widgets */
+  GtkLabel            *heading_label;
+  GtkSearchEntry      *search_entry;
+  GtkColumnView       *column_view;
+  GtkColumnViewColumn *class_column;
+  GtkColumnViewColumn *dtype_column;
+  GtkDropTarget       *drop_target;
+
+  /* Owned */
+  GraftModel          *model;
+  GraftLayerItem      *root;
+  GtkCustomFilter     *filter;
+  GtkTreeListModel    *tree_model;
+  GtkSingleSelection  *selection;
+  GHashTable          *items_by_path;  /* path → GraftLayerItem (borrowed from root) */
+  char                *needle;
+  char                *drop_why;
+
+  /* Borrowed */
+  GtkWidget           *drop_row;
+  GraftLayerItem      *drag_item;
+
+  guint                accepts_drops : 1;
+};
+
+G_DEFINE_FINAL_TYPE (GraftLayerTree, graft_layer_tree, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SELECTED_ITEM,
+  PROP_DROP_HINT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+graft_layer_tree_filter_func (gpointer item,
+                              gpointer user_data)
+{
+  GraftLayerTree *self = user_data;
+
+  return graft_layer_item_matches (GRAFT_LAYER_ITEM (item), self->needle);
+}
+
+static GListModel *
+graft_layer_tree_create_child_model_cb (gpointer item,
+                                        gpointer user_data)
+{
+  GraftLayerTree *self = user_data;
+  GListModel *children = graft_layer_item_get_children (GRAFT_LAYER_ITEM (item));
+
+  if (children == NULL || g_list_model_get_n_items (children) == 0)
+    return NULL;
+  return G_LIST_MODEL (gtk_filter_list_model_new (g_object_ref (children),
+                                                  GTK_FILTER (g_object_ref (self->filter))));
+}
+
+static void
+graft_layer_tree_selection_changed_cb (GraftLayerTree *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ITEM]);
+}
+
+static void
+graft_layer_tree_index_items (GraftLayerTree *self,
+                              GraftLayerItem *item)
+{
+  GListModel *children = graft_layer_item_get_children (item);
+  const char *path = graft_layer_item_get_path (item);
+
+  if (path != NULL && item != self->root && !g_hash_table_contains (self->items_by_path, path))
+    g_hash_table_insert (self->items_by_path, (gpointer) path, item);
+  for (guint i = 0; children != NULL && i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(GraftLayerItem) child = g_list_model_get_item (children, i);
+
+      graft_layer_tree_index_items (self, child);
+    }
+}
+
+/* The row widget (CSS node "row") and the item under a point of the column
+ * view. The name cell holds the row's GtkTreeExpander, whatever column the
+ * point is in. */
+static GraftLayerItem *
+graft_layer_tree_item_at (GraftLayerTree  *self,
+                          double           x,
+                          double           y,
+                          GtkWidget      **row_out)
+{
+  GtkWidget *widget = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *row = NULL;
+
+  for (; widget != NULL && widget != GTK_WIDGET (self->column_view);
+       widget = gtk_widget_get_parent (widget))
+    if (g_strcmp0 (gtk_widget_get_css_name (widget), "row") == 0)
+      {
+        row = widget;
+        break;
+      }
+  if (row_out != NULL)
+    *row_out = row;
+  if (row == NULL)
+    return NULL;
+
+  for (GtkWidget *cell = gtk_widget_get_first_child (row); cell != NULL;
+       cell = gtk_widget_get_next_sibling (cell))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (cell);
+
+      if (GTK_IS_TREE_EXPANDER (child))
+        return gtk_tree_expander_get_item (GTK_TREE_EXPANDER (child));
+    }
+  return NULL;
+}
+
+static GdkContentProvider *
+graft_layer_tree_drag_prepare_cb (GraftLayerTree *self,
+                                  double          x,
+                                  double          y,
+                                  GtkDragSource  *source)
+{
+  GtkWidget *row = NULL;
+  GraftLayerItem *item = graft_layer_tree_item_at (self, x, y, &row);
+
+  if (item == NULL || graft_layer_item_get_path (item) == NULL)
+    return NULL;
+
+  self->drag_item = item;
+  if (row != NULL)
+    {
+      g_autoptr(GdkPaintable) icon = gtk_widget_paintable_new (row);
+      g_autoptr(GdkPaintable) frozen = gdk_paintable_get_current_image (icon);
+
+      gtk_drag_source_set_icon (source, frozen, (int) x, 0);
+    }
+  return gdk_content_provider_new_typed (GRAFT_TYPE_LAYER_ITEM, item);
+}
+
+static void
+graft_layer_tree_drag_begin_cb (GraftLayerTree *self,
+                                GdkDrag        *drag,
+                                GtkDragSource  *source)
+{
+  gtk_widget_add_css_class (GTK_WIDGET (self), "dragging");
+}
+
+static void
+graft_layer_tree_drag_end_cb (GraftLayerTree *self,
+                              GdkDrag        *drag,
+                              gboolean        delete_data,
+                              GtkDragSource  *source)
+{
+  self->drag_item = NULL;
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "dragging");
+}
+
+static void
+graft_layer_tree_clear_drop_row (GraftLayerTree *self)
+{
+  if (self->drop_row == NULL)
+    return;
+  gtk_widget_remove_css_class (self->drop_row, "drop-ok");
+  gtk_widget_remove_css_class (self->drop_row, "drop-refused");
+  gtk_widget_set_tooltip_text (self->drop_row, NULL);
+  g_object_remove_weak_pointer (G_OBJECT (self->drop_row), (gpointer *) &self->drop_row);
+  self->drop_row = NULL;
+}
+
+static void
+graft_layer_tree_set_drop_hint (GraftLayerTree *self,
+                                const char     *hint)
+{
+  if (g_strcmp0 (self->drop_why, hint) == 0)
+    return;
+  g_free (self->drop_why);
+  self->drop_why = g_strdup (hint);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DROP_HINT]);
+}
+
+/**
+ * graft_layer_tree_check_drop:
+ * @source: the dragged item, from another checkpoint
+ * @target: the row it would land on, in this tree
+ * @why: (out) (optional): what the drop would do, or why it cannot be done
+ *
+ * Plans the transfer a drop would run, without applying it.
+ *
+ * Returns: %TRUE when the drop would copy something and nothing refuses
+ */
+gboolean
+graft_layer_tree_check_drop (GraftLayerTree  *self,
+                             GraftLayerItem  *source,
+                             GraftLayerItem  *target,
+                             char           **why)
+{
+  g_autoptr(GraftTransferPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *source_path, *target_path;
+  guint n_refused, n_copies;
+
+  g_return_val_if_fail (GRAFT_IS_LAYER_TREE (self), FALSE);
+
+  source_path = graft_layer_item_get_path (source);
+  target_path = graft_layer_item_get_path (target);
+  if (!self->accepts_drops)
+    {
+      if (why)
+        *why = g_strdup (_("Drop onto the target checkpoint"));
+      return FALSE;
+    }
+  if (graft_layer_item_get_model (source) == self->model)
+    {
+      if (why)
+        *why = g_strdup (_("Drag from the source checkpoint onto the target"));
+      return FALSE;
+    }
+  if (source_path == NULL || target_path == NULL)
+    {
+      if (why)
+        *why = g_strdup (_("Optimizer state cannot be transferred"));
+      return FALSE;
+    }
+
+  plan = graft_transfer_plan_new (graft_layer_item_get_model (source), self->model);
+  if (!graft_transfer_plan_add_layer (plan, source_path, target_path, &error))
+    {
+      if (why)
+        *why = g_strdup (error->message);
+      return FALSE;
+    }
+  graft_transfer_plan_finish (plan);
+
+  n_refused = graft_transfer_plan_count (plan, GRAFT_TRANSFER_SHAPE_MISMATCH);
+  n_copies = graft_transfer_plan_get_n_copies (plan);
+  if (n_refused > 0)
+    {
+      for (guint i = 0; i < graft_transfer_plan_get_n_pairs (plan); i++)
+        if (graft_transfer_plan_get_status (plan, i) == GRAFT_TRANSFER_SHAPE_MISMATCH)
+          {
+            if (why)
+              *why = g_strdup (graft_transfer_plan_get_reason (plan, i));
+            break;
+          }
+      return FALSE;
+    }
+  if (n_copies == 0)
+    {
+      if (why)
+        *why = g_strdup_printf (_("Nothing in “%s” matches a weight of “%s”"), source_path,
+                                target_path);
+      return FALSE;
+    }
+  if (why)
+    *why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copy %u weight from “%s” onto “%s”",
+                                         "Copy %u weights from “%s” onto “%s”", n_copies),
+                            n_copies, source_path, target_path);
+  return TRUE;
+}
+
+static GraftLayerItem *
+graft_layer_tree_drop_item (GtkDropTarget *target)
+{
+  const GValue *value = gtk_drop_target_get_value (target);
+
+  if (value == NULL || !G_VALUE_HOLDS (value, GRAFT_TYPE_LAYER_ITEM))
+    return NULL;
+  return g_value_get_object (value);
+}
+
+static GdkDragAction
+graft_layer_tree_drop_motion_cb (GraftLayerTree *self,
+                                 double          x,
+                                 double          y,
+                                 GtkDropTarget  *target)
+{
+  GraftLayerItem *source = graft_layer_tree_drop_item (target);
+  GtkWidget *row = NULL;
+  GraftLayerItem *item = graft_layer_tree_item_at (self, x, y, &row);
+  g_autofree char *why = NULL;
+  gboolean ok;
+
+  if (row != self->drop_row)
+    {
+      graft_layer_tree_clear_drop_row (self);
+      if (row != NULL)
+        {
+          self->drop_row = row;
+          g_object_add_weak_pointer (G_OBJECT (row), (gpointer *) &self->drop_row);
+        }
+    }
+  if (source == NULL || item == NULL)
+    {
+      graft_layer_tree_set_drop_hint (self, source ? _("Drop onto a layer or weight") : NULL);
+      return 0;
+    }
+
+  ok = graft_layer_tree_check_drop (self, source, item, &why);
+  gtk_widget_remove_css_class (row, ok ? "drop-refused" : "drop-ok");
+  gtk_widget_add_css_class (row, ok ? "drop-ok" : "drop-refused");
+  gtk_widget_set_tooltip_text (row, why);
+  graft_layer_tree_set_drop_hint (self, why);
+  return ok ? GDK_ACTION_COPY : 0;
+}
+
+static void
+graft_layer_tree_drop_leave_cb (GraftLayerTree *self,
+                                GtkDropTarget  *target)
+{
+  graft_layer_tree_clear_drop_row (self);
+  graft_layer_tree_set_drop_hint (self, NULL);
+}
+
+static gboolean
+graft_layer_tree_drop_cb (GraftLayerTree *self,
+                          const GValue   *value,
+                          double          x,
+                          double          y,
+                          GtkDropTarget  *target)
+{
+  GraftLayerItem *source, *item;
+
+  graft_layer_tree_clear_drop_row (self);
+  graft_layer_tree_set_drop_hint (self, NULL);
+  if (!G_VALUE_HOLDS (value, GRAFT_TYPE_LAYER_ITEM))
+    return FALSE;
+  source = g_value_get_object (value);
+  item = graft_layer_tree_item_at (self, x, y, NULL);
+  if (source == NULL || item == NULL || !graft_layer_tree_check_drop (self, source, item, NULL))
+    return FALSE;
+
+  return gtk_widget_activate_action (GTK_WIDGET (self), "win.transfer-weights", "(ss)",
+                                     graft_layer_item_get_path (source),
+                                     graft_layer_item_get_path (item));
+}
+
+static void graft_layer_tree_expand_layers (GraftLayerTree *self);
+
+static void
+graft_layer_tree_search_changed_cb (GraftLayerTree *self,
+                                    GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+
+  g_free (self->needle);
+  self->needle = g_utf8_normalize (folded, -1, G_NORMALIZE_ALL);
+  if (self->tree_model == NULL)
+    return;
+  /* Rows that reappear open up, so that what matched can be seen. */
+  gtk_tree_list_model_set_autoexpand (self->tree_model, self->needle[0] != '\0');
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  if (self->needle[0] == '\0')
+    graft_layer_tree_expand_layers (self);
+}
+
+static void
+graft_layer_tree_stop_search_cb (GraftLayerTree *self,
+                                 GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+graft_layer_tree_dispose (GObject *object)
+{
+  GraftLayerTree *self = (GraftLayerTree *) object;
+
+  graft_layer_tree_clear_drop_row (self);
+  if (self->column_view != NULL)
+    gtk_column_view_set_model (self->column_view, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), GRAFT_TYPE_LAYER_TREE);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->tree_model);
+  g_clear_object (&self->filter);
+  g_clear_pointer (&self->items_by_path, g_hash_table_unref);
+  g_clear_object (&self->root);
+  g_clear_pointer (&self->model, graft_model_unref);
+  g_clear_pointer (&self->needle, g_free);
+  g_clear_pointer (&self->drop_why, g_free);
+
+  G_OBJECT_CLASS (graft_layer_tree_parent_class)->dispose (object);
+}
+
+static void
+graft_layer_tree_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  GraftLayerTree *self = GRAFT_LAYER_TREE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_ITEM:
+      g_value_set_object (value, graft_layer_tree_get_selected_item (self));
+      break;
+
+    case PROP_DROP_HINT:
+      g_value_set_string (value, self->drop_why);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+graft_layer_tree_class_init (GraftLayerTreeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = graft_layer_tree_dispose;
+  object_class->get_property = graft_layer_tree_get_property;
+
+  properties[PROP_SELECTED_ITEM] =
+    g_param_spec_object ("selected-item", NULL, NULL, GRAFT_TYPE_LAYER_ITEM,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DROP_HINT] =
+    g_param_spec_string ("drop-hint", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The row templates look the type up by name. */
+  g_type_ensure (GRAFT_TYPE_LAYER_ITEM);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/gnome/Graft/ui/graft-layer-tree.ui");
+  gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, column_view);
+  gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, class_column);
+  gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, dtype_column);
+  gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, drop_target);
+  gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_drag_prepare_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_drag_begin_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_drag_end_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_drop_motion_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_drop_leave_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_drop_cb);
+
+  gtk_widget_class_set_css_name (widget_class, "graftlayertree");
+}
+
+static void
+graft_layer_tree_init (GraftLayerTree *self)
+{
+  GType types[] = { GRAFT_TYPE_LAYER_ITEM };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_drop_target_set_gtypes (self->drop_target, types, G_N_ELEMENTS (types));
+  self->filter = gtk_custom_filter_new (graft_layer_tree_filter_func, self, NULL);
+  self->items_by_path = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+GtkWidget *
+graft_layer_tree_new (void)
+{
+  return g_object_new (GRAFT_TYPE_LAYER_TREE, NULL);
+}
+
+/* Opens every layer, so that weights show at once, but not the optimizer
+ * state, which is long and rarely what one looks for. */
+static void
+graft_layer_tree_expand_layers (GraftLayerTree *self)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tree_model)); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree_model, i);
+      g_autoptr(GraftLayerItem) item = gtk_tree_list_row_get_item (row);
+
+      if (graft_layer_item_get_kind (item) == GRAFT_LAYER_ITEM_LAYER)
+        gtk_tree_list_row_set_expanded (row, TRUE);
+    }
+}
+
+/**
+ * graft_layer_tree_select_first_weight:
+ *
+ * Selects the first weight row, if any.
+ */
+void
+graft_layer_tree_select_first_weight (GraftLayerTree *self)
+{
+  g_return_if_fail (GRAFT_IS_LAYER_TREE (self));
+
+  if (self->tree_model == NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tree_model)); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree_model, i);
+      g_autoptr(GraftLayerItem) item = gtk_tree_list_row_get_item (row);
+
+      if (graft_layer_item_get_kind (item) == GRAFT_LAYER_ITEM_WEIGHT)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return;
+        }
+    }
+}
+
+/**
+ * graft_layer_tree_set_model:
+ * @model: (nullable): the checkpoint to show
+ *
+ * Shows the tree of @model, opened one level deep.
+ */
+void
+graft_layer_tree_set_model (GraftLayerTree *self,
+                            GraftModel     *model)
+{
+  GtkFilterListModel *roots;
+
+  g_return_if_fail (GRAFT_IS_LAYER_TREE (self));
+
+  if (model == self->model)
+    return;
+
+  gtk_column_view_set_model (self->column_view, NULL);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->tree_model);
+  g_hash_table_remove_all (self->items_by_path);
+  g_clear_object (&self->root);
+  g_clear_pointer (&self->model, graft_model_unref);
+
+  if (model != NULL)
+    {
+      self->model = graft_model_ref (model);
+      self->root = graft_layer_item_new_for_model (model);
+      graft_layer_tree_index_items (self, self->root);
+
+      roots = gtk_filter_list_model_new (g_object_ref (graft_layer_item_get_children (self->root)),
+                                         GTK_FILTER (g_object_ref (self->filter)));
+      self->tree_model = gtk_tree_list_model_new (G_LIST_MODEL (roots), FALSE,
+                                                  self->needle != NULL && self->needle[0] != '\0',
+                                                  graft_layer_tree_create_child_model_cb,
+                                                  self, NULL);
+      self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->tree_model)));
+      gtk_single_selection_set_autoselect (self->selection, FALSE);
+      gtk_single_selection_set_can_unselect (self->selection, TRUE);
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+      g_signal_connect_object (self->selection, "selection-changed",
+                               G_CALLBACK (graft_layer_tree_selection_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+      graft_layer_tree_expand_layers (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ITEM]);
+}
+
+GraftModel *
+graft_layer_tree_get_model (GraftLayerTree *self)
+{
+  g_return_val_if_fail (GRAFT_IS_LAYER_TREE (self), NULL);
+
+  return self->model;
+}
+
+void
+graft_layer_tree_set_heading (GraftLayerTree *self,
+                              const char     *heading)
+{
+  g_return_if_fail (GRAFT_IS_LAYER_TREE (self));
+
+  gtk_label_set_text (self->heading_label, heading);
+}
+
+void
+graft_layer_tree_set_accepts_drops (GraftLayerTree *self,
+                                    gboolean        accepts_drops)
+{
+  g_return_if_fail (GRAFT_IS_LAYER_TREE (self));
+
+  self->accepts_drops = !!accepts_drops;
+}
+
+/**
+ * graft_layer_tree_set_compact:
+ *
+ * Hides the class and dtype columns, for when two trees share the window.
+ */
+void
+graft_layer_tree_set_compact (GraftLayerTree *self,
+                              gboolean        compact)
+{
+  g_return_if_fail (GRAFT_IS_LAYER_TREE (self));
+
+  gtk_column_view_column_set_visible (self->class_column, !compact);
+  gtk_column_view_column_set_visible (self->dtype_column, !compact);
+}
+
+/**
+ * graft_layer_tree_get_rows:
+ *
+ * Returns: (transfer none) (nullable): the visible rows, #GtkTreeListRow
+ *   items holding #GraftLayerItem
+ */
+GListModel *
+graft_layer_tree_get_rows (GraftLayerTree *self)
+{
+  g_return_val_if_fail (GRAFT_IS_LAYER_TREE (self), NULL);
+
+  return self->tree_model ? G_LIST_MODEL (self->tree_model) : NULL;
+}
+
+/**
+ * graft_layer_tree_get_selected_item:
+ *
+ * Returns: (transfer none) (nullable): the selected row's item
+ */
+GraftLayerItem *
+graft_layer_tree_get_selected_item (GraftLayerTree *self)
+{
+  GtkTreeListRow *row;
+  GraftLayerItem *item;
+
+  g_return_val_if_fail (GRAFT_IS_LAYER_TREE (self), NULL);
+
+  if (self->selection == NULL)
+    return NULL;
+  row = gtk_single_selection_get_selected_item (self->selection);
+  if (row == NULL)
+    return NULL;
+  item = gtk_tree_list_row_get_item (row);
+  /* The row keeps its own reference for as long as it is selected. */
+  g_object_unref (item);
+  return item;
+}
+
+void
+graft_layer_tree_unselect (GraftLayerTree *self)
+{
+  g_return_if_fail (GRAFT_IS_LAYER_TREE (self));
+
+  if (self->selection != NULL)
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+/**
+ * graft_layer_tree_find_item:
+ *
+ * Returns: (transfer none) (nullable): the item of a layer or weight path
+ */
+GraftLayerItem *
+graft_layer_tree_find_item (GraftLayerTree *self,
+                            const char     *path)
+{
+  g_return_val_if_fail (GRAFT_IS_LAYER_TREE (self), NULL);
+
+  return g_hash_table_lookup (self->items_by_path, path);
+}
+
+/**
+ * graft_layer_tree_select_path:
+ *
+ * Selects the row of a layer or weight path, opening its parents, and
+ * scrolls it into view.
+ *
+ * Returns: %TRUE when the path is in the tree and passes the filter
+ */
+gboolean
+graft_layer_tree_select_path (GraftLayerTree *self,
+                              const char     *path)
+{
+  g_autofree char *prefix = NULL;
+
+  g_return_val_if_fail (GRAFT_IS_LAYER_TREE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->tree_model == NULL)
+    return FALSE;
+
+  prefix = g_strconcat (path, "/", NULL);
+  /* Rows of opened parents appear right after them, so one pass suffices. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tree_model)); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = gtk_tree_list_model_get_row (self->tree_model, i);
+      g_autoptr(GraftLayerItem) item = gtk_tree_list_row_get_item (row);
+      const char *item_path = graft_layer_item_get_path (item);
+      g_autofree char *item_prefix = NULL;
+
+      if (item_path == NULL)
+        continue;
+      if (strcmp (item_path, path) == 0)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          gtk_widget_activate_action (GTK_WIDGET (self->column_view), "list.scroll-to-item", "u",
+                                      i);
+          return TRUE;
+        }
+      item_prefix = g_strconcat (item_path, "/", NULL);
+      if (g_str_has_prefix (path, item_prefix))
+        gtk_tree_list_row_set_expanded (row, TRUE);
+    }
+  return FALSE;
+}
+
+static gboolean
+graft_layer_tree_update_item (GraftLayerItem *item,
+                              GraftEdit      *edit)
+{
+  GListModel *children = graft_layer_item_get_children (item);
+  GraftWeight *weight = graft_layer_item_get_weight (item);
+  gboolean modified = FALSE;
+
+  if (weight != NULL)
+    modified = edit != NULL && graft_edit_weight_is_modified (edit, weight);
+  for (guint i = 0; children != NULL && i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(GraftLayerItem) child = g_list_model_get_item (children, i);
+
+      modified |= graft_layer_tree_update_item (child, edit);
+    }
+  graft_layer_item_set_modified (item, modified);
+  return modified;
+}
+
+/**
+ * graft_layer_tree_update_modified:
+ * @edit: (nullable): the edit session of the tree's model
+ *
+ * Marks the weights @edit changed since the last save, and their layers.
+ */
+void
+graft_layer_tree_update_modified (GraftLayerTree *self,
+                                  GraftEdit      *edit)
+{
+  g_return_if_fail (GRAFT_IS_LAYER_TREE (self));
+
+  if (self->root != NULL)
+    graft_layer_tree_update_item (self->root, edit);
+}
+
+void
+graft_layer_tree_set_nonfinite (GraftLayerTree *self,
+                                GraftWeight    *weight,
+                                gboolean        nonfinite)
+{
+  GraftLayerItem *item;
+
+  g_return_if_fail (GRAFT_IS_LAYER_TREE (self));
+
+  item = g_hash_table_lookup (self->items_by_path, graft_weight_get_path (weight));
+  if (item == NULL || graft_layer_item_get_weight (item) != weight)
+    return;
+  graft_layer_item_set_nonfinite (item, nonfinite);
+  /* The layers above show it too, so that a collapsed tree still tells. */
+  if (nonfinite)
+    for (GraftLayer *layer = graft_weight_get_layer (weight); layer != NULL;
+         layer = graft_layer_get_parent (layer))
+      {
+        GraftLayerItem *parent = g_hash_table_lookup (self->items_by_path,
+                                                      graft_layer_get_path (layer));
+
+        if (parent != NULL)
+          graft_layer_item_set_nonfinite (parent, TRUE);
+      }
+}
+
+void
+graft_layer_tree_focus_search (GraftLayerTree *self)
+{
+  g_return_if_fail (GRAFT_IS_LAYER_TREE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+graft_layer_tree_set_search_text (GraftLayerTree *self,
+                                  const char     *text)
+{
+  g_return_if_fail (GRAFT_IS_LAYER_TREE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  /* Filter now rather than after the entry's delay. */
+  graft_layer_tree_search_changed_cb (self, self->search_entry);
+}

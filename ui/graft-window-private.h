@@ -1,0 +1,86 @@
+/* graft-window-private.h: what the files of GraftWindow share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "graft-window.h"
+
+G_BEGIN_DECLS
+
+typedef void (*GraftWindowContinue) (GraftWindow *self,
+                                     gpointer     data);
+
+struct _GraftWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  GtkLabel             *title_label;
+  GtkLabel             *subtitle_label;
+  GtkInfoBar           *info_bar;
+  GtkLabel             *info_label;
+  GtkRevealer          *progress_revealer;
+  GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
+  GtkWidget            *source_box;
+  GraftLayerTree       *source_tree;
+  GraftLayerTree       *target_tree;
+  GraftHeatmapPanel    *heatmap_panel;
+  GraftStatsView       *stats_view;
+  GtkLabel             *hint_label;
+  GtkWidget            *hint_bar;
+  GMenu                *recent_menu;
+  GtkPaned             *main_paned;
+
+  /* Owned */
+  GraftModel           *source;
+  GraftModel           *target;
+  GraftEdit            *edit;
+  char                 *source_path;
+  char                 *target_path;
+  GHashTable           *transferred;  /* target GraftWeight → source GraftWeight, borrowed */
+  GCancellable         *cancellable;
+  GCancellable         *scan_cancellable;
+  char                 *message;
+  GtkNativeDialog      *chooser;
+  gpointer              after_save_data;
+  GDestroyNotify        after_save_free;
+
+  /* Borrowed */
+  GtkWindow            *question;
+  GraftLayerTree       *selected_tree;
+
+  GraftWindowContinue   after_save;
+  guint                 progress_pulse;
+  guint                 info_timeout;
+  guint                 busy : 1;
+  guint                 close_confirmed : 1;
+};
+
+void      graft_window_actions_init      (GtkWidgetClass      *widget_class);
+void      graft_window_dnd_init          (GraftWindow         *self);
+void      graft_window_sync              (GraftWindow         *self);
+void      graft_window_show_error        (GraftWindow         *self,
+                                          const char          *context,
+                                          const GError        *error);
+void      graft_window_show_info         (GraftWindow         *self,
+                                          const char          *message);
+void      graft_window_set_busy          (GraftWindow         *self,
+                                          const char          *what);
+void      graft_window_refresh_selection (GraftWindow         *self);
+void      graft_window_confirm_discard   (GraftWindow         *self,
+                                          GraftWindowContinue  next,
+                                          gpointer             data,
+                                          GDestroyNotify       data_free);
+void      graft_window_save_to           (GraftWindow         *self,
+                                          const char          *path,
+                                          GraftFormat          format,
+                                          gboolean             close_after);
+gboolean  graft_window_transfer          (GraftWindow         *self,
+                                          GPtrArray           *pairs,
+                                          gboolean             partial,
+                                          const char          *what);
+void      graft_window_update_recent     (GraftWindow         *self);
+
+G_END_DECLS
