@@ -22,6 +22,8 @@ typedef struct
   GraftCliCommandFunc  func;
 } GraftCliCommand;
 
+void          graft_cli_crash_guard_install (int     argc,
+                                            char  **argv);
 int           graft_cli_fail           (GError      *error);
 int           graft_cli_usage_error    (const char  *command,
                                         const char  *format,

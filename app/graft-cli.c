@@ -170,6 +170,7 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  graft_cli_crash_guard_install (argc, argv);
   graft_init ();
 
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
