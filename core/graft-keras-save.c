@@ -36,10 +36,13 @@
 
 #include "graft-atomic.h"
 #include "graft-convert.h"
+#include "graft-convert-private.h"
 #include "graft-error.h"
 #include "graft-h5-private.h"
 #include "graft-h5-write-private.h"
+#include "graft-keras-private.h"
 #include "graft-model.h"
+#include "graft-tensor.h"
 
 /**
  * graft_format_from_name:
@@ -222,28 +225,85 @@ graft_keras_save_copy_without_optimizer (const char  *src_path,
   return graft_h5_writer_close (w, error);
 }
 
+/* Writes @tensor's bytes straight over the dataset's storage when that is
+ * exact: a contiguous, unfiltered, allocated dataset of the same element
+ * type, byte order and shape. The copy is then never opened for writing by
+ * HDF5, which would otherwise rewrite and flush its metadata on close. */
+static gboolean
+graft_keras_save_try_pwrite (GraftH5File  *file,
+                             int           fd,
+                             const char   *location,
+                             GraftTensor  *tensor,
+                             const char   *target,
+                             gboolean     *written,
+                             GError      **error)
+{
+  GraftH5DatasetInfo info;
+  gboolean fits;
+  const guint8 *data;
+  gsize n, done = 0;
+
+  *written = FALSE;
+  if (!graft_h5_dataset_info (file, location, &info, NULL))
+    return TRUE;
+  fits = info.contiguous && !info.chunked && info.n_filters == 0 && info.offset >= 0 &&
+         info.little_endian && G_BYTE_ORDER == G_LITTLE_ENDIAN &&
+         info.dtype == graft_tensor_get_dtype (tensor) && info.dtype != GRAFT_DTYPE_BFLOAT16 &&
+         info.dtype != GRAFT_DTYPE_BOOL && info.rank == graft_tensor_get_rank (tensor) &&
+         info.n_bytes == graft_tensor_get_n_bytes (tensor);
+  for (guint i = 0; fits && i < info.rank; i++)
+    fits = info.shape[i] == graft_tensor_get_dim (tensor, i);
+  graft_h5_dataset_info_clear (&info);
+  if (!fits)
+    return TRUE;
+
+  n = graft_tensor_get_n_bytes (tensor);
+  data = graft_tensor_get_data (tensor, error);
+  if (data == NULL && n > 0)
+    return FALSE;
+  while (done < n)
+    {
+      ssize_t k = pwrite (fd, data + done, n - done, info.offset + done);
+
+      if (k < 0 && errno == EINTR)
+        continue;
+      if (k <= 0)
+        {
+          graft_keras_save_set_errno (error, k < 0 ? errno : ENOSPC, "cannot write", target);
+          return FALSE;
+        }
+      done += k;
+    }
+  *written = TRUE;
+  return TRUE;
+}
+
 /* Overwrites the datasets of @changed (all model weights when %NULL) in
- * the HDF5 file at @path. */
+ * the HDF5 file at @path, open as @fd. Datasets that allow it are written
+ * with pwrite at their offset; only the others go through HDF5. */
 static gboolean
 graft_keras_save_patch_h5 (GraftModel  *model,
                            const char  *path,
+                           int          fd,
                            GPtrArray   *changed,
                            const char  *target,
                            GError     **error)
 {
   g_autoptr(GraftH5Writer) w = NULL;
+  g_autoptr(GraftH5File) file = NULL;
+  g_autoptr(GPtrArray) rest = g_ptr_array_new ();
   guint n = changed ? changed->len : graft_model_get_n_weights (model);
 
   if (n == 0)
     return TRUE;
-  w = graft_h5_writer_open (path, error);
-  if (w == NULL)
+  file = graft_h5_file_open (path, error);
+  if (file == NULL)
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
       GraftWeight *weight = changed ? g_ptr_array_index (changed, i) : graft_model_get_weight (model, i);
       const char *location = graft_weight_get_location (weight);
-      g_autoptr(GError) local = NULL;
+      gboolean written = FALSE;
 
       if (location == NULL)
         {
@@ -252,7 +312,29 @@ graft_keras_save_patch_h5 (GraftModel  *model,
                        graft_weight_get_path (weight));
           return FALSE;
         }
-      if (!graft_h5_writer_overwrite (w, location, graft_weight_get_tensor (weight), &local))
+      if (!graft_keras_save_try_pwrite (file, fd, location, graft_weight_get_tensor (weight), target,
+                                        &written, error))
+        {
+          g_prefix_error (error, "weight '%s': ", graft_weight_get_path (weight));
+          return FALSE;
+        }
+      if (!written)
+        g_ptr_array_add (rest, weight);
+    }
+  g_clear_pointer (&file, graft_h5_file_unref);
+  if (rest->len == 0)
+    return TRUE;
+
+  w = graft_h5_writer_open (path, error);
+  if (w == NULL)
+    return FALSE;
+  for (guint i = 0; i < rest->len; i++)
+    {
+      GraftWeight *weight = g_ptr_array_index (rest, i);
+      g_autoptr(GError) local = NULL;
+
+      if (!graft_h5_writer_overwrite (w, graft_weight_get_location (weight),
+                                      graft_weight_get_tensor (weight), &local))
         {
           g_set_error (error, GRAFT_ERROR, local->code, "%s: weight '%s': %s", target,
                        graft_weight_get_path (weight), local->message);
@@ -281,7 +363,7 @@ graft_keras_save_h5_copy (GraftModel      *model,
     }
   else if (!graft_keras_save_copy_file (src_path, dest_fd, target, error))
     return FALSE;
-  return graft_keras_save_patch_h5 (model, dest_path, changed, target, error);
+  return graft_keras_save_patch_h5 (model, dest_path, dest_fd, changed, target, error);
 }
 
 static gboolean
@@ -500,7 +582,8 @@ graft_keras_save_same_keras (GraftModel      *model,
   else if (!graft_keras_save_extract (zin, h5_index, graft_atomic_file_get_fd (member), src, path,
                                       error))
     goto out;
-  if (!graft_keras_save_patch_h5 (model, graft_atomic_file_get_path (member), changed, path, error))
+  if (!graft_keras_save_patch_h5 (model, graft_atomic_file_get_path (member),
+                                  graft_atomic_file_get_fd (member), changed, path, error))
     goto out;
 
   out = graft_atomic_file_new (path, error);
@@ -575,6 +658,142 @@ out:
   return ok;
 }
 
+/* A sharded checkpoint saved in its own format: every shard is copied and
+ * patched like a single file, renamed after the new index; the index is
+ * the original one with its shard names replaced, written last. */
+static gboolean
+graft_keras_save_same_sharded (GraftModel      *model,
+                               const char      *path,
+                               GraftSaveFlags   flags,
+                               GPtrArray       *changed,
+                               GError         **error)
+{
+  const char *src = graft_model_get_filename (model);
+  g_autoptr(GPtrArray) shards = NULL;
+  g_autoptr(GPtrArray) outs = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_atomic_file_free);
+  g_autoptr(GHashTable) renames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) weights = g_ptr_array_new ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *src_base = g_path_get_basename (src);
+  g_autofree char *text = NULL;
+  g_autofree char *out_text = NULL;
+  g_autoptr(JsonNode) index = NULL;
+  g_autoptr(JsonGenerator) gen = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GList) members = NULL;
+  g_autoptr(GList) root_members = NULL;
+  g_autoptr(JsonObject) new_root = NULL;
+  g_autoptr(JsonObject) new_map = NULL;
+  g_autoptr(JsonNode) out_root = NULL;
+  JsonObject *map;
+  gsize len;
+
+  if (!g_str_has_suffix (base, ".weights.json"))
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
+                   "%s: a sharded checkpoint's index must be named *.weights.json", path);
+      return FALSE;
+    }
+  base[strlen (base) - strlen (".weights.json")] = '\0';
+  if (g_str_has_suffix (src_base, ".weights.json"))
+    src_base[strlen (src_base) - strlen (".weights.json")] = '\0';
+  shards = graft_convert_sharded_list (src, error);
+  if (shards == NULL)
+    return FALSE;
+  if (changed != NULL)
+    g_ptr_array_extend (weights, changed, NULL, NULL);
+  else
+    for (guint i = 0; i < graft_model_get_n_weights (model); i++)
+      g_ptr_array_add (weights, graft_model_get_weight (model, i));
+
+  for (guint i = 0; i < shards->len; i++)
+    {
+      const char *shard = g_ptr_array_index (shards, i);
+      g_autofree char *old_name = g_path_get_basename (shard);
+      g_autofree char *new_name = NULL;
+      g_autofree char *target = NULL;
+      g_autoptr(GPtrArray) here = g_ptr_array_new ();
+      GraftAtomicFile *out;
+
+      if (g_str_has_prefix (old_name, src_base) && old_name[strlen (src_base)] == '_')
+        new_name = g_strconcat (base, old_name + strlen (src_base), NULL);
+      else
+        new_name = g_strdup_printf ("%s_%05u.weights.h5", base, i);
+      target = g_build_filename (dir, new_name, NULL);
+
+      /* The weights this shard holds. */
+      {
+        g_autoptr(GraftH5File) file = graft_h5_file_open (shard, error);
+
+        if (file == NULL)
+          return FALSE;
+        for (guint j = 0; j < weights->len; j++)
+          {
+            GraftWeight *w = g_ptr_array_index (weights, j);
+            const char *location = graft_weight_get_location (w);
+            GraftH5Kind kind;
+
+            if (location != NULL && graft_h5_exists (file, location, &kind) && kind == GRAFT_H5_DATASET)
+              g_ptr_array_add (here, w);
+          }
+      }
+      out = graft_atomic_file_new (target, error);
+      if (out == NULL)
+        return FALSE;
+      g_ptr_array_add (outs, out);
+      if (!graft_keras_save_h5_copy (model, shard, graft_atomic_file_get_path (out),
+                                     graft_atomic_file_get_fd (out), flags, here, target, error))
+        return FALSE;
+      g_hash_table_insert (renames, g_steal_pointer (&old_name), g_steal_pointer (&new_name));
+    }
+
+  if (!g_file_get_contents (src, &text, &len, &local))
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s", local->message);
+      return FALSE;
+    }
+  index = graft_keras_parse_json (text, len, src, error);
+  if (index == NULL)
+    return FALSE;
+  /* The parsed tree is immutable: build the new index beside it. */
+  map = json_object_get_object_member (json_node_get_object (index), "weight_map");
+  new_root = json_object_new ();
+  new_map = json_object_new ();
+  root_members = json_object_get_members (json_node_get_object (index));
+  for (GList *l = root_members; l != NULL; l = l->next)
+    if (g_str_equal (l->data, "weight_map"))
+      json_object_set_object_member (new_root, "weight_map", json_object_ref (new_map));
+    else
+      json_object_set_member (new_root, l->data,
+                              json_node_copy (json_object_get_member (json_node_get_object (index),
+                                                                      l->data)));
+  members = json_object_get_members (map);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *value = json_object_get_member (map, l->data);
+      const char *renamed = NULL;
+
+      if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        renamed = g_hash_table_lookup (renames, json_node_get_string (value));
+      if (renamed != NULL)
+        json_object_set_string_member (new_map, l->data, renamed);
+      else
+        json_object_set_member (new_map, l->data, json_node_copy (value));
+    }
+  out_root = json_node_init_object (json_node_alloc (), new_root);
+
+  for (guint i = 0; i < outs->len; i++)
+    if (!graft_atomic_file_commit (g_ptr_array_index (outs, i), error))
+      return FALSE;
+  gen = json_generator_new ();
+  json_generator_set_root (gen, out_root);
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 4);
+  out_text = json_generator_to_data (gen, NULL);
+  return graft_atomic_write_bytes (path, out_text, strlen (out_text), error);
+}
+
 /**
  * graft_keras_save:
  * @model: the model to save
@@ -623,6 +842,7 @@ graft_keras_save (GraftModel      *model,
         case GRAFT_FORMAT_KERAS:
           return graft_keras_save_same_keras (model, path, flags, changed, error);
         case GRAFT_FORMAT_SHARDED:
+          return graft_keras_save_same_sharded (model, path, flags, changed, error);
         case GRAFT_FORMAT_UNKNOWN:
         case GRAFT_N_FORMATS:
         default:
