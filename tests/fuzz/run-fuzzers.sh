@@ -56,8 +56,15 @@ for target in "${targets[@]}"; do
   echo "== fuzz-$target for ${seconds}s"
   "$build/tests/fuzz/fuzz-$target" "$build/corpus/$target" "$build/seeds/$target" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
+    -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -artifact_prefix="$build/findings/$target/" -print_final_stats=1 \
     > "$build/findings/$target.log" 2>&1 || echo "   fuzz-$target stopped: see $build/findings/$target.log"
-  grep -E "stat::number_of_executed_units|cov: |corp: " "$build/findings/$target.log" | tail -3 | sed 's/^/   /'
-  ls "$build/findings/$target" | sed 's/^/   finding: /'
+  grep -E "stat::number_of_executed_units|cov: |corp: " "$build/findings/$target.log" | tail -2 | sed 's/^/   /'
+  # Triage: which function of which library each finding stops in.
+  for f in "$build"/findings/"$target"/*; do
+    [ -f "$f" ] || continue
+    where=$("$build/tests/fuzz/fuzz-$target" "$f" 2>&1 | grep -m1 -E "^ +#[0-9]+ .* in (graft_|H5|zip_|json_)" |
+            sed -E 's/.* in ([^ ]+) .*\((.*)\+.*/\1 (\2)/; s/.* in ([^ ]+) (.*)/\1 \2/')
+    echo "   finding: $(basename "$f"): ${where:-no crash on replay}"
+  done
 done
