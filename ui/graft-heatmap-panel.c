@@ -294,10 +294,14 @@ static void
 graft_heatmap_panel_dispose (GObject *object)
 {
   GraftHeatmapPanel *self = (GraftHeatmapPanel *) object;
+  GtkWidget *child;
 
   if (self->delta_cancellable != NULL)
     g_cancellable_cancel (self->delta_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), GRAFT_TYPE_HEATMAP_PANEL);
+  /* Children the template did not name are ours to unparent. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->delta_cancellable);
   g_clear_pointer (&self->tensor, graft_tensor_unref);
   g_clear_pointer (&self->reference, graft_tensor_unref);

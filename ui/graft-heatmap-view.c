@@ -127,18 +127,28 @@ graft_heatmap_view_uses_grid (GraftHeatmapView *self)
 /* ---- geometry ------------------------------------------------------------ */
 
 static void
+graft_heatmap_view_window_axis (double  center,
+                                double  extent,
+                                gsize   total,
+                                gsize  *start,
+                                gsize  *end)
+{
+  gsize n = (gsize) CLAMP (round (extent), 1, (double) total);
+  double first = round (center - n / 2.0);
+
+  *start = (gsize) CLAMP (first, 0, (double) (total - n));
+  *end = *start + n;
+}
+
+/* The zoom window in whole elements, inside the slice. */
+static void
 graft_heatmap_view_get_window (GraftHeatmapView   *self,
                                GraftHeatmapWindow *window)
 {
-  double r0 = self->center_row - self->extent_rows / 2;
-  double c0 = self->center_col - self->extent_cols / 2;
-
-  window->row_start = (gsize) CLAMP (floor (r0 + 1e-9), 0, (double) self->n_rows - 1);
-  window->row_end = (gsize) CLAMP (ceil (r0 + self->extent_rows - 1e-9),
-                                   window->row_start + 1, (double) self->n_rows);
-  window->col_start = (gsize) CLAMP (floor (c0 + 1e-9), 0, (double) self->n_cols - 1);
-  window->col_end = (gsize) CLAMP (ceil (c0 + self->extent_cols - 1e-9),
-                                   window->col_start + 1, (double) self->n_cols);
+  graft_heatmap_view_window_axis (self->center_row, self->extent_rows, self->n_rows,
+                                  &window->row_start, &window->row_end);
+  graft_heatmap_view_window_axis (self->center_col, self->extent_cols, self->n_cols,
+                                  &window->col_start, &window->col_end);
 }
 
 /* The frame size, in device pixels, for a window of n_rows × n_cols

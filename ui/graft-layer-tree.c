@@ -382,11 +382,15 @@ static void
 graft_layer_tree_dispose (GObject *object)
 {
   GraftLayerTree *self = (GraftLayerTree *) object;
+  GtkWidget *child;
 
   graft_layer_tree_clear_drop_row (self);
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GRAFT_TYPE_LAYER_TREE);
+  /* Children the template did not name are ours to unparent. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   g_clear_object (&self->selection);
   g_clear_object (&self->tree_model);

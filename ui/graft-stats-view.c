@@ -304,10 +304,14 @@ static void
 graft_stats_view_dispose (GObject *object)
 {
   GraftStatsView *self = (GraftStatsView *) object;
+  GtkWidget *child;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), GRAFT_TYPE_STATS_VIEW);
+  /* Children the template did not name are ours to unparent. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->tensor, graft_tensor_unref);
   g_clear_pointer (&self->histogram, graft_histogram_free);

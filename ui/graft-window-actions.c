@@ -528,7 +528,8 @@ graft_window_transfer (GraftWindow *self,
         return FALSE;
       }
   graft_transfer_plan_finish (plan);
-  if (graft_transfer_plan_get_n_copies (plan) == 0)
+  if (graft_transfer_plan_get_n_copies (plan) == 0 &&
+      graft_transfer_plan_count (plan, GRAFT_TRANSFER_SHAPE_MISMATCH) == 0)
     {
       g_set_error (&error, GRAFT_ERROR, GRAFT_ERROR_NOT_FOUND,
                    _("no weight of the source matches one of the target"));

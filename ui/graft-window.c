@@ -74,7 +74,7 @@ graft_window_show_error (GraftWindow  *self,
   g_autofree char *text = context ? g_strdup_printf ("%s: %s", context, error->message)
                                   : g_strdup (error->message);
 
-  g_warning ("%s", text);
+  g_debug ("%s", text);
   graft_window_set_message (self, GTK_MESSAGE_ERROR, text);
 }
 
