@@ -49,5 +49,6 @@ int graft_cli_transfer (int argc, char **argv);
 int graft_cli_diff     (int argc, char **argv);
 int graft_cli_convert  (int argc, char **argv);
 int graft_cli_predict  (int argc, char **argv);
+int graft_cli_build    (int argc, char **argv);
 
 G_END_DECLS

@@ -23,6 +23,7 @@ static const GraftCliCommand graft_cli_commands[] = {
   { "diff",    "A B [--map A=B] [--json]     compare the weights of two checkpoints", graft_cli_diff },
   { "convert", "IN OUT [--format F]          write a checkpoint in another format", graft_cli_convert },
   { "predict", "FILE --input X.npy -o Y.npy  run the model (--spec MODEL.json for subclassed ones)", graft_cli_predict },
+  { "build",   "MODEL.json --input-shape S -o OUT  a new checkpoint with initialised weights", graft_cli_build },
 };
 
 static void

@@ -95,6 +95,19 @@ typedef enum
  * @build: (nullable): declares the weights with their shapes, once
  * @forward: computes the outputs, already allocated with @infer's shapes
  * @clear: (nullable): frees node->priv's contents
+ * @cell_name: (nullable): recurrent layers keep their weights in a cell
+ *   ("lstm_cell"), the attribute "cell" in Keras 3 files
+ * @child_attributes: (nullable): the Keras attribute holding each child
+ *   node ("forward_layer", "backward_layer"), %NULL-terminated
+ * @sublayer_attributes: (nullable): for scoped weight names
+ *   ("query/kernel"), pairs of sub-layer name and Keras attribute
+ *   ("query", "query_dense"), %NULL-terminated
+ * @compute_mask: (nullable): the mask of output @output given the masks
+ *   of the inputs (Keras's compute_mask); %NULL drops every mask, as Keras
+ *   does at layers that do not support masking. Masks are float32 tensors
+ *   of 1 (kept) and 0 (masked), shaped like the input without its feature axis.
+ * @forward_masked: (nullable): @forward for layers that consume a mask;
+ *   called instead of @forward when some input has one
  */
 struct GraftLayerClass
 {
@@ -122,6 +135,21 @@ struct GraftLayerClass
                                 GraftTensor *const *out,
                                 GError            **error);
   void              (*clear)   (GraftNode          *node);
+  const char         *cell_name;
+  const char *const  *child_attributes;
+  const char *const  *sublayer_attributes;
+  GraftTensor      *(*compute_mask)   (GraftNode          *node,
+                                       guint               n_in,
+                                       GraftTensor *const *in,
+                                       GraftTensor *const *in_masks,
+                                       guint               output);
+  gboolean          (*forward_masked) (GraftNode          *node,
+                                       guint               n_in,
+                                       GraftTensor *const *in,
+                                       GraftTensor *const *in_masks,
+                                       guint               n_out,
+                                       GraftTensor *const *out,
+                                       GError            **error);
 };
 
 const GraftLayerClass *graft_layer_class_get    (GraftLayerKind  kind);

@@ -156,6 +156,7 @@ graft_net_new_sequential (JsonObject  *config,
 
     g_array_append_val (net->outputs, out);
   }
+  net->sequential = TRUE;
   if (!graft_net_finish (net, error))
     return NULL;
   return g_steal_pointer (&net);
@@ -494,6 +495,7 @@ graft_net_new_from_config (JsonNode  *config,
   JsonObject *root;
   const char *class_name;
   g_autoptr(GString) unknown = g_string_new (NULL);
+  GraftNet *net;
 
   g_return_val_if_fail (config != NULL, NULL);
 
@@ -523,8 +525,11 @@ graft_net_new_from_config (JsonNode  *config,
                    "cannot run layers %s", unknown->str);
       return NULL;
     }
-  return graft_net_new_from_layers_config (json_object_get_object_member (root, "config"),
-                                           g_str_equal (class_name, "Sequential"), error);
+  net = graft_net_new_from_layers_config (json_object_get_object_member (root, "config"),
+                                          g_str_equal (class_name, "Sequential"), error);
+  if (net != NULL)
+    net->config = graft_config_dup (config);
+  return net;
 }
 
 /**

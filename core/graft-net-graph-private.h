@@ -37,6 +37,8 @@ struct GraftNet
   GArray          *outputs;       /* of GraftNetArg */
   gboolean         finished;
   gboolean         built;
+  gboolean         sequential;    /* model.layers leaves out the InputLayer */
+  JsonNode        *config;        /* owned or NULL: {"class_name", "config"} it came from */
 };
 
 guint       graft_net_append_call  (GraftNet         *self,

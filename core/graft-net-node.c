@@ -55,6 +55,7 @@ graft_node_new_for_class (const char  *class_name,
   node = g_new0 (GraftNode, 1);
   node->klass = klass;
   node->name = g_strdup (graft_config_get_string (config, "name", class_name));
+  node->class_name = g_strdup (class_name);
   node->config = json_object_ref (config);
   node->weights = g_ptr_array_new_with_free_func (graft_node_weight_free);
   node->children = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_node_free);
@@ -107,6 +108,7 @@ graft_node_free (GraftNode *node)
     node->klass->clear (node);
   g_free (node->priv);
   g_free (node->name);
+  g_free (node->class_name);
   g_clear_pointer (&node->config, json_object_unref);
   g_clear_pointer (&node->sources, json_object_unref);
   g_ptr_array_unref (node->weights);
@@ -214,7 +216,9 @@ graft_node_weight_set (GraftNode        *node,
 
   if (graft_tensor_get_dtype (tensor) == GRAFT_DTYPE_FLOAT32)
     owned = graft_tensor_ref (tensor);
-  else if (graft_dtype_is_float (graft_tensor_get_dtype (tensor)))
+  else if (graft_dtype_is_float (graft_tensor_get_dtype (tensor)) ||
+           (!graft_dtype_is_float (weight->dtype) &&
+            graft_tensor_get_dtype (tensor) != GRAFT_DTYPE_BOOL))
     {
       float *values = graft_tensor_dup_float (tensor, error);
 
@@ -392,6 +396,22 @@ gboolean
 graft_config_channels_first (JsonObject *config)
 {
   return g_strcmp0 (graft_config_get_string (config, "data_format", NULL), "channels_first") == 0;
+}
+
+/* A deep copy: json_node_copy() shares the objects and arrays inside, so
+ * editing its result would edit the original too. */
+JsonNode *
+graft_config_dup (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
+    g_assert_not_reached ();
+  return json_node_copy (json_parser_get_root (parser));
 }
 
 gsize

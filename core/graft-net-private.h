@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "graft-keras-write-new.h"
 #include "graft-layer-class.h"
 #include "graft-net.h"
 
@@ -19,6 +20,7 @@ typedef struct
   gboolean      trainable;
   GraftTensor  *tensor;       /* owned; NULL until bound or initialised */
   const float  *data;         /* borrowed from tensor, set by graft_node_weight_set */
+  GraftDType    dtype;        /* the Keras variable's; values are float32 all the same */
 } GraftNodeWeight;
 
 /* One layer instance of a net. A shared layer is one node with several calls. */
@@ -26,6 +28,7 @@ struct GraftNode
 {
   const GraftLayerClass *klass;
   char                  *name;
+  char                  *class_name; /* as the config spells it: "CustomDense", "MaxPool2D" */
   JsonObject            *config;    /* owned ref; the layer's "config" */
   JsonObject            *sources;   /* owned ref or NULL: a spec's weight mapping */
   gpointer               priv;      /* kind-specific, cleared by klass->clear */
@@ -83,6 +86,7 @@ gboolean          graft_config_get_shape      (JsonObject        *config,
                                                const char        *key,
                                                GraftShape        *shape);
 gboolean          graft_config_channels_first (JsonObject        *config);
+JsonNode         *graft_config_dup            (JsonNode          *node);
 
 /* Shapes. */
 gsize             graft_shape_n_elements      (const GraftShape  *shape);
@@ -116,6 +120,10 @@ gboolean          graft_net_run               (GraftNet          *self,
                                                GraftTensor *const *in,
                                                GraftTensor      **out,
                                                GError           **error);
+GraftModel       *graft_net_dup_model_with_layout (GraftNet               *self,
+                                                   GraftFormat             format,
+                                                   GraftKerasWriteLayout **layout,
+                                                   GError                **error);
 guint             graft_net_get_n_nodes       (GraftNet          *self);
 GraftNode        *graft_net_get_node          (GraftNet          *self,
                                                guint              position);

@@ -58,6 +58,7 @@ graft_net_unref (GraftNet *self)
   g_array_unref (self->inputs);
   g_array_unref (self->outputs);
   g_array_unref (self->input_shapes);
+  g_clear_pointer (&self->config, json_node_unref);
   g_free (self->name);
   g_free (self);
 }

@@ -74,6 +74,15 @@ GPtrArray    *graft_net_predict             (GraftNet     *self,
                                              GraftTensor *const *inputs,
                                              GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Saving a built, initialised net as a new Keras file (graft-net-model.c). */
+GraftModel   *graft_net_dup_model           (GraftNet     *self,
+                                             GraftFormat   format,
+                                             GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean      graft_net_save                (GraftNet     *self,
+                                             const char   *path,
+                                             GraftFormat   format,
+                                             GError      **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraftNet, graft_net_unref)
 
 G_END_DECLS

@@ -64,6 +64,15 @@ graft_layer_bidirectional_setup (GraftNode   *node,
   if (fwd == NULL)
     return FALSE;
   g_ptr_array_add (node->children, fwd);
+  /* Keras names the forward copy "forward_<name>" (a saved config already
+   * says so); its weights are at bigru/forward_gru/gru_cell/kernel. */
+  if (!g_str_has_prefix (fwd->name, "forward_"))
+    {
+      char *fname = g_strconcat ("forward_", fwd->name, NULL);
+
+      g_free (fwd->name);
+      fwd->name = fname;
+    }
 
   if (backward != NULL && JSON_NODE_HOLDS_OBJECT (backward))
     bwd = graft_node_new (json_node_get_object (backward), error);
@@ -77,7 +86,7 @@ graft_layer_bidirectional_setup (GraftNode   *node,
       if (g_str_has_prefix (name, "forward_"))
         name += strlen ("forward_");
       bname = g_strconcat ("backward_", name, NULL);
-      copy = json_node_copy (layer);
+      copy = graft_config_dup (layer);
       inner = json_object_get_object_member (json_node_get_object (copy), "config");
       json_object_set_boolean_member (inner, "go_backwards",
                                       !graft_config_get_bool (inner, "go_backwards", FALSE));
@@ -226,10 +235,15 @@ graft_layer_bidirectional_forward (GraftNode          *node,
   return ok;
 }
 
+static const char *const graft_layer_bidirectional_children[] = {
+  "forward_layer", "backward_layer", NULL
+};
+
 const GraftLayerClass graft_layer_bidirectional_class = {
   .class_name = "Bidirectional",
   .setup = graft_layer_bidirectional_setup,
   .infer = graft_layer_bidirectional_infer,
   .build = graft_layer_bidirectional_build,
   .forward = graft_layer_bidirectional_forward,
+  .child_attributes = graft_layer_bidirectional_children,
 };

@@ -18,4 +18,5 @@ const GraftLayerClass graft_layer_lstm_class = {
   .infer = graft_layer_rnn_infer,
   .build = graft_layer_rnn_build,
   .forward = graft_layer_rnn_forward,
+  .cell_name = "lstm_cell",
 };

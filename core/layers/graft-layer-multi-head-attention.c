@@ -217,6 +217,12 @@ static const char *const graft_layer_multi_head_attention_weights[] = {
   "attention_output/kernel", "attention_output/bias", NULL
 };
 
+/* Keras 3 files name the EinsumDense parts by attribute. */
+static const char *const graft_layer_multi_head_attention_sublayers[] = {
+  "query", "query_dense", "key", "key_dense", "value", "value_dense",
+  "attention_output", "output_dense", NULL
+};
+
 const GraftLayerClass graft_layer_multi_head_attention_class = {
   .class_name = "MultiHeadAttention",
   .weight_names = graft_layer_multi_head_attention_weights,
@@ -224,4 +230,5 @@ const GraftLayerClass graft_layer_multi_head_attention_class = {
   .infer = graft_layer_multi_head_attention_infer,
   .build = graft_layer_multi_head_attention_build,
   .forward = graft_layer_multi_head_attention_forward,
+  .sublayer_attributes = graft_layer_multi_head_attention_sublayers,
 };

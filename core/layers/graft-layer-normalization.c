@@ -56,6 +56,8 @@ graft_layer_normalization_build (GraftNode         *node,
   shape[0] = (gsize) in[0].dims[in[0].rank - 1];
   graft_node_add_weight (node, "mean", 1, shape, "zeros", FALSE);
   graft_node_add_weight (node, "variance", 1, shape, "ones", FALSE);
+  /* The number of samples adapt() saw: an int32 scalar, unused here. */
+  graft_node_add_weight (node, "count", 0, shape, "zeros", FALSE)->dtype = GRAFT_DTYPE_INT32;
   return TRUE;
 }
 
