@@ -88,8 +88,11 @@ graft_convert_legacy_object (JsonObject *object,
           json_object_set_string_member (out, key, registered);
           continue;
         }
-      if (graft_convert_legacy_is_layer_key (key) && JSON_NODE_HOLDS_OBJECT (value) &&
-          json_object_has_member (json_node_get_object (value), "class_name"))
+      /* Keras's legacy writer strips the entries of layer lists only: a
+       * wrapped layer (Bidirectional's "layer") keeps its module. */
+      if (to_keras3 && graft_convert_legacy_is_layer_key (key) && JSON_NODE_HOLDS_OBJECT (value) &&
+          json_object_has_member (json_node_get_object (value), "class_name") &&
+          !json_object_has_member (json_node_get_object (value), "module"))
         child_layer = TRUE;
       if (g_str_equal (key, "layers") && JSON_NODE_HOLDS_ARRAY (value))
         {
