@@ -65,10 +65,13 @@ graft_heatmap_panel_sync_sensitivity (GraftHeatmapPanel *self)
   GraftTensor *tensor = graft_heatmap_view_get_tensor (self->view);
   gboolean custom = gtk_drop_down_get_selected (self->limits_dropdown) == GRAFT_LIMITS_USER;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->grid_button), can_grid);
-  gtk_widget_set_visible (GTK_WIDGET (self->per_filter_button), can_grid && grid);
-  gtk_widget_set_visible (GTK_WIDGET (self->min_spin), custom);
-  gtk_widget_set_visible (GTK_WIDGET (self->max_spin), custom);
+  /* The flow box wraps each control in a child of its own, which is what
+   * must hide for the others to close up. */
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->grid_button)), can_grid);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->per_filter_button)),
+                          can_grid && grid);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->min_spin)), custom);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->max_spin)), custom);
   gtk_widget_set_visible (self->axes_box,
                           tensor != NULL && graft_tensor_get_rank (tensor) >= 3 && !grid);
   gtk_widget_set_sensitive (self->zoom_box, tensor != NULL && !grid);
@@ -356,6 +359,7 @@ graft_heatmap_panel_init (GraftHeatmapPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->index_spins = g_ptr_array_new ();
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->delta_button)), FALSE);
   graft_heatmap_panel_sync_sensitivity (self);
 }
 
@@ -395,7 +399,7 @@ graft_heatmap_panel_set_weight (GraftHeatmapPanel *self,
   self->reference = reference ? graft_tensor_ref (reference) : NULL;
 
   has_reference = self->reference != NULL;
-  gtk_widget_set_visible (GTK_WIDGET (self->delta_button), has_reference);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->delta_button)), has_reference);
   gtk_label_set_text (self->empty_label,
                       message ? message : _("Select a weight to see its values"));
 

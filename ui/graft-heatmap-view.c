@@ -226,8 +226,22 @@ graft_heatmap_view_render_thread (GTask        *task,
       return;
     }
   if (job->grid)
-    frame = graft_heatmap_render_grid (heatmap, NULL, job->width, job->height, &job->style,
-                                       cancellable, &error);
+    {
+      guint w = job->width, h = job->height;
+
+      /* The grid at the largest whole zoom that fits, and no bigger, so
+       * that no empty background fills the rest of the area. */
+      for (guint zoom = MIN (job->height, 256); zoom > 0; zoom--)
+        if (graft_heatmap_get_grid_size (heatmap, &job->style, zoom, &w, &h) &&
+            w <= job->width && h <= job->height)
+          break;
+      if (w > job->width || h > job->height)
+        {
+          w = job->width;
+          h = job->height;
+        }
+      frame = graft_heatmap_render_grid (heatmap, NULL, w, h, &job->style, cancellable, &error);
+    }
   else
     frame = graft_heatmap_render (heatmap, &job->window, job->width, job->height, &job->style,
                                   cancellable, &error);

@@ -174,7 +174,7 @@ graft_window_sync (GraftWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), self->target != NULL);
 
   if (transfer != gtk_widget_get_visible (self->source_box))
-    gtk_paned_set_position (self->main_paned, transfer ? 660 : 480);
+    gtk_paned_set_position (self->main_paned, transfer ? 620 : 440);
   gtk_widget_set_visible (self->source_box, transfer);
   graft_layer_tree_set_compact (self->source_tree, transfer);
   graft_layer_tree_set_compact (self->target_tree, transfer);

@@ -55,7 +55,7 @@ sleep 1.5
 eval "$(xdotool getwindowgeometry --shell "$wid")"
 row_y=$((Y + ${GRAFT_TEST_FIRST_ROW_Y:-161}))
 src_x=$((X + ${GRAFT_TEST_SOURCE_X:-60}))
-dst_x=$((X + ${GRAFT_TEST_TARGET_X:-400}))
+dst_x=$((X + ${GRAFT_TEST_TARGET_X:-380}))
 
 xdotool mousemove --sync "$src_x" "$row_y"
 sleep 0.3
@@ -89,8 +89,8 @@ diff=$("$cli" diff "$data/seq_conv.keras" "$tmp/target.keras" --json 2>&1)
 if printf '%s' "$diff" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-pairs = {p.get("a", p.get("path_a")): p for p in d.get("pairs", [])}
-ok = all(pairs[k]["max_abs"] == 0 for k in ("conv1/kernel", "conv1/bias"))
+pairs = {p["b"]: p for p in d["weights"]}
+ok = all(pairs[k]["max_abs_diff"] == 0 for k in ("conv1/kernel", "conv1/bias"))
 sys.exit(0 if ok else 1)'; then
   echo "ok 3 - graft-cli reads conv1 of the saved file as the source's"
 else
