@@ -42,9 +42,12 @@ graft_cli_build (int    argc,
   g_autofree char *output = NULL;
   g_autofree char *seed_text = NULL;
   GOptionEntry entries[] = {
-    { "input-shape", 0, 0, G_OPTION_ARG_STRING_ARRAY, &shapes, "The shape of an input without the batch axis, once per model input", "28,28,1" },
-    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Seed of the initialisers (default: a random one, printed)", "N" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The file to write; its name picks the format", "OUT.keras|OUT.weights.h5|OUT.h5" },
+    { "input-shape", 0, 0, G_OPTION_ARG_STRING_ARRAY, &shapes,
+      "The shape of an input without the batch axis, once per model input", "28,28,1" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
+      "Seed of the initialisers (default: a random one, printed)", "N" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "The file to write; its name picks the format", "OUT.keras|OUT.weights.h5|OUT.h5" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("MODEL.json");
@@ -55,8 +58,9 @@ graft_cli_build (int    argc,
   guint n_shapes, n_weights;
 
   g_option_context_set_summary (context,
-                                "Build a model from a spec or config, initialise its weights with\n"
-                                "Keras's initialisers and save it in the format OUT's name asks for.");
+                                "Build a model from a spec or config, initialise its weights\n"
+                                "with Keras's initialisers and save it in the format OUT's\n"
+                                "name asks for.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!graft_cli_parse (context, &argc, &argv, "build"))
     return 2;
@@ -70,7 +74,8 @@ graft_cli_build (int    argc,
   if (seed_text == NULL)
     seed = g_random_int ();
   else if (!g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, NULL))
-    return graft_cli_usage_error ("build", "--seed takes a non-negative integer, not '%s'", seed_text);
+    return graft_cli_usage_error ("build", "--seed takes a non-negative integer, not '%s'",
+                                  seed_text);
 
   net = graft_spec_load (argv[1], &error);
   if (net == NULL)

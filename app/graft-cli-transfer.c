@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "graft-cli-private.h"
@@ -50,6 +51,148 @@ graft_cli_transfer_print (GraftTransferPlan *plan,
     }
 }
 
+/* A runnable net for @model: its own config, or a spec bound to it. */
+static GraftNet *
+graft_cli_transfer_net (GraftModel  *model,
+                        const char  *spec,
+                        GError     **error)
+{
+  g_autoptr(GraftNet) net = NULL;
+
+  if (spec == NULL)
+    return graft_net_new_from_model (model, error);
+  net = graft_spec_load (spec, error);
+  if (net == NULL || !graft_net_bind (net, model, error))
+    return NULL;
+  return g_steal_pointer (&net);
+}
+
+static GPtrArray *
+graft_cli_transfer_run (const char  *path,
+                        GraftModel  *model,
+                        const char  *spec,
+                        GPtrArray   *inputs,
+                        GError     **error)
+{
+  g_autoptr(GraftNet) net = graft_cli_transfer_net (model, spec, error);
+
+  if (net == NULL)
+    {
+      g_prefix_error (error, "--verify: %s: ", path);
+      return NULL;
+    }
+  if (graft_net_get_n_inputs (net) != inputs->len)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
+                   "--verify: %s takes %u inputs, got %u .npy files", path,
+                   graft_net_get_n_inputs (net), inputs->len);
+      return NULL;
+    }
+  return graft_net_predict (net, inputs->len, (GraftTensor *const *) inputs->pdata, error);
+}
+
+/* Largest |a - b|, or -1 when the shapes differ. */
+static double
+graft_cli_transfer_max_diff (GraftTensor *a,
+                             GraftTensor *b)
+{
+  g_autofree float *fa = NULL;
+  g_autofree float *fb = NULL;
+  double worst = 0.0;
+
+  if (!graft_tensor_same_shape (a, b))
+    return -1.0;
+  fa = graft_tensor_dup_float (a, NULL);
+  fb = graft_tensor_dup_float (b, NULL);
+  if (fa == NULL || fb == NULL)
+    return -1.0;
+  for (gsize i = 0; i < graft_tensor_get_n_elements (a); i++)
+    {
+      double d = fabs ((double) fa[i] - (double) fb[i]);
+
+      worst = isnan (d) ? INFINITY : MAX (worst, d);
+    }
+  return worst;
+}
+
+/* Runs the source, a fresh reload of it, and the written result on the
+ * same inputs. The reload must agree exactly, or the comparison means
+ * nothing; the result's difference per output is what the transfer did. */
+static gboolean
+graft_cli_transfer_verify (const char   *source_path,
+                           GraftModel   *source,
+                           const char   *source_spec,
+                           const char   *out,
+                           const char   *target_spec,
+                           char        **inputs,
+                           FILE         *report,
+                           GError      **error)
+{
+  g_autoptr(GPtrArray) x = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_tensor_unref);
+  g_autoptr(GraftModel) reloaded = NULL;
+  g_autoptr(GraftModel) result = NULL;
+  g_autoptr(GPtrArray) ys = NULL;
+  g_autoptr(GPtrArray) ys_again = NULL;
+  g_autoptr(GPtrArray) yr = NULL;
+
+  for (guint i = 0; inputs[i] != NULL; i++)
+    {
+      GraftTensor *tensor = graft_npy_load (inputs[i], error);
+
+      if (tensor == NULL)
+        return FALSE;
+      g_ptr_array_add (x, tensor);
+    }
+  reloaded = graft_keras_load (source_path, error);
+  if (reloaded == NULL)
+    return FALSE;
+  result = graft_keras_load (out, error);
+  if (result == NULL)
+    return FALSE;
+  ys = graft_cli_transfer_run (source_path, source, source_spec, x, error);
+  if (ys == NULL)
+    return FALSE;
+  ys_again = graft_cli_transfer_run (source_path, reloaded, source_spec, x, error);
+  if (ys_again == NULL)
+    return FALSE;
+  for (guint i = 0; i < ys->len; i++)
+    if (graft_cli_transfer_max_diff (g_ptr_array_index (ys, i),
+                                     g_ptr_array_index (ys_again, i)) != 0.0)
+      {
+        g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_FAILED,
+                     "--verify: %s gives other outputs when loaded again (output %u)",
+                     source_path, i);
+        return FALSE;
+      }
+  fprintf (report, "verify: %s reloaded gives identical outputs\n", source_path);
+
+  yr = graft_cli_transfer_run (out, result, target_spec, x, error);
+  if (yr == NULL)
+    return FALSE;
+  for (guint i = 0; i < MAX (ys->len, yr->len); i++)
+    {
+      double d;
+
+      if (i >= ys->len || i >= yr->len)
+        {
+          fprintf (report, "verify: output %u: only %s has it\n", i,
+                   i < ys->len ? "the source" : "the result");
+          continue;
+        }
+      d = graft_cli_transfer_max_diff (g_ptr_array_index (ys, i), g_ptr_array_index (yr, i));
+      if (d < 0.0)
+        {
+          g_autofree char *sa = graft_tensor_format_shape (g_ptr_array_index (ys, i));
+          g_autofree char *sb = graft_tensor_format_shape (g_ptr_array_index (yr, i));
+
+          fprintf (report, "verify: output %u: shapes differ, source %s, result %s\n", i, sa, sb);
+        }
+      else
+        fprintf (report, "verify: output %u: max |Δ| = %.9g\n", i, d);
+    }
+  return TRUE;
+}
+
 int
 graft_cli_transfer (int    argc,
                     char **argv)
@@ -58,6 +201,9 @@ graft_cli_transfer (int    argc,
   g_autofree char *by = NULL;
   g_auto(GStrv) maps = NULL;
   g_auto(GStrv) layers = NULL;
+  g_auto(GStrv) verify = NULL;
+  g_autofree char *spec = NULL;
+  g_autofree char *target_spec = NULL;
   gboolean skip_mismatch = FALSE, partial = FALSE, dry_run = FALSE, json = FALSE;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to write the changed target", "OUT" },
@@ -73,6 +219,13 @@ graft_cli_transfer (int    argc,
       "Copy the overlapping block when shapes disagree", NULL },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Print the plan, write nothing", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the plan as JSON", NULL },
+    { "verify", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &verify,
+      "Run SOURCE and OUT on these inputs (one .npy per model input) and print max |Δ| per output",
+      "X.npy" },
+    { "spec", 0, 0, G_OPTION_ARG_FILENAME, &spec, "A model spec to run SOURCE with (--verify)",
+      "MODEL.json" },
+    { "target-spec", 0, 0, G_OPTION_ARG_FILENAME, &target_spec,
+      "A model spec to run OUT with (--verify)", "MODEL.json" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("SOURCE TARGET -o OUT");
@@ -94,6 +247,8 @@ graft_cli_transfer (int    argc,
     return graft_cli_usage_error ("transfer", "expected SOURCE and TARGET");
   if (out == NULL && !dry_run)
     return graft_cli_usage_error ("transfer", "-o OUT is required (or --dry-run)");
+  if (verify != NULL && dry_run)
+    return graft_cli_usage_error ("transfer", "--verify runs OUT, which --dry-run does not write");
   if (by != NULL && !graft_transfer_strategy_from_name (by, &strategy))
     return graft_cli_usage_error ("transfer", "unknown --by '%s' (name, order, shape, location)", by);
   use_strategy = by != NULL || (maps == NULL && layers == NULL);
@@ -144,5 +299,9 @@ graft_cli_transfer (int    argc,
   graft_cli_transfer_print (plan, json);
   if (!json)
     printf ("wrote %s\n", out);
+  if (verify != NULL &&
+      !graft_cli_transfer_verify (argv[1], source, spec, out, target_spec, verify,
+                                  json ? stderr : stdout, &error))
+    return graft_cli_fail (error);
   return 0;
 }

@@ -98,12 +98,12 @@ graft_keras_write_new_keras3 (GraftModel             *model,
   for (guint i = 0; i + 1 < layout->objects->len; i += 2)
     {
       const char *location = g_ptr_array_index (layout->objects, i);
+      const char *name = g_ptr_array_index (layout->objects, i + 1);
       g_autofree char *vars = g_str_equal (location, "/") ? g_strdup ("/vars")
                                                           : g_strconcat (location, "/vars", NULL);
 
       if (!graft_h5_writer_ensure_group (w, vars, error) ||
-          !graft_h5_writer_set_attr_string (w, vars, "name", g_ptr_array_index (layout->objects, i + 1),
-                                            TRUE, error))
+          !graft_h5_writer_set_attr_string (w, vars, "name", name, TRUE, error))
         return FALSE;
     }
   for (guint i = 0; i < graft_model_get_n_weights (model); i++)
@@ -127,7 +127,8 @@ graft_keras_write_new_legacy_config (GraftModel *model)
 
   json_object_set_member (object, "class_name",
                           json_node_copy (json_object_get_member (config, "class_name")));
-  json_object_set_member (object, "config", json_node_copy (json_object_get_member (config, "config")));
+  json_object_set_member (object, "config",
+                          json_node_copy (json_object_get_member (config, "config")));
   json_node_take_object (root, object);
   return json_to_string (root, FALSE);
 }
@@ -161,9 +162,10 @@ graft_keras_write_new_legacy (GraftModel             *model,
     {
       g_autofree char *model_config = graft_keras_write_new_legacy_config (model);
 
-      if (!graft_h5_writer_set_attr_string (w, "/", "backend", GRAFT_KERAS_WRITE_BACKEND, TRUE, error) ||
-          !graft_h5_writer_set_attr_string (w, "/", "keras_version", GRAFT_KERAS_WRITE_VERSION, TRUE,
+      if (!graft_h5_writer_set_attr_string (w, "/", "backend", GRAFT_KERAS_WRITE_BACKEND, TRUE,
                                             error) ||
+          !graft_h5_writer_set_attr_string (w, "/", "keras_version", GRAFT_KERAS_WRITE_VERSION,
+                                            TRUE, error) ||
           !graft_h5_writer_set_attr_string (w, "/", "model_config", model_config, FALSE, error) ||
           !graft_h5_writer_ensure_group (w, root, error))
         return FALSE;
@@ -172,7 +174,8 @@ graft_keras_write_new_legacy (GraftModel             *model,
   for (guint i = 0; i < layout->layer_names->len; i++)
     g_ptr_array_add (layer_names, g_ptr_array_index (layout->layer_names, i));
   g_ptr_array_add (layer_names, NULL);
-  if (!graft_h5_writer_set_attr_string (w, root, "backend", GRAFT_KERAS_WRITE_BACKEND, FALSE, error) ||
+  if (!graft_h5_writer_set_attr_string (w, root, "backend", GRAFT_KERAS_WRITE_BACKEND, FALSE,
+                                        error) ||
       !graft_h5_writer_set_attr_string (w, root, "keras_version", GRAFT_KERAS_WRITE_VERSION, FALSE,
                                         error) ||
       !graft_h5_writer_set_attr_strings (w, root, "layer_names",
@@ -183,7 +186,8 @@ graft_keras_write_new_legacy (GraftModel             *model,
   g_ptr_array_add (layout->layer_names, g_strdup ("top_level_model_weights"));
   for (guint i = 0; i < layout->layer_names->len; i++)
     {
-      g_autofree char *group = g_strconcat (prefix, g_ptr_array_index (layout->layer_names, i), NULL);
+      const char *layer_name = g_ptr_array_index (layout->layer_names, i);
+      g_autofree char *group = g_strconcat (prefix, layer_name, NULL);
       g_autofree char *under = g_strconcat (group, "/", NULL);
       g_autoptr(GPtrArray) weights = g_ptr_array_new ();
       g_autoptr(GPtrArray) names = g_ptr_array_new ();
@@ -198,8 +202,11 @@ graft_keras_write_new_legacy (GraftModel             *model,
       /* layer.trainable_weights + layer.non_trainable_weights; the sort is stable. */
       g_ptr_array_sort (weights, graft_keras_write_new_trainable_first);
       for (guint k = 0; k < weights->len; k++)
-        g_ptr_array_add (names, (char *) graft_weight_get_location (g_ptr_array_index (weights, k)) +
-                                strlen (under));
+        {
+          const char *location = graft_weight_get_location (g_ptr_array_index (weights, k));
+
+          g_ptr_array_add (names, (char *) location + strlen (under));
+        }
       g_ptr_array_add (names, NULL);
 
       if (!graft_h5_writer_ensure_group (w, group, error) ||
@@ -251,6 +258,7 @@ graft_keras_write_new_keras_config (GraftModel *model)
   const char *class_name = json_object_get_string_member_with_default (object, "class_name", "");
   gboolean sequential = g_str_equal (class_name, "Sequential");
   JsonObject *build = json_object_new ();
+  JsonObject *config = json_object_get_object_member (object, "config");
 
   if (!json_object_has_member (object, "module"))
     json_object_set_string_member (object, "module",
@@ -263,8 +271,7 @@ graft_keras_write_new_keras_config (GraftModel *model)
         json_object_set_string_member (object, "registered_name", class_name);
     }
   json_object_set_member (build, "input_shape",
-                          graft_keras_write_new_input_shape (json_object_get_object_member (object, "config"),
-                                                             sequential));
+                          graft_keras_write_new_input_shape (config, sequential));
   json_object_set_object_member (object, "build_config", build);
   if (!json_object_has_member (object, "compile_config"))
     json_object_set_object_member (object, "compile_config", json_object_new ());
@@ -332,7 +339,8 @@ graft_keras_write_new_fsync (const char  *path,
   saved = errno;
   if (fd >= 0)
     close (fd);
-  g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot flush: %s", path, g_strerror (saved));
+  g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot flush: %s", path,
+               g_strerror (saved));
   return FALSE;
 }
 
@@ -346,7 +354,8 @@ graft_keras_write_new_keras (GraftModel             *model,
   g_autoptr(GraftAtomicFile) out = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d@%H:%M:%S");
-  g_autofree char *metadata = g_strdup_printf ("{\"keras_version\": \"%s\", \"date_saved\": \"%s\"}",
+  g_autofree char *metadata = g_strdup_printf ("{\"keras_version\": \"%s\", "
+                                               "\"date_saved\": \"%s\"}",
                                                GRAFT_KERAS_WRITE_VERSION, date);
   g_autofree char *config = graft_keras_write_new_keras_config (model);
   zip_t *za;
@@ -379,7 +388,8 @@ graft_keras_write_new_keras (GraftModel             *model,
                                          zip_source_buffer (za, config, strlen (config), 0),
                                          TRUE, path, error) ||
       !graft_keras_write_new_add_member (za, "model.weights.h5",
-                                         zip_source_file (za, graft_atomic_file_get_path (member), 0, -1),
+                                         zip_source_file (za, graft_atomic_file_get_path (member),
+                                                          0, -1),
                                          FALSE, path, error))
     {
       zip_discard (za);

@@ -173,8 +173,9 @@ graft_net_model_keras3_node (GraftNetModelWalk *walk,
 
       if (scope != NULL)
         {
-          group = g_strconcat (location, "/",
-                               graft_net_model_lookup_pair (klass->sublayer_attributes, scope), NULL);
+          const char *attribute = graft_net_model_lookup_pair (klass->sublayer_attributes, scope);
+
+          group = g_strconcat (location, "/", attribute, NULL);
           owner = graft_layer_ensure_child (layer, scope);
           if (!g_hash_table_contains (counts, scope))
             graft_keras_write_layout_add_object (walk->layout, group, scope);
@@ -191,7 +192,8 @@ graft_net_model_keras3_node (GraftNetModelWalk *walk,
       graft_layer_set_location (owner, group);
 
       index = GPOINTER_TO_UINT (g_hash_table_lookup (counts, scope != NULL ? scope : ""));
-      g_hash_table_insert (counts, g_strdup (scope != NULL ? scope : ""), GUINT_TO_POINTER (index + 1));
+      g_hash_table_insert (counts, g_strdup (scope != NULL ? scope : ""),
+                           GUINT_TO_POINTER (index + 1));
       dataset = g_strdup_printf ("%s/vars/%u", group, index);
       graft_net_model_add (walk, owner, slash != NULL ? slash + 1 : w->name, dataset, w, frozen);
     }
@@ -309,7 +311,8 @@ graft_net_model_legacy_net (GraftNetModelWalk *walk,
                             GraftLayer        *parent,
                             gboolean           frozen)
 {
-  g_autofree char *inner = net->sequential ? graft_net_model_join (scope, net->name) : g_strdup ("");
+  g_autofree char *inner = net->sequential ? graft_net_model_join (scope, net->name)
+                                           : g_strdup ("");
 
   for (guint i = 0; i < net->nodes->len; i++)
     {
@@ -347,7 +350,8 @@ graft_net_model_strip_sources (JsonNode *node)
       g_autoptr(GList) members = NULL;
 
       /* A spec's weight sources point into another checkpoint. */
-      if (json_object_has_member (object, "class_name") && json_object_has_member (object, "weights"))
+      if (json_object_has_member (object, "class_name") &&
+          json_object_has_member (object, "weights"))
         json_object_remove_member (object, "weights");
       members = json_object_get_members (object);
       for (GList *l = members; l != NULL; l = l->next)
@@ -395,13 +399,13 @@ graft_net_model_dup_config (GraftNet *self)
         {
           GraftNetCall *call = &g_array_index (self->calls, GraftNetCall,
                                                g_array_index (self->inputs, guint, k));
+          GraftShape *shape = &g_array_index (self->input_shapes, GraftShape, k);
 
           if (g_str_equal (call->node->name, graft_config_get_string (layer_config, "name", "")))
             {
               json_object_remove_member (layer_config, "batch_input_shape");
               json_object_set_member (layer_config, "batch_shape",
-                                      graft_net_model_shape_node (&g_array_index (self->input_shapes,
-                                                                                  GraftShape, k)));
+                                      graft_net_model_shape_node (shape));
             }
         }
     }

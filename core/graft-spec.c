@@ -48,6 +48,11 @@ graft_spec_load (const char  *path,
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s: %s", path, local->message);
       return NULL;
     }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s: model spec is empty", path);
+      return NULL;
+    }
   net = graft_net_new_from_config (json_parser_get_root (parser), &local);
   if (net == NULL)
     {

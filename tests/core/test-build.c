@@ -33,7 +33,8 @@ static const char vision_spec[] =
   "{\"class_name\": \"Functional\", \"config\": {\"name\": \"vision\", \"layers\": ["
   "{\"class_name\": \"InputLayer\", \"name\": \"image\", \"config\": {\"name\": \"image\","
   "  \"batch_shape\": [null, 8, 8, 3]}, \"inbound_nodes\": []},"
-  "{\"class_name\": \"Conv2D\", \"name\": \"conv\", \"config\": {\"name\": \"conv\", \"filters\": 4,"
+  "{\"class_name\": \"Conv2D\", \"name\": \"conv\", \"config\": {\"name\": \"conv\","
+  "  \"filters\": 4,"
   "  \"kernel_size\": [3, 3], \"padding\": \"same\", \"activation\": \"relu\","
   "  \"bias_initializer\": {\"class_name\": \"RandomNormal\", \"config\": {\"stddev\": 0.1}}},"
   "  \"inbound_nodes\": [[[\"image\", 0, 0, {}]]]},"
@@ -61,7 +62,8 @@ static const char text_spec[] =
   "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"text\", \"layers\": ["
   "{\"class_name\": \"Embedding\", \"config\": {\"name\": \"emb\", \"input_dim\": 20,"
   "  \"output_dim\": 8}},"
-  "{\"class_name\": \"Bidirectional\", \"config\": {\"name\": \"bigru\", \"merge_mode\": \"concat\","
+  "{\"class_name\": \"Bidirectional\", \"config\": {\"name\": \"bigru\","
+  "  \"merge_mode\": \"concat\","
   "  \"layer\": {\"class_name\": \"GRU\", \"config\": {\"name\": \"gru\", \"units\": 4,"
   "  \"return_sequences\": true}}}},"
   "{\"class_name\": \"LayerNormalization\", \"config\": {\"name\": \"ln\"}},"
@@ -75,7 +77,8 @@ static const char attention_spec[] =
   "{\"class_name\": \"InputLayer\", \"name\": \"x\", \"config\": {\"name\": \"x\","
   "  \"batch_shape\": [null, 5, 8]}, \"inbound_nodes\": []},"
   "{\"class_name\": \"MultiHeadAttention\", \"name\": \"mha\", \"config\": {\"name\": \"mha\","
-  "  \"num_heads\": 2, \"key_dim\": 4}, \"inbound_nodes\": [[[\"x\", 0, 0, {}], [\"x\", 0, 0, {}]]]},"
+  "  \"num_heads\": 2, \"key_dim\": 4},"
+  "  \"inbound_nodes\": [[[\"x\", 0, 0, {}], [\"x\", 0, 0, {}]]]},"
   "{\"class_name\": \"Add\", \"name\": \"res\", \"config\": {\"name\": \"res\"},"
   "  \"inbound_nodes\": [[[\"x\", 0, 0, {}], [\"mha\", 0, 0, {}]]]},"
   "{\"class_name\": \"GlobalAveragePooling1D\", \"name\": \"gap\", \"config\": {\"name\": \"gap\"},"
@@ -216,7 +219,8 @@ static void
 test_build_spec_vae (void)
 {
   g_autoptr(GraftNet) net = make_vae (NULL);
-  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_tensor_unref);
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) graft_tensor_unref);
   gsize shape[2] = { 3, 784 };
   GError *error = NULL;
 
@@ -236,7 +240,8 @@ static void
 test_build_spec_vision (void)
 {
   g_autoptr(GraftNet) net = net_from_json (vision_spec);
-  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_tensor_unref);
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) graft_tensor_unref);
   gsize image[4] = { 2, 8, 8, 3 }, aux[2] = { 2, 4 };
   GError *error = NULL;
 
@@ -263,7 +268,8 @@ static void
 test_build_spec_text (void)
 {
   g_autoptr(GraftNet) net = make_text (NULL);
-  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_tensor_unref);
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) graft_tensor_unref);
   gsize shape[2] = { 3, 6 };
   GError *error = NULL;
 
@@ -280,7 +286,8 @@ static void
 test_build_spec_attention (void)
 {
   g_autoptr(GraftNet) net = net_from_json (attention_spec);
-  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_tensor_unref);
+  g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) graft_tensor_unref);
   gsize shape[3] = { 2, 5, 8 };
   GError *error = NULL;
 
@@ -387,8 +394,12 @@ test_build_corpus_locations (gconstpointer data)
             {
 
               for (guint k = 0; got == NULL && k < graft_model_get_n_weights (a); k++)
-                if (g_str_has_suffix (graft_weight_get_location (graft_model_get_weight (a, k)), tail))
-                  got = graft_model_get_weight (a, k);
+                {
+                  GraftWeight *candidate = graft_model_get_weight (a, k);
+
+                  if (g_str_has_suffix (graft_weight_get_location (candidate), tail))
+                    got = candidate;
+                }
               g_test_message ("%s: %s is at %s", name, graft_weight_get_path (want),
                               got != NULL ? graft_weight_get_location (got) : "nowhere");
             }
@@ -521,7 +532,8 @@ test_build_cli (void)
 
   /* Usage errors exit with 2 and write nothing. */
   {
-    const char *args[] = { "build", spec, "--input-shape", "6", "--input-shape", "2", "-o", a, NULL };
+    const char *args[] = { "build", spec, "--input-shape", "6", "--input-shape", "2",
+                           "-o", a, NULL };
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
 
@@ -557,6 +569,89 @@ test_build_cli (void)
   g_assert_cmpint (g_remove (a), ==, 0);
   g_assert_cmpint (g_remove (b), ==, 0);
   g_assert_cmpint (g_remove (spec), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* graft-cli transfer --verify: the source reloads to identical outputs,
+ * and the result's difference is reported per output. */
+static void
+test_build_transfer_verify (void)
+{
+  const char *corpus = g_getenv ("GRAFT_CORPUS_DIR");
+  g_autofree char *dir = g_dir_make_tmp ("graft-build-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.h5", NULL);
+  g_autofree char *head = g_build_filename (dir, "head.keras", NULL);
+  g_autofree char *out_vae = g_build_filename (dir, "vae.weights.h5", NULL);
+  g_autofree char *src = NULL;
+  g_autofree char *dst = NULL;
+  g_autofree char *x = NULL;
+  g_autofree char *newhead = NULL;
+  g_autofree char *newhead_x = NULL;
+  g_autofree char *vae = NULL;
+  g_autofree char *vae_x = NULL;
+  g_autofree char *spec = g_test_build_filename (G_TEST_DIST, "data", "specs", "vae.json", NULL);
+
+  if (corpus == NULL || g_getenv ("GRAFT_CLI") == NULL ||
+      !g_file_test (corpus, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("GRAFT_CORPUS_DIR or GRAFT_CLI is not set");
+      return;
+    }
+  src = g_build_filename (corpus, "keras", "seq_conv.keras", NULL);
+  dst = g_build_filename (corpus, "keras", "seq_conv.legacy.h5", NULL);
+  x = g_build_filename (corpus, "keras", "seq_conv.input.npy", NULL);
+  newhead = g_build_filename (corpus, "keras", "seq_conv_newhead.keras", NULL);
+  newhead_x = g_build_filename (corpus, "keras", "seq_conv_newhead.input.npy", NULL);
+  vae = g_build_filename (corpus, "keras", "vae.weights.h5", NULL);
+  vae_x = g_build_filename (corpus, "keras", "vae.input.npy", NULL);
+
+  {
+    const char *args[] = { "transfer", src, dst, "-o", out, "--verify", x, NULL };
+    g_autofree char *stdout_text = NULL;
+    g_autofree char *stderr_text = NULL;
+
+    g_assert_cmpint (run_cli (args, &stdout_text, &stderr_text), ==, 0);
+    g_assert_nonnull (strstr (stdout_text, "reloaded gives identical outputs"));
+    g_assert_nonnull (strstr (stdout_text, "verify: output 0: max |\u0394| = 0\n"));
+  }
+  {
+    const char *args[] = { "transfer", src, newhead, "-o", head, "--skip-mismatch",
+                           "--verify", newhead_x, NULL };
+    g_autofree char *stdout_text = NULL;
+    g_autofree char *stderr_text = NULL;
+
+    g_assert_cmpint (run_cli (args, &stdout_text, &stderr_text), ==, 0);
+    g_assert_nonnull (strstr (stdout_text,
+                              "output 0: shapes differ, source [4, 10], result [4, 5]"));
+  }
+  /* Weights-only files run through specs, and need them. */
+  {
+    const char *args[] = { "transfer", vae, vae, "-o", out_vae, "--verify", vae_x,
+                           "--spec", spec, "--target-spec", spec, NULL };
+    g_autofree char *stdout_text = NULL;
+    g_autofree char *stderr_text = NULL;
+
+    g_assert_cmpint (run_cli (args, &stdout_text, &stderr_text), ==, 0);
+    g_assert_nonnull (strstr (stdout_text, "max |\u0394| = 0\n"));
+  }
+  {
+    const char *args[] = { "transfer", vae, vae, "-o", out_vae, "--verify", vae_x, NULL };
+    g_autofree char *stdout_text = NULL;
+    g_autofree char *stderr_text = NULL;
+
+    g_assert_cmpint (run_cli (args, &stdout_text, &stderr_text), ==, 1);
+    g_assert_nonnull (strstr (stderr_text, "give a model spec"));
+  }
+  {
+    const char *args[] = { "transfer", src, dst, "-n", "--verify", x, NULL };
+    g_autofree char *stdout_text = NULL;
+    g_autofree char *stderr_text = NULL;
+
+    g_assert_cmpint (run_cli (args, &stdout_text, &stderr_text), ==, 2);
+  }
+  g_assert_cmpint (g_remove (out), ==, 0);
+  g_assert_cmpint (g_remove (out_vae), ==, 0);
+  g_assert_cmpint (g_remove (head), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
@@ -602,6 +697,7 @@ main (int    argc,
   g_test_add_func ("/build/seed/reproducible", test_build_seed);
   g_test_add_func ("/build/errors", test_build_errors);
   g_test_add_func ("/build/cli", test_build_cli);
+  g_test_add_func ("/build/cli/transfer-verify", test_build_transfer_verify);
   add_corpus_cases ();
   return g_test_run ();
 }
