@@ -47,6 +47,8 @@ graft_cli_convert (int    argc,
   g_autofree char *config_path = NULL;
   g_autofree char *shard_size = NULL;
   gboolean drop_optimizer = FALSE;
+  gboolean no_sync = FALSE;
+  GraftSaveFlags flags;
   const GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
       "legacy-h5, legacy-weights-h5, weights-h5, keras or sharded-weights (default: from "
@@ -57,6 +59,8 @@ graft_cli_convert (int    argc,
     { "max-shard-size", 0, 0, G_OPTION_ARG_STRING, &shard_size,
       "Most bytes of weights per shard, with K, M, G (1000s) or KiB, MiB, GiB suffixes "
       "(default 5GiB)", "SIZE" },
+    { "no-sync", 0, 0, G_OPTION_ARG_NONE, &no_sync,
+      "Do not flush OUT to disk (still replaced atomically)", NULL },
     { "drop-optimizer", 0, 0, G_OPTION_ARG_NONE, &drop_optimizer,
       "Leave out the optimizer state", NULL },
     { NULL }
@@ -115,19 +119,21 @@ graft_cli_convert (int    argc,
       (graft_model_get_format (model) == GRAFT_FORMAT_LEGACY_WEIGHTS_H5 ||
        (graft_model_get_config (model) == NULL && architecture == NULL)))
     format = GRAFT_FORMAT_LEGACY_WEIGHTS_H5;
+  flags = (drop_optimizer ? GRAFT_SAVE_DROP_OPTIMIZER : GRAFT_SAVE_NONE) |
+          (no_sync ? GRAFT_SAVE_NO_SYNC : GRAFT_SAVE_NONE);
 
   /* A model just loaded has no changes: its own format is a plain copy. */
   if (format == graft_model_get_format (model))
     {
       if (!graft_keras_save (model, argv[2], format,
-                             drop_optimizer ? GRAFT_SAVE_DROP_OPTIMIZER : GRAFT_SAVE_NONE, unchanged,
+                             flags, unchanged,
                              &error))
         return graft_cli_fail (error);
     }
   else if (!graft_convert_save_full (model,
                                      architecture ? graft_model_get_config (architecture) : NULL,
                                      argv[2], format,
-                                     drop_optimizer ? GRAFT_SAVE_DROP_OPTIMIZER : GRAFT_SAVE_NONE,
+                                     flags,
                                      max_shard_size, &error))
     return graft_cli_fail (error);
   printf ("wrote %s (%s)\n", argv[2], graft_format_get_name (format));

@@ -205,6 +205,7 @@ graft_cli_transfer (int    argc,
   g_autofree char *spec = NULL;
   g_autofree char *target_spec = NULL;
   gboolean skip_mismatch = FALSE, partial = FALSE, dry_run = FALSE, json = FALSE;
+  gboolean no_sync = FALSE;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to write the changed target", "OUT" },
     { "by", 0, 0, G_OPTION_ARG_STRING, &by, "Match by name (default), order, shape or location",
@@ -219,6 +220,8 @@ graft_cli_transfer (int    argc,
       "Copy the overlapping block when shapes disagree", NULL },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Print the plan, write nothing", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the plan as JSON", NULL },
+    { "no-sync", 0, 0, G_OPTION_ARG_NONE, &no_sync,
+      "Do not flush OUT to disk (still replaced atomically)", NULL },
     { "verify", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &verify,
       "Run SOURCE and OUT on these inputs (one .npy per model input) and print max |Δ| per output",
       "X.npy" },
@@ -292,7 +295,8 @@ graft_cli_transfer (int    argc,
         graft_cli_transfer_print (plan, FALSE);
       return graft_cli_fail (error);
     }
-  if (!graft_edit_save (edit, out, graft_cli_transfer_out_format (target, out), GRAFT_SAVE_NONE,
+  if (!graft_edit_save (edit, out, graft_cli_transfer_out_format (target, out),
+                        no_sync ? GRAFT_SAVE_NO_SYNC : GRAFT_SAVE_NONE,
                         &error))
     return graft_cli_fail (error);
 

@@ -26,6 +26,7 @@ struct GraftAtomicFile
   char     *tmp_path;
   int       fd;
   gboolean  committed;
+  gboolean  sync;
 };
 
 static void
@@ -80,7 +81,23 @@ graft_atomic_file_new (const char  *target,
   self->target = g_strdup (target);
   self->tmp_path = g_steal_pointer (&tmpl);
   self->fd = fd;
+  self->sync = TRUE;
   return self;
+}
+
+/**
+ * graft_atomic_file_set_sync:
+ * @sync: %FALSE to skip the fsync() calls
+ *
+ * Without syncing, a commit is still atomic for every other program (the
+ * rename replaces the file whole) but not durable across a power loss.
+ * It costs about a file copy instead of a copy plus a flush.
+ */
+void
+graft_atomic_file_set_sync (GraftAtomicFile *self,
+                            gboolean         sync)
+{
+  self->sync = sync;
 }
 
 const char *
@@ -132,7 +149,7 @@ graft_atomic_file_commit (GraftAtomicFile  *self,
   g_autofree char *dir = g_path_get_dirname (self->target);
   int dfd;
 
-  if (fsync (self->fd) != 0)
+  if (self->sync && fsync (self->fd) != 0)
     {
       graft_atomic_set_errno (error, errno, "cannot flush to disk", self->target);
       return FALSE;
@@ -152,7 +169,7 @@ graft_atomic_file_commit (GraftAtomicFile  *self,
   self->committed = TRUE;
 
   /* Make the rename itself durable. */
-  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  dfd = self->sync ? open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   if (dfd >= 0)
     {
       fsync (dfd);

@@ -12,6 +12,8 @@ typedef struct GraftAtomicFile GraftAtomicFile;
 
 GraftAtomicFile *graft_atomic_file_new       (const char       *target,
                                               GError          **error) G_GNUC_WARN_UNUSED_RESULT;
+void             graft_atomic_file_set_sync  (GraftAtomicFile  *self,
+                                              gboolean          sync);
 const char      *graft_atomic_file_get_path  (GraftAtomicFile  *self);
 int              graft_atomic_file_get_fd    (GraftAtomicFile  *self);
 gboolean         graft_atomic_file_write     (GraftAtomicFile  *self,

@@ -377,6 +377,7 @@ graft_keras_save_same_h5 (GraftModel      *model,
 
   if (out == NULL)
     return FALSE;
+  graft_atomic_file_set_sync (out, !(flags & GRAFT_SAVE_NO_SYNC));
   if (!graft_keras_save_h5_copy (model, graft_model_get_filename (model),
                                  graft_atomic_file_get_path (out), graft_atomic_file_get_fd (out),
                                  flags, changed, path, error))
@@ -647,8 +648,10 @@ graft_keras_save_same_keras (GraftModel      *model,
     }
   zout = NULL;
   /* libzip wrote a new file and renamed it over our temporary one. */
-  if (!graft_keras_save_fsync_path (graft_atomic_file_get_path (out), error))
+  if (!(flags & GRAFT_SAVE_NO_SYNC) &&
+      !graft_keras_save_fsync_path (graft_atomic_file_get_path (out), error))
     goto out;
+  graft_atomic_file_set_sync (out, !(flags & GRAFT_SAVE_NO_SYNC));
   ok = graft_atomic_file_commit (out, error);
 
 out:
@@ -741,6 +744,7 @@ graft_keras_save_same_sharded (GraftModel      *model,
       out = graft_atomic_file_new (target, error);
       if (out == NULL)
         return FALSE;
+      graft_atomic_file_set_sync (out, !(flags & GRAFT_SAVE_NO_SYNC));
       g_ptr_array_add (outs, out);
       if (!graft_keras_save_h5_copy (model, shard, graft_atomic_file_get_path (out),
                                      graft_atomic_file_get_fd (out), flags, here, target, error))
