@@ -137,20 +137,12 @@ graft_layer_tree_drag_prepare_cb (GraftLayerTree *self,
                                   double          y,
                                   GtkDragSource  *source)
 {
-  GtkWidget *row = NULL;
-  GraftLayerItem *item = graft_layer_tree_item_at (self, x, y, &row);
+  GraftLayerItem *item = graft_layer_tree_item_at (self, x, y, NULL);
 
   if (item == NULL || graft_layer_item_get_path (item) == NULL)
     return NULL;
 
   self->drag_item = item;
-  if (row != NULL)
-    {
-      g_autoptr(GdkPaintable) icon = gtk_widget_paintable_new (row);
-      g_autoptr(GdkPaintable) frozen = gdk_paintable_get_current_image (icon);
-
-      gtk_drag_source_set_icon (source, frozen, (int) x, 0);
-    }
   return gdk_content_provider_new_typed (GRAFT_TYPE_LAYER_ITEM, item);
 }
 
@@ -613,6 +605,10 @@ graft_layer_tree_set_compact (GraftLayerTree *self,
 
   gtk_column_view_column_set_visible (self->class_column, !compact);
   gtk_column_view_column_set_visible (self->dtype_column, !compact);
+  /* Narrow columns leave the name room; a hidden column must have no
+   * fixed width, or the view keeps its room empty (GTK 4.8). */
+  gtk_column_view_column_set_fixed_width (self->class_column, compact ? -1 : 110);
+  gtk_column_view_column_set_fixed_width (self->dtype_column, compact ? -1 : 64);
 }
 
 /**
