@@ -328,6 +328,8 @@ graft_net_run (GraftNet           *self,
 {
   guint n_calls = self->calls->len;
   g_autofree GraftTensor **values = g_new0 (GraftTensor *, n_calls * GRAFT_NODE_MAX_OUTPUTS);
+  /* Keras masks (Embedding mask_zero) travel beside the values they mask. */
+  g_autofree GraftTensor **masks = g_new0 (GraftTensor *, n_calls * GRAFT_NODE_MAX_OUTPUTS);
   g_autofree guint *uses = g_new0 (guint, n_calls * GRAFT_NODE_MAX_OUTPUTS);
   gboolean ok = TRUE;
 
@@ -342,6 +344,8 @@ graft_net_run (GraftNet           *self,
     {
       GraftNetCall *call = &g_array_index (self->calls, GraftNetCall, c);
       GraftTensor *args[GRAFT_NODE_MAX_OUTPUTS * 4];
+      GraftTensor *arg_masks[GRAFT_NODE_MAX_OUTPUTS * 4] = { NULL };
+      gboolean masked = FALSE;
       GraftShape arg_shapes[GRAFT_NODE_MAX_OUTPUTS * 4];
       GraftShape out_shapes[GRAFT_NODE_MAX_OUTPUTS];
       guint n_args = MIN (call->args->len, G_N_ELEMENTS (args));
@@ -365,7 +369,13 @@ graft_net_run (GraftNet           *self,
               args[a] = graft_tensor_new_take (GRAFT_DTYPE_FLOAT32, 0, NULL, value);
             }
           else
-            args[a] = graft_tensor_ref (values[arg->call * GRAFT_NODE_MAX_OUTPUTS + arg->index]);
+            {
+              guint slot = arg->call * GRAFT_NODE_MAX_OUTPUTS + arg->index;
+
+              args[a] = graft_tensor_ref (values[slot]);
+              arg_masks[a] = masks[slot];
+              masked = masked || masks[slot] != NULL;
+            }
           graft_shape_from_tensor (&arg_shapes[a], args[a]);
         }
 
@@ -374,9 +384,17 @@ graft_net_run (GraftNet           *self,
         {
           GraftTensor **res = values + c * GRAFT_NODE_MAX_OUTPUTS;
 
+          const GraftLayerClass *klass = call->node->klass;
+
           for (guint r = 0; r < n_res; r++)
             res[r] = graft_shape_new_tensor (&out_shapes[r]);
-          ok = call->node->klass->forward (call->node, n_args, args, n_res, res, error);
+          if (masked && klass->forward_masked != NULL)
+            ok = klass->forward_masked (call->node, n_args, args, arg_masks, n_res, res, error);
+          else
+            ok = klass->forward (call->node, n_args, args, n_res, res, error);
+          for (guint r = 0; ok && klass->compute_mask != NULL && r < n_res; r++)
+            masks[c * GRAFT_NODE_MAX_OUTPUTS + r] = klass->compute_mask (call->node, n_args, args,
+                                                                          arg_masks, r);
         }
 
       /* Drop each argument, and an activation once its last user has run. */
@@ -390,7 +408,10 @@ graft_net_run (GraftNet           *self,
               guint slot = arg->call * GRAFT_NODE_MAX_OUTPUTS + arg->index;
 
               if (--uses[slot] == 0)
-                g_clear_pointer (&values[slot], graft_tensor_unref);
+                {
+                  g_clear_pointer (&values[slot], graft_tensor_unref);
+                  g_clear_pointer (&masks[slot], graft_tensor_unref);
+                }
             }
         }
     }
@@ -402,6 +423,9 @@ graft_net_run (GraftNet           *self,
       out[i] = ok ? graft_tensor_ref (values[arg->call * GRAFT_NODE_MAX_OUTPUTS + arg->index]) : NULL;
     }
   for (guint i = 0; i < n_calls * GRAFT_NODE_MAX_OUTPUTS; i++)
-    g_clear_pointer (&values[i], graft_tensor_unref);
+    {
+      g_clear_pointer (&values[i], graft_tensor_unref);
+      g_clear_pointer (&masks[i], graft_tensor_unref);
+    }
   return ok;
 }

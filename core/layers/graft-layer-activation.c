@@ -69,4 +69,5 @@ const GraftLayerClass graft_layer_activation_class = {
   .setup = graft_layer_activation_setup,
   .infer = graft_layer_activation_infer,
   .forward = graft_layer_activation_forward,
+  .compute_mask = graft_layer_mask_keep,
 };

@@ -14,4 +14,5 @@ const GraftLayerClass graft_layer_add_class = {
   .setup = graft_layer_merge_setup,
   .infer = graft_layer_merge_infer,
   .forward = graft_layer_merge_forward,
+  .compute_mask = graft_layer_mask_all,
 };

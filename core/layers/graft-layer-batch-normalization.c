@@ -140,4 +140,5 @@ const GraftLayerClass graft_layer_batch_normalization_class = {
   .infer = graft_layer_batch_normalization_infer,
   .build = graft_layer_batch_normalization_build,
   .forward = graft_layer_batch_normalization_forward,
+  .compute_mask = graft_layer_mask_keep,
 };

@@ -146,13 +146,15 @@ graft_layer_bidirectional_build (GraftNode         *node,
          graft_node_build (g_ptr_array_index (node->children, 1), 1, in, error);
 }
 
+/* Keras's Bidirectional forces zero_output_for_mask to return_sequences
+ * on both layers. */
 static gboolean
-graft_layer_bidirectional_forward (GraftNode          *node,
-                                   guint               n_in,
-                                   GraftTensor *const *in,
-                                   guint               n_out,
-                                   GraftTensor *const *out,
-                                   GError            **error)
+graft_layer_bidirectional_run (GraftNode          *node,
+                               GraftTensor *const *in,
+                               GraftTensor        *mask,
+                               guint               n_out,
+                               GraftTensor *const *out,
+                               GError            **error)
 {
   GraftBidirectionalPriv *p = node->priv;
   GraftNode *fwd = g_ptr_array_index (node->children, 0);
@@ -172,8 +174,8 @@ graft_layer_bidirectional_forward (GraftNode          *node,
     fo[i] = graft_shape_new_tensor (&f[i]);
   for (guint i = 0; i < nb; i++)
     bo[i] = graft_shape_new_tensor (&b[i]);
-  ok = graft_layer_rnn_run (fwd, in[0], FALSE, nf, fo, error) &&
-       graft_layer_rnn_run (bwd, in[0], FALSE, nb, bo, error);
+  ok = graft_layer_rnn_run (fwd, in[0], mask, p->return_sequences, FALSE, nf, fo, error) &&
+       graft_layer_rnn_run (bwd, in[0], mask, p->return_sequences, FALSE, nb, bo, error);
 
   if (ok)
     {
@@ -239,6 +241,45 @@ static const char *const graft_layer_bidirectional_children[] = {
   "forward_layer", "backward_layer", NULL
 };
 
+static gboolean
+graft_layer_bidirectional_forward (GraftNode          *node,
+                                   guint               n_in,
+                                   GraftTensor *const *in,
+                                   guint               n_out,
+                                   GraftTensor *const *out,
+                                   GError            **error)
+{
+  return graft_layer_bidirectional_run (node, in, NULL, n_out, out, error);
+}
+
+static gboolean
+graft_layer_bidirectional_forward_masked (GraftNode          *node,
+                                          guint               n_in,
+                                          GraftTensor *const *in,
+                                          GraftTensor *const *in_masks,
+                                          guint               n_out,
+                                          GraftTensor *const *out,
+                                          GError            **error)
+{
+  return graft_layer_bidirectional_run (node, in, in_masks[0], n_out, out, error);
+}
+
+/* Sequences keep the mask (both of them without a merge mode). */
+static GraftTensor *
+graft_layer_bidirectional_compute_mask (GraftNode          *node,
+                                        guint               n_in,
+                                        GraftTensor *const *in,
+                                        GraftTensor *const *in_masks,
+                                        guint               output)
+{
+  GraftBidirectionalPriv *p = node->priv;
+  guint n_sequences = p->mode == GRAFT_MERGE_MODE_NONE ? 2 : 1;
+
+  if (!p->return_sequences || output >= n_sequences || in_masks[0] == NULL)
+    return NULL;
+  return graft_tensor_ref (in_masks[0]);
+}
+
 const GraftLayerClass graft_layer_bidirectional_class = {
   .class_name = "Bidirectional",
   .setup = graft_layer_bidirectional_setup,
@@ -246,4 +287,6 @@ const GraftLayerClass graft_layer_bidirectional_class = {
   .build = graft_layer_bidirectional_build,
   .forward = graft_layer_bidirectional_forward,
   .child_attributes = graft_layer_bidirectional_children,
+  .forward_masked = graft_layer_bidirectional_forward_masked,
+  .compute_mask = graft_layer_bidirectional_compute_mask,
 };

@@ -105,4 +105,5 @@ const GraftLayerClass graft_layer_dense_class = {
   .infer = graft_layer_dense_infer,
   .build = graft_layer_dense_build,
   .forward = graft_layer_dense_forward,
+  .compute_mask = graft_layer_mask_keep,
 };

@@ -62,4 +62,5 @@ const GraftLayerClass graft_layer_dropout_class = {
   .setup = graft_layer_dropout_setup,
   .infer = graft_layer_dropout_infer,
   .forward = graft_layer_dropout_forward,
+  .compute_mask = graft_layer_mask_keep,
 };

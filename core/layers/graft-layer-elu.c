@@ -71,4 +71,5 @@ const GraftLayerClass graft_layer_elu_class = {
   .setup = graft_layer_elu_setup,
   .infer = graft_layer_elu_infer,
   .forward = graft_layer_elu_forward,
+  .compute_mask = graft_layer_mask_keep,
 };

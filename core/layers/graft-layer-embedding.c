@@ -15,8 +15,9 @@
 
 typedef struct
 {
-  gint64 input_dim;
-  gint64 output_dim;
+  gint64   input_dim;
+  gint64   output_dim;
+  gboolean mask_zero;
 } GraftEmbeddingPriv;
 
 static gboolean
@@ -29,6 +30,7 @@ graft_layer_embedding_setup (GraftNode   *node,
   node->priv = p;
   p->input_dim = graft_config_get_int (config, "input_dim", 0);
   p->output_dim = graft_config_get_int (config, "output_dim", 0);
+  p->mask_zero = graft_config_get_bool (config, "mask_zero", FALSE);
   if (p->input_dim < 1 || p->output_dim < 1)
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT,
@@ -99,6 +101,29 @@ graft_layer_embedding_forward (GraftNode          *node,
   return TRUE;
 }
 
+/* mask_zero: token 0 is padding, and the layers after skip it. */
+static GraftTensor *
+graft_layer_embedding_compute_mask (GraftNode          *node,
+                                    guint               n_in,
+                                    GraftTensor *const *in,
+                                    GraftTensor *const *in_masks,
+                                    guint               output)
+{
+  GraftEmbeddingPriv *p = node->priv;
+  const float *ids = graft_tensor_cfloats (in[0]);
+  GraftTensor *mask;
+  float *m;
+
+  if (!p->mask_zero || output != 0)
+    return NULL;
+  mask = graft_tensor_new (GRAFT_DTYPE_FLOAT32, graft_tensor_get_rank (in[0]),
+                           graft_tensor_get_shape (in[0]));   /* [batch, T] */
+  m = graft_tensor_floats (mask);
+  for (gsize i = 0; i < graft_tensor_get_n_elements (in[0]); i++)
+    m[i] = (gint64) ids[i] != 0 ? 1.0f : 0.0f;
+  return mask;
+}
+
 static const char *const graft_layer_embedding_weights[] = { "embeddings", NULL };
 
 const GraftLayerClass graft_layer_embedding_class = {
@@ -108,4 +133,5 @@ const GraftLayerClass graft_layer_embedding_class = {
   .infer = graft_layer_embedding_infer,
   .build = graft_layer_embedding_build,
   .forward = graft_layer_embedding_forward,
+  .compute_mask = graft_layer_embedding_compute_mask,
 };

@@ -65,9 +65,23 @@ void     graft_layer_model_clear (GraftNode *node);
 /* Recurrent layers inside wrappers (Bidirectional) run one direction. */
 gboolean graft_layer_rnn_run     (GraftNode          *node,
                                   const GraftTensor  *in,
+                                  GraftTensor        *mask,
+                                  gboolean            zero_masked,
                                   gboolean            reverse,
                                   guint               n_out,
                                   GraftTensor *const *out,
                                   GError            **error);
+gboolean graft_layer_rnn_forward_masked (GraftNode          *node,
+                                         guint               n_in,
+                                         GraftTensor *const *in,
+                                         GraftTensor *const *in_masks,
+                                         guint               n_out,
+                                         GraftTensor *const *out,
+                                         GError            **error);
+GraftTensor *graft_layer_rnn_compute_mask (GraftNode          *node,
+                                           guint               n_in,
+                                           GraftTensor *const *in,
+                                           GraftTensor *const *in_masks,
+                                           guint               output);
 
 G_END_DECLS

@@ -19,4 +19,6 @@ const GraftLayerClass graft_layer_gru_class = {
   .build = graft_layer_rnn_build,
   .forward = graft_layer_rnn_forward,
   .cell_name = "gru_cell",
+  .forward_masked = graft_layer_rnn_forward_masked,
+  .compute_mask = graft_layer_rnn_compute_mask,
 };

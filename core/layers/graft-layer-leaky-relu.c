@@ -71,4 +71,5 @@ const GraftLayerClass graft_layer_leaky_relu_class = {
   .setup = graft_layer_leaky_relu_setup,
   .infer = graft_layer_leaky_relu_infer,
   .forward = graft_layer_leaky_relu_forward,
+  .compute_mask = graft_layer_mask_keep,
 };

@@ -19,4 +19,6 @@ const GraftLayerClass graft_layer_lstm_class = {
   .build = graft_layer_rnn_build,
   .forward = graft_layer_rnn_forward,
   .cell_name = "lstm_cell",
+  .forward_masked = graft_layer_rnn_forward_masked,
+  .compute_mask = graft_layer_rnn_compute_mask,
 };

@@ -231,4 +231,5 @@ const GraftLayerClass graft_layer_multi_head_attention_class = {
   .build = graft_layer_multi_head_attention_build,
   .forward = graft_layer_multi_head_attention_forward,
   .sublayer_attributes = graft_layer_multi_head_attention_sublayers,
+  .forward_masked = graft_layer_mask_refuse,
 };

@@ -135,4 +135,23 @@ void      binary_forward             (GraftBinaryOp     op,
 float    *graft_tensor_floats        (GraftTensor      *tensor);
 const float *graft_tensor_cfloats    (GraftTensor      *tensor);
 
+/* Masks (see GraftLayerClass.compute_mask). */
+GraftTensor *graft_layer_mask_keep  (GraftNode          *node,
+                                     guint               n_in,
+                                     GraftTensor *const *in,
+                                     GraftTensor *const *in_masks,
+                                     guint               output);
+GraftTensor *graft_layer_mask_all   (GraftNode          *node,
+                                     guint               n_in,
+                                     GraftTensor *const *in,
+                                     GraftTensor *const *in_masks,
+                                     guint               output);
+gboolean     graft_layer_mask_refuse (GraftNode          *node,
+                                      guint               n_in,
+                                      GraftTensor *const *in,
+                                      GraftTensor *const *in_masks,
+                                      guint               n_out,
+                                      GraftTensor *const *out,
+                                      GError            **error);
+
 G_END_DECLS

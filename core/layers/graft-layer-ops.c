@@ -508,3 +508,66 @@ binary_forward (GraftBinaryOp     op,
       out[i] = binary_apply (op, a[oa], b[ob]);
     }
 }
+
+/* Layers that support masking without using the mask pass the first
+ * input's mask on unchanged (Keras's default compute_mask). */
+GraftTensor *
+graft_layer_mask_keep (GraftNode          *node,
+                       guint               n_in,
+                       GraftTensor *const *in,
+                       GraftTensor *const *in_masks,
+                       guint               output)
+{
+  if (output != 0 || n_in == 0 || in_masks[0] == NULL)
+    return NULL;
+  return graft_tensor_ref (in_masks[0]);
+}
+
+/* Merge layers: a step is kept when every masked input keeps it. */
+GraftTensor *
+graft_layer_mask_all (GraftNode          *node,
+                      guint               n_in,
+                      GraftTensor *const *in,
+                      GraftTensor *const *in_masks,
+                      guint               output)
+{
+  GraftTensor *first = NULL;
+  GraftTensor *mask;
+  float *m;
+
+  for (guint i = 0; i < n_in && first == NULL; i++)
+    first = in_masks[i];
+  if (output != 0 || first == NULL)
+    return NULL;
+  mask = graft_tensor_new (GRAFT_DTYPE_FLOAT32, graft_tensor_get_rank (first),
+                           graft_tensor_get_shape (first));
+  m = graft_tensor_floats (mask);
+  for (gsize k = 0; k < graft_tensor_get_n_elements (mask); k++)
+    m[k] = 1.0f;
+  for (guint i = 0; i < n_in; i++)
+    if (in_masks[i] != NULL && graft_tensor_same_shape (in_masks[i], mask))
+      {
+        const float *o = graft_tensor_cfloats (in_masks[i]);
+
+        for (gsize k = 0; k < graft_tensor_get_n_elements (mask); k++)
+          m[k] = m[k] != 0.0f && o[k] != 0.0f ? 1.0f : 0.0f;
+      }
+  return mask;
+}
+
+/* Layers Keras feeds the mask to, but whose masked computation Graft does
+ * not have: better refuse than answer differently. */
+gboolean
+graft_layer_mask_refuse (GraftNode          *node,
+                         guint               n_in,
+                         GraftTensor *const *in,
+                         GraftTensor *const *in_masks,
+                         guint               n_out,
+                         GraftTensor *const *out,
+                         GError            **error)
+{
+  g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
+               "layer '%s': %s with a mask (from Embedding mask_zero) cannot run in Graft",
+               node->name, node->klass->class_name);
+  return FALSE;
+}

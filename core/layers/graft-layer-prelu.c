@@ -114,4 +114,5 @@ const GraftLayerClass graft_layer_prelu_class = {
   .infer = graft_layer_prelu_infer,
   .build = graft_layer_prelu_build,
   .forward = graft_layer_prelu_forward,
+  .compute_mask = graft_layer_mask_keep,
 };

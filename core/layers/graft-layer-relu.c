@@ -80,4 +80,5 @@ const GraftLayerClass graft_layer_relu_class = {
   .setup = graft_layer_relu_setup,
   .infer = graft_layer_relu_infer,
   .forward = graft_layer_relu_forward,
+  .compute_mask = graft_layer_mask_keep,
 };

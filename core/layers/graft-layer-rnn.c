@@ -28,6 +28,7 @@ typedef struct
   gboolean         return_state;
   gboolean         go_backwards;
   gboolean         reset_after;
+  gboolean         zero_output_for_mask;
   GraftActivation  activation;
   GraftActivation  recurrent_activation;
 } GraftRnnPriv;
@@ -48,6 +49,7 @@ graft_layer_rnn_setup (GraftNode   *node,
   p->return_state = graft_config_get_bool (config, "return_state", FALSE);
   p->go_backwards = graft_config_get_bool (config, "go_backwards", FALSE);
   p->reset_after = graft_config_get_bool (config, "reset_after", TRUE);
+  p->zero_output_for_mask = graft_config_get_bool (config, "zero_output_for_mask", FALSE);
   if (p->units < 1)
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "layer '%s': units must be positive", node->name);
@@ -142,13 +144,19 @@ graft_layer_rnn_build (GraftNode         *node,
 
 /**
  * graft_layer_rnn_run:
+ * @mask: (nullable): [batch, T], 0 where a step is padding
+ * @zero_masked: give zeros, not the carried output, at masked steps of
+ *   the returned sequence (Keras's zero_output_for_mask)
  * @reverse: run the sequence backwards, on top of go_backwards
  *
- * Runs @node over @in [batch, T, in]; the outputs are as in infer.
+ * Runs @node over @in [batch, T, in]; the outputs are as in infer. A
+ * masked step leaves the state as it was, as Keras's rnn() does.
  */
 gboolean
 graft_layer_rnn_run (GraftNode          *node,
                      const GraftTensor  *in,
+                     GraftTensor        *mask,
+                     gboolean            zero_masked,
                      gboolean            reverse,
                      guint               n_out,
                      GraftTensor *const *out,
@@ -168,6 +176,9 @@ graft_layer_rnn_run (GraftNode          *node,
   g_autofree float *c = g_new0 (float, batch * u);           /* [batch, u], LSTM */
   g_autofree float *rh = g_new0 (float, batch * u);          /* [batch, u], GRU r * h */
   float *seq = p->return_sequences ? graft_tensor_floats (out[0]) : NULL;
+  const float *keep = mask != NULL ? graft_tensor_cfloats (mask) : NULL;   /* [batch, T] */
+  g_autofree float *h_prev = keep != NULL ? g_new (float, batch * u) : NULL;   /* [batch, u] */
+  g_autofree float *c_prev = keep != NULL ? g_new (float, batch * u) : NULL;   /* [batch, u] */
 
   graft_blas_matmul (graft_tensor_cfloats ((GraftTensor *) in), kernel, bias, batch * steps,
                      features, g, xw);
@@ -175,6 +186,12 @@ graft_layer_rnn_run (GraftNode          *node,
   for (gsize s = 0; s < steps; s++)
     {
       gsize t = backwards ? steps - 1 - s : s;
+
+      if (keep != NULL)
+        {
+          memcpy (h_prev, h, batch * u * sizeof (float));
+          memcpy (c_prev, c, batch * u * sizeof (float));
+        }
 
       if (p->variant == GRAFT_RNN_GRU && !p->reset_after)
         /* Only z and r use h · U directly; h's block uses (r * h) · U_h below. */
@@ -258,9 +275,22 @@ graft_layer_rnn_run (GraftNode          *node,
             }
         }
 
+      /* Padding: the state stays, the output repeats (or is zero). */
+      for (gsize b = 0; keep != NULL && b < batch; b++)
+        if (keep[b * steps + t] == 0.0f)
+          {
+            memcpy (h + b * u, h_prev + b * u, u * sizeof (float));
+            memcpy (c + b * u, c_prev + b * u, u * sizeof (float));
+          }
+
       if (seq != NULL)
         for (gsize b = 0; b < batch; b++)
-          memcpy (seq + (b * steps + s) * u, h + b * u, u * sizeof (float));
+          {
+            if (zero_masked && keep != NULL && keep[b * steps + t] == 0.0f)
+              memset (seq + (b * steps + s) * u, 0, u * sizeof (float));
+            else
+              memcpy (seq + (b * steps + s) * u, h + b * u, u * sizeof (float));
+          }
     }
 
   if (!p->return_sequences)
@@ -280,5 +310,35 @@ graft_layer_rnn_forward (GraftNode          *node,
                          GraftTensor *const *out,
                          GError            **error)
 {
-  return graft_layer_rnn_run (node, in[0], FALSE, n_out, out, error);
+  return graft_layer_rnn_run (node, in[0], NULL, FALSE, FALSE, n_out, out, error);
+}
+
+gboolean
+graft_layer_rnn_forward_masked (GraftNode          *node,
+                                guint               n_in,
+                                GraftTensor *const *in,
+                                GraftTensor *const *in_masks,
+                                guint               n_out,
+                                GraftTensor *const *out,
+                                GError            **error)
+{
+  GraftRnnPriv *p = node->priv;
+
+  return graft_layer_rnn_run (node, in[0], in_masks[0], p->zero_output_for_mask, FALSE, n_out,
+                              out, error);
+}
+
+/* The sequence keeps its mask; a last output or a state has none. */
+GraftTensor *
+graft_layer_rnn_compute_mask (GraftNode          *node,
+                              guint               n_in,
+                              GraftTensor *const *in,
+                              GraftTensor *const *in_masks,
+                              guint               output)
+{
+  GraftRnnPriv *p = node->priv;
+
+  if (output != 0 || !p->return_sequences || in_masks[0] == NULL)
+    return NULL;
+  return graft_tensor_ref (in_masks[0]);
 }

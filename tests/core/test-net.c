@@ -492,6 +492,235 @@ test_initializer_unknown (void)
   g_rand_free (rng);
 }
 
+/* A chain of layers on token ids [T]; each entry is a class and a config. */
+static GraftNet *
+mask_chain (gssize              steps,
+            const char *const  *layers)
+{
+  GraftNet *net = graft_net_new ("masked");
+  guint id;
+  GError *error = NULL;
+
+  id = graft_net_add_input (net, "tokens", 1, &steps);
+  for (guint i = 0; layers[i] != NULL; i += 2)
+    {
+      graft_net_add_layer (net, layers[i], layers[i + 1], 1, &id, &id, &error);
+      g_assert_no_error (error);
+    }
+  graft_net_set_outputs (net, 1, &id);
+  graft_net_build (net, &error);
+  g_assert_no_error (error);
+  return net;
+}
+
+static void
+mask_set (GraftNet    *net,
+          const char  *path,
+          guint        rank,
+          const gsize *shape,
+          const float *values)
+{
+  g_autoptr(GraftTensor) t = tensor_new (rank, shape, values);
+  GError *error = NULL;
+
+  graft_net_set_weight (net, path, t, &error);
+  g_assert_no_error (error);
+}
+
+static GraftTensor *
+mask_run (GraftNet    *net,
+          gsize        batch,
+          gsize        steps,
+          const float *ids)
+{
+  const gsize shape[] = { batch, steps };
+  g_autoptr(GraftTensor) x = tensor_new (2, shape, ids);
+  g_autoptr(GPtrArray) out = NULL;
+  GError *error = NULL;
+
+  out = graft_net_predict (net, 1, &x, &error);
+  g_assert_no_error (error);
+  return graft_tensor_ref (g_ptr_array_index (out, 0));
+}
+
+static void
+assert_floats (GraftTensor *t,
+               const float *want,
+               gsize        n)
+{
+  g_assert_cmpuint (graft_tensor_get_n_elements (t), ==, n);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (floats (t)[i], want[i], 1e-5);
+}
+
+/* A linear SimpleRNN with unit weights sums its inputs, so the sequence
+ * shows which steps counted: padding (token 0, whose row is 100) keeps
+ * the running sum and repeats the last output. */
+static void
+test_net_mask_simple_rnn (void)
+{
+  const char *const layers[] = {
+    "Embedding", "{\"name\": \"emb\", \"input_dim\": 4, \"output_dim\": 1, \"mask_zero\": true}",
+    "SimpleRNN", "{\"name\": \"rnn\", \"units\": 1, \"activation\": \"linear\","
+                 " \"return_sequences\": true}",
+    NULL
+  };
+  g_autoptr(GraftNet) net = mask_chain (4, layers);
+  const gsize table_shape[] = { 4, 1 }, one[] = { 1, 1 }, bias_shape[] = { 1 };
+  const float table[] = { 100, 1, 2, 3 }, unit[] = { 1 }, zero[] = { 0 };
+  const float ids[] = { 1, 0, 2, 0,
+                        0, 3, 1, 2 };
+  /* Row 0: 1, (pad) 1, 3, (pad) 3. Row 1: (pad before anything) 0, 3, 4, 6. */
+  const float want[] = { 1, 1, 3, 3,
+                         0, 3, 4, 6 };
+  g_autoptr(GraftTensor) y = NULL;
+
+  mask_set (net, "emb/embeddings", 2, table_shape, table);
+  mask_set (net, "rnn/kernel", 2, one, unit);
+  mask_set (net, "rnn/recurrent_kernel", 2, one, unit);
+  mask_set (net, "rnn/bias", 1, bias_shape, zero);
+  y = mask_run (net, 2, 4, ids);
+  assert_floats (y, want, G_N_ELEMENTS (want));
+}
+
+/* Bidirectional makes its layers return zeros at padded steps; the
+ * backward layer runs 2, (pad), 1 and its sequence is flipped back. */
+static void
+test_net_mask_bidirectional (void)
+{
+  const char *const layers[] = {
+    "Embedding", "{\"name\": \"emb\", \"input_dim\": 4, \"output_dim\": 1, \"mask_zero\": true}",
+    "Bidirectional", "{\"name\": \"bi\", \"merge_mode\": \"concat\", \"layer\": {\"class_name\":"
+                     " \"SimpleRNN\", \"config\": {\"name\": \"r\", \"units\": 1,"
+                     " \"activation\": \"linear\", \"return_sequences\": true}}}",
+    NULL
+  };
+  g_autoptr(GraftNet) net = mask_chain (3, layers);
+  const gsize table_shape[] = { 4, 1 }, one[] = { 1, 1 }, bias_shape[] = { 1 };
+  const float table[] = { 100, 1, 2, 3 }, unit[] = { 1 }, zero[] = { 0 };
+  const float ids[] = { 1, 0, 2 };
+  const float want[] = { 1, 3,   0, 0,   3, 2 };
+  g_autoptr(GraftTensor) y = NULL;
+
+  mask_set (net, "emb/embeddings", 2, table_shape, table);
+  for (guint d = 0; d < 2; d++)
+    {
+      const char *dir = d == 0 ? "bi/forward_r" : "bi/backward_r";
+      g_autofree char *k = g_strconcat (dir, "/kernel", NULL);
+      g_autofree char *r = g_strconcat (dir, "/recurrent_kernel", NULL);
+      g_autofree char *b = g_strconcat (dir, "/bias", NULL);
+
+      mask_set (net, k, 2, one, unit);
+      mask_set (net, r, 2, one, unit);
+      mask_set (net, b, 1, bias_shape, zero);
+    }
+  y = mask_run (net, 1, 3, ids);
+  assert_floats (y, want, G_N_ELEMENTS (want));
+}
+
+/* Padding anywhere leaves LSTM and GRU states where the unpadded sequence
+ * takes them, and the mask passes through a Dense layer on the way. */
+static void
+test_net_mask_lstm_gru_skip (void)
+{
+  static const char *const kinds[] = { "LSTM", "GRU" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autofree char *rnn = g_strdup_printf ("{\"name\": \"rnn\", \"units\": 3}");
+      const char *const masked[] = {
+        "Embedding", "{\"name\": \"emb\", \"input_dim\": 5, \"output_dim\": 4,"
+                     " \"mask_zero\": true}",
+        "Dense", "{\"name\": \"proj\", \"units\": 4, \"activation\": \"tanh\"}",
+        kinds[k], rnn,
+        NULL
+      };
+      const char *const unmasked[] = {
+        "Embedding", "{\"name\": \"emb\", \"input_dim\": 5, \"output_dim\": 4}",
+        "Dense", "{\"name\": \"proj\", \"units\": 4, \"activation\": \"tanh\"}",
+        kinds[k], rnn,
+        NULL
+      };
+      g_autoptr(GraftNet) padded = mask_chain (5, masked);
+      g_autoptr(GraftNet) plain = mask_chain (2, masked);
+      g_autoptr(GraftNet) ignored = mask_chain (5, unmasked);
+      const float ids_padded[] = { 0, 3, 0, 0, 4 }, ids_plain[] = { 3, 4 };
+      g_autoptr(GraftTensor) a = NULL;
+      g_autoptr(GraftTensor) b = NULL;
+      g_autoptr(GraftTensor) c = NULL;
+      GError *error = NULL;
+
+      graft_net_init_weights (padded, 17, &error);
+      g_assert_no_error (error);
+      graft_net_init_weights (plain, 17, &error);
+      g_assert_no_error (error);
+      graft_net_init_weights (ignored, 17, &error);
+      g_assert_no_error (error);
+      a = mask_run (padded, 1, 5, ids_padded);
+      b = mask_run (plain, 1, 2, ids_plain);
+      c = mask_run (ignored, 1, 5, ids_padded);
+      assert_floats (a, floats (b), 3);
+      /* Without mask_zero the padding counts, and the state moves. */
+      g_assert_cmpfloat (fabsf (floats (c)[0] - floats (b)[0]) +
+                         fabsf (floats (c)[1] - floats (b)[1]), >, 1e-4);
+    }
+}
+
+/* GlobalAveragePooling1D averages the unmasked steps: rows 1 and 2. */
+static void
+test_net_mask_global_average_pooling1d (void)
+{
+  const char *const layers[] = {
+    "Embedding", "{\"name\": \"emb\", \"input_dim\": 3, \"output_dim\": 2, \"mask_zero\": true}",
+    "Dropout", "{\"name\": \"drop\", \"rate\": 0.5}",
+    "GlobalAveragePooling1D", "{\"name\": \"gap\"}",
+    NULL
+  };
+  g_autoptr(GraftNet) net = mask_chain (4, layers);
+  const gsize table_shape[] = { 3, 2 };
+  const float table[] = { 100, 100,   1, 2,   3, 6 };
+  const float ids[] = { 1, 0, 2, 0,   2, 2, 2, 1 };
+  const float want[] = { 2, 4,   2.5f, 5.0f };
+  g_autoptr(GraftTensor) y = NULL;
+
+  mask_set (net, "emb/embeddings", 2, table_shape, table);
+  y = mask_run (net, 2, 4, ids);
+  assert_floats (y, want, G_N_ELEMENTS (want));
+}
+
+/* Attention with a mask would need Keras's attention mask: refused, named. */
+static void
+test_net_mask_attention_refused (void)
+{
+  g_autoptr(GraftNet) net = graft_net_new ("masked");
+  gssize steps = 3;
+  const float ids[] = { 1, 0, 2 };
+  const gsize shape[] = { 1, 3 };
+  g_autoptr(GraftTensor) x = tensor_new (2, shape, ids);
+  g_autoptr(GPtrArray) out = NULL;
+  guint in[2], id;
+  GError *error = NULL;
+
+  id = graft_net_add_input (net, "tokens", 1, &steps);
+  graft_net_add_layer (net, "Embedding",
+                       "{\"name\": \"emb\", \"input_dim\": 3, \"output_dim\": 4,"
+                       " \"mask_zero\": true}",
+                       1, &id, &id, &error);
+  g_assert_no_error (error);
+  in[0] = in[1] = id;
+  graft_net_add_layer (net, "MultiHeadAttention",
+                       "{\"name\": \"mha\", \"num_heads\": 1, \"key_dim\": 2}", 2, in, &id, &error);
+  g_assert_no_error (error);
+  graft_net_set_outputs (net, 1, &id);
+  graft_net_init_weights (net, 1, &error);
+  g_assert_no_error (error);
+  out = graft_net_predict (net, 1, &x, &error);
+  g_assert_null (out);
+  g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "'mha'"));
+  g_clear_error (&error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -506,6 +735,11 @@ main (int    argc,
   g_test_add_func ("/net/activation/values", test_net_activation_values);
   g_test_add_func ("/net/batch-normalization/values", test_net_batch_normalization_values);
   g_test_add_func ("/net/lstm/zero-weights", test_net_lstm_zero_weights);
+  g_test_add_func ("/net/mask/simple-rnn", test_net_mask_simple_rnn);
+  g_test_add_func ("/net/mask/bidirectional", test_net_mask_bidirectional);
+  g_test_add_func ("/net/mask/lstm-gru-skip", test_net_mask_lstm_gru_skip);
+  g_test_add_func ("/net/mask/global-average-pooling1d", test_net_mask_global_average_pooling1d);
+  g_test_add_func ("/net/mask/attention-refused", test_net_mask_attention_refused);
   g_test_add_func ("/net/config/keras2-shared-layer", test_net_config_keras2_shared);
   g_test_add_func ("/net/config/unknown-layer", test_net_config_unknown_layer);
   g_test_add_func ("/net/config/subclassed", test_net_config_subclassed);
