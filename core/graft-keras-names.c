@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "graft-error.h"
+#include "graft-json.h"
 #include "graft-limits.h"
 
 typedef struct
@@ -388,9 +389,8 @@ graft_keras_config_is_frozen (JsonObject *entry)
 
 /**
  * graft_keras_parse_json:
- * @what: how messages name the document ("model.h5: model_config")
  *
- * Returns: (transfer full): the parsed document
+ * Returns: (transfer full): the parsed document; see graft_json_parse()
  */
 JsonNode *
 graft_keras_parse_json (const char  *text,
@@ -398,27 +398,5 @@ graft_keras_parse_json (const char  *text,
                         const char  *what,
                         GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-
-  if (len < 0)
-    len = strlen (text);
-  if ((gsize) len > GRAFT_MAX_JSON_BYTES)
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT, "%s: %" G_GSSIZE_FORMAT
-                   " bytes of JSON is more than Graft reads", what, len);
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, text, len, &local_error))
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s is not valid JSON: %s",
-                   what, local_error->message);
-      return NULL;
-    }
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s is empty", what);
-      return NULL;
-    }
-  return json_node_ref (json_parser_get_root (parser));
+  return graft_json_parse (text, len, what, error);
 }

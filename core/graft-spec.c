@@ -9,6 +9,7 @@
 #include "graft-spec.h"
 
 #include "graft-error.h"
+#include "graft-json.h"
 
 /* Specs are small; a bigger file is a mistake, not a model. */
 #define GRAFT_SPEC_MAX_BYTES (16u << 20)
@@ -27,7 +28,7 @@ graft_spec_load (const char  *path,
 {
   g_autofree char *text = NULL;
   gsize len = 0;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local = NULL;
   GraftNet *net;
 
@@ -43,17 +44,10 @@ graft_spec_load (const char  *path,
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT, "%s: model spec is too big", path);
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, text, (gssize) len, &local))
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s: %s", path, local->message);
-      return NULL;
-    }
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s: model spec is empty", path);
-      return NULL;
-    }
-  net = graft_net_new_from_config (json_parser_get_root (parser), &local);
+  root = graft_json_parse (text, (gssize) len, path, error);
+  if (root == NULL)
+    return NULL;
+  net = graft_net_new_from_config (root, &local);
   if (net == NULL)
     {
       g_set_error (error, GRAFT_ERROR, local->code, "%s: %s", path, local->message);

@@ -9,6 +9,7 @@
 #include "graft-dtype.h"
 #include "graft-error.h"
 #include "graft-init.h"
+#include "graft-json.h"
 #include "graft-initializer.h"
 #include "graft-keras.h"
 #include "graft-keras-save.h"

@@ -293,6 +293,10 @@ static const BrokenCase broken_cases[] = {
   { "absurd-size.h5", GRAFT_ERROR_LIMIT, "beyond the end" },
   { "bad-model-config.h5", GRAFT_ERROR_CORRUPT, "model_config is not valid JSON" },
   { "deep-nesting.h5", GRAFT_ERROR_LIMIT, "nested more than" },
+  { "deep-json-config.h5", GRAFT_ERROR_LIMIT, "JSON nested more than 512 levels" },
+  { "rank-9.weights.h5", GRAFT_ERROR_LIMIT, "rank 9" },
+  { "external-storage.h5", GRAFT_ERROR_UNSAFE, "external files" },
+  { "virtual-dataset.h5", GRAFT_ERROR_UNSAFE, "virtual dataset" },
 };
 
 static void

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "fuzz-common.h"
+#include "graft-json.h"
 #include "graft-net.h"
 
 int
@@ -20,15 +21,12 @@ int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GraftNet) net = NULL;
   g_autoptr(GPtrArray) inputs = NULL;
   g_autoptr(GPtrArray) outputs = NULL;
-  JsonNode *root;
-
-  if (!json_parser_load_from_data (parser, (const char *) data, size, NULL))
-    return 0;
-  root = json_parser_get_root (parser);
+  /* The same checked parse the readers use on configs from files. */
+  root = graft_json_parse ((const char *) data, size, "fuzz input", NULL);
   if (root == NULL)
     return 0;
   net = graft_net_new_from_config (root, NULL);
