@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Counts the TAP subtests of a meson test run.
 
-Usage: tap-summary.py [_build/meson-logs/testlog.json]
+Usage: tap-summary.py [TESTLOG.json ...]   (default _build/meson-logs/testlog.json)
 
 Reads meson's testlog.json (one JSON object per test binary and line) and
 counts every individual TAP result line of every binary: "ok" is a pass,
@@ -50,19 +50,28 @@ def count_tap(text):
     return passed, failed, skipped, bailed
 
 
+def read_logs(paths):
+    """Yields (path, line number, line) of every log; a missing log is an error."""
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                lines = f.readlines()
+        except OSError as e:
+            print(f"tap-summary: cannot read {path}: {e.strerror}", file=sys.stderr)
+            yield path, 0, None
+            continue
+        for n, line in enumerate(lines, 1):
+            yield path, n, line
+
+
 def main(argv):
-    path = argv[1] if len(argv) > 1 else "_build/meson-logs/testlog.json"
+    paths = argv[1:] or ["_build/meson-logs/testlog.json"]
     passed = failed = skipped = 0
 
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.readlines()
-    except OSError as e:
-        print(f"tap-summary: cannot read {path}: {e.strerror}", file=sys.stderr)
-        print("0 passed, 1 failed")
-        return 1
-
-    for n, line in enumerate(lines, 1):
+    for path, n, line in read_logs(paths):
+        if line is None:
+            failed += 1
+            continue
         line = line.strip()
         if not line:
             continue

@@ -160,12 +160,13 @@ test_predict_corpus (gconstpointer data)
   g_assert_no_error (error);
   for (guint i = 0; i < expected->len; i++)
     {
+      g_autofree char *base = g_path_get_basename (c->weights ? c->weights : c->file);
       double worst_abs;
       double ratio = compare_outputs (g_ptr_array_index (outputs, i), g_ptr_array_index (expected, i),
                                       &worst_abs);
 
       g_test_message ("%s output %u: max |d| = %.3g (%.3g of the tolerance)",
-                      g_path_get_basename (c->weights ? c->weights : c->file), i, worst_abs, ratio);
+                      base, i, worst_abs, ratio);
       g_assert_cmpfloat (ratio, <=, 1.0);
     }
 }

@@ -722,8 +722,10 @@ test_save_roundtrip_absent (Fixture       *fx,
   g_test_skip ("corpus not available (GRAFT_CORPUS_DIR)");
 }
 
+/* g_test_add() does not free its data: @keep owns the paths until the end. */
 static void
-add_roundtrip_tests (const char *sub)
+add_roundtrip_tests (const char *sub,
+                     GPtrArray  *keep)
 {
   g_autofree char *dir = corpus_file (sub, "");
   g_autoptr(GDir) d = dir ? g_dir_open (dir, 0, NULL) : NULL;
@@ -748,8 +750,10 @@ add_roundtrip_tests (const char *sub)
       const char *n = g_ptr_array_index (names, i);
       g_autofree char *test_path = g_strdup_printf ("/save/roundtrip/%s/%s", sub, n);
 
-      g_test_add (test_path, Fixture, g_build_filename (dir, n, NULL), fixture_setup,
-                  test_save_roundtrip, fixture_teardown);
+      char *path = g_build_filename (dir, n, NULL);
+
+      g_ptr_array_add (keep, path);
+      g_test_add (test_path, Fixture, path, fixture_setup, test_save_roundtrip, fixture_teardown);
     }
 }
 
@@ -757,6 +761,9 @@ int
 main (int    argc,
       char **argv)
 {
+  GPtrArray *keep = g_ptr_array_new_with_free_func (g_free);
+  int status;
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   graft_init ();
 
@@ -772,8 +779,10 @@ main (int    argc,
   g_test_add ("/save/failure/bad-folder", Fixture, NULL, fixture_setup, test_save_error_bad_folder, fixture_teardown);
   g_test_add ("/save/kill-loop/h5", Fixture, NULL, fixture_setup, test_save_kill_loop_h5, fixture_teardown);
   g_test_add ("/save/kill-loop/keras", Fixture, NULL, fixture_setup, test_save_kill_loop_keras, fixture_teardown);
-  add_roundtrip_tests ("keras");
-  add_roundtrip_tests ("real");
+  add_roundtrip_tests ("keras", keep);
+  add_roundtrip_tests ("real", keep);
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_ptr_array_unref (keep);
+  return status;
 }
