@@ -257,6 +257,61 @@ graft_keras_var_names (const char *class_name,
   return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
+/**
+ * graft_keras_var_names_from_shapes:
+ * @infos: (array length=n_vars): the variables' datasets
+ *
+ * Names the variables of a layer whose class is unknown from the shapes
+ * Keras's common layers give them: a kernel and its bias (Dense, Conv*),
+ * a recurrent cell's kernel, recurrent kernel and bias, BatchNormalization's
+ * four vectors, a normalisation's gamma and beta. Anything else keeps its
+ * index as its name.
+ *
+ * Returns: (transfer full): @n_vars names
+ */
+char **
+graft_keras_var_names_from_shapes (const GraftH5DatasetInfo *infos,
+                                   guint                     n_vars)
+{
+  const char *names[4] = { NULL };
+  char **out = g_new0 (char *, n_vars + 1);
+  gboolean vectors = TRUE;
+
+  for (guint i = 0; i < n_vars; i++)
+    vectors = vectors && infos[i].rank == 1 && infos[i].shape[0] == infos[0].shape[0];
+
+  if (n_vars >= 1 && n_vars <= 2 && infos[0].rank >= 2 &&
+      (n_vars == 1 || (infos[1].rank == 1 && infos[1].shape[0] == infos[0].shape[infos[0].rank - 1])))
+    {
+      names[0] = "kernel";
+      names[1] = "bias";
+    }
+  else if (n_vars == 3 && infos[0].rank == 2 && infos[1].rank == 2 &&
+           infos[0].shape[1] == infos[1].shape[1] &&
+           infos[2].shape[infos[2].rank - 1] == infos[0].shape[1])
+    {
+      names[0] = "kernel";
+      names[1] = "recurrent_kernel";
+      names[2] = "bias";
+    }
+  else if (n_vars == 4 && vectors)
+    {
+      names[0] = "gamma";
+      names[1] = "beta";
+      names[2] = "moving_mean";
+      names[3] = "moving_variance";
+    }
+  else if (n_vars == 2 && vectors)
+    {
+      names[0] = "gamma";
+      names[1] = "beta";
+    }
+
+  for (guint i = 0; i < n_vars; i++)
+    out[i] = names[0] != NULL ? g_strdup (names[i]) : g_strdup_printf ("%u", i);
+  return out;
+}
+
 /* Variables that Keras never trains, whatever the layer's flag says. */
 gboolean
 graft_keras_var_is_non_trainable (const char *class_name,

@@ -18,6 +18,8 @@ const char      *graft_keras_class_strip_package (const char  *class_name);
 char           **graft_keras_var_names          (const char   *class_name,
                                                  JsonObject   *layer_config,
                                                  guint         n_vars);
+char           **graft_keras_var_names_from_shapes (const GraftH5DatasetInfo *infos,
+                                                 guint         n_vars);
 gboolean         graft_keras_var_is_non_trainable (const char *class_name,
                                                  const char   *var_name);
 JsonObject      *graft_keras_config_entry_config (JsonObject  *entry);

@@ -42,6 +42,7 @@ struct GraftV3Obj
   char       *class_name;
   JsonObject *entry;      /* borrowed: the layer's config entry, if known */
   gboolean    frozen;
+  gboolean    by_shapes;  /* name its variables from their shapes */
   gint        order;      /* position in the parent's config layer list, or G_MAXINT */
   guint       seen;       /* position in scan order, to keep sorts stable */
   GPtrArray  *vars;       /* GraftV3Var */
@@ -278,6 +279,13 @@ graft_v3_add_child (GraftV3Load *load,
       child->frozen = parent->frozen || (entry != NULL && graft_keras_config_is_frozen (entry));
       if (child->class_name == NULL)
         child->class_name = g_strdup (graft_v3_guess_class (parent, key, name));
+      /* Nothing tells the class of a group named after an attribute in a
+       * file too old to record layer names, nor of what a TimeDistributed
+       * wraps: those are named from their variables' shapes. A named layer
+       * of an unknown class is a custom one, whose own variable names are
+       * unknowable: it keeps the indices. */
+      child->by_shapes = child->class_name == NULL && entry == NULL &&
+                         (name == NULL || g_strcmp0 (parent->class_name, "TimeDistributed") == 0);
       child->name = name != NULL ? g_steal_pointer (&name) : g_strdup (key);
     }
 
@@ -461,30 +469,41 @@ graft_v3_emit (GraftV3Load *load,
 {
   g_auto(GStrv) names = NULL;
   JsonObject *config = graft_keras_config_entry_config (obj->entry);
+  g_autofree GraftH5DatasetInfo *infos = g_new0 (GraftH5DatasetInfo, MAX (obj->vars->len, 1));
+  gboolean ok = TRUE;
 
   g_ptr_array_sort (obj->vars, graft_v3_var_cmp);
-  names = graft_keras_var_names (obj->class_name, config, obj->vars->len);
-
-  for (guint i = 0; i < obj->vars->len; i++)
+  for (guint i = 0; ok && i < obj->vars->len; i++)
     {
       GraftV3Var *var = g_ptr_array_index (obj->vars, i);
-      GraftH5DatasetInfo info;
+
+      ok = graft_h5_dataset_info (var->file, var->path, &infos[i], error);
+      if (!ok)
+        graft_error_add_context (error, graft_h5_file_get_name (var->file), "layer '%s', weight %u",
+                                 obj->name, var->index);
+    }
+
+  if (ok && obj->by_shapes)
+    names = graft_keras_var_names_from_shapes (infos, obj->vars->len);
+  else if (ok)
+    names = graft_keras_var_names (obj->class_name, config, obj->vars->len);
+
+  for (guint i = 0; ok && i < obj->vars->len; i++)
+    {
+      GraftV3Var *var = g_ptr_array_index (obj->vars, i);
       GraftTrainable trainable;
 
-      if (!graft_h5_dataset_info (var->file, var->path, &info, error))
-        {
-          graft_error_add_context (error, graft_h5_file_get_name (var->file), "layer '%s', weight %u",
-                                    obj->name, var->index);
-          return FALSE;
-        }
       if (obj->frozen || graft_keras_var_is_non_trainable (obj->class_name, names[i]))
         trainable = GRAFT_TRAINABLE_NO;
       else
         trainable = obj->entry != NULL ? GRAFT_TRAINABLE_YES : GRAFT_TRAINABLE_UNKNOWN;
       graft_model_add_weight (load->model, layer, names[i], var->path,
-                              graft_h5_tensor_new (var->file, var->path, &info), trainable);
-      graft_h5_dataset_info_clear (&info);
+                              graft_h5_tensor_new (var->file, var->path, &infos[i]), trainable);
     }
+  for (guint i = 0; i < obj->vars->len; i++)
+    graft_h5_dataset_info_clear (&infos[i]);
+  if (!ok)
+    return FALSE;
 
   g_ptr_array_sort (obj->children, graft_v3_obj_cmp);
   for (guint i = 0; i < obj->children->len; i++)
