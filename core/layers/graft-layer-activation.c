@@ -30,19 +30,6 @@ graft_layer_activation_setup (GraftNode   *node,
 }
 
 static gboolean
-graft_layer_activation_infer (GraftNode         *node,
-                              guint              n_in,
-                              const GraftShape  *in,
-                              guint             *n_out,
-                              GraftShape        *out,
-                              GError           **error)
-{
-  *n_out = 1;
-  out[0] = in[0];
-  return TRUE;
-}
-
-static gboolean
 graft_layer_activation_forward (GraftNode          *node,
                                 guint               n_in,
                                 GraftTensor *const *in,
@@ -50,15 +37,13 @@ graft_layer_activation_forward (GraftNode          *node,
                                 GraftTensor *const *out,
                                 GError            **error)
 {
-  const float *x = graft_tensor_cfloats (in[0]);
-  float *y = graft_tensor_floats (out[0]);
-  gsize n = graft_tensor_get_n_elements (in[0]);
+  GraftActivationPriv *p = node->priv;
+  const float *x;
+  float *y;
+  gsize n = graft_layer_unary_floats (in, out, &x, &y);
   guint rank = graft_tensor_get_rank (in[0]);
   gsize last = rank > 0 ? graft_tensor_get_dim (in[0], rank - 1) : 1;
 
-  GraftActivationPriv *p = node->priv;
-
-  (void) rank;
   memcpy (y, x, n * sizeof (float));
   graft_activation_apply (p->activation, y, n, last);
   return TRUE;
@@ -67,7 +52,7 @@ graft_layer_activation_forward (GraftNode          *node,
 const GraftLayerClass graft_layer_activation_class = {
   .class_name = "Activation",
   .setup = graft_layer_activation_setup,
-  .infer = graft_layer_activation_infer,
+  .infer = graft_layer_infer_same,
   .forward = graft_layer_activation_forward,
   .compute_mask = graft_layer_mask_keep,
 };

@@ -41,19 +41,6 @@ graft_layer_batch_normalization_setup (GraftNode   *node,
   return TRUE;
 }
 
-static gboolean
-graft_layer_batch_normalization_infer (GraftNode         *node,
-                                       guint              n_in,
-                                       const GraftShape  *in,
-                                       guint             *n_out,
-                                       GraftShape        *out,
-                                       GError           **error)
-{
-  *n_out = 1;
-  out[0] = in[0];
-  return TRUE;
-}
-
 static guint
 graft_layer_batch_normalization_axis (GraftBatchNormPriv *p,
                                       guint               rank)
@@ -137,7 +124,7 @@ const GraftLayerClass graft_layer_batch_normalization_class = {
   .class_name = "BatchNormalization",
   .weight_names = graft_layer_batch_normalization_weights,
   .setup = graft_layer_batch_normalization_setup,
-  .infer = graft_layer_batch_normalization_infer,
+  .infer = graft_layer_infer_same,
   .build = graft_layer_batch_normalization_build,
   .forward = graft_layer_batch_normalization_forward,
   .compute_mask = graft_layer_mask_keep,

@@ -1,8 +1,9 @@
 /* graft-layer-families-private.h: implementations shared by related kinds
  *
- * Conv1D and Conv2D, the poolings, the merges and the recurrent layers
- * differ only in a constant (GraftLayerClass.variant), so each family has
- * one implementation and each kind file holds just its class.
+ * Conv1D and Conv2D, the poolings, the merges, the recurrent layers, and
+ * ZeroPadding2D and Cropping2D differ only in a constant
+ * (GraftLayerClass.variant), so each family has one implementation and each
+ * kind file holds just its class.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -43,6 +44,12 @@ typedef enum
   GRAFT_RNN_GRU,
 } GraftRnnVariant;
 
+typedef enum
+{
+  GRAFT_PAD2D_ZERO,
+  GRAFT_PAD2D_CROP,
+} GraftPad2dVariant;
+
 #define GRAFT_LAYER_FAMILY(family) \
   gboolean graft_layer_##family##_setup   (GraftNode *node, JsonObject *config, GError **error); \
   gboolean graft_layer_##family##_infer   (GraftNode *node, guint n_in, const GraftShape *in, \
@@ -61,6 +68,23 @@ GRAFT_LAYER_FAMILY (model)
 #undef GRAFT_LAYER_FAMILY
 
 void     graft_layer_model_clear (GraftNode *node);
+
+/* ZeroPadding2D and Cropping2D have no weights, so no build. */
+gboolean graft_layer_pad2d_setup   (GraftNode          *node,
+                                    JsonObject         *config,
+                                    GError            **error);
+gboolean graft_layer_pad2d_infer   (GraftNode          *node,
+                                    guint               n_in,
+                                    const GraftShape   *in,
+                                    guint              *n_out,
+                                    GraftShape         *out,
+                                    GError            **error);
+gboolean graft_layer_pad2d_forward (GraftNode          *node,
+                                    guint               n_in,
+                                    GraftTensor *const *in,
+                                    guint               n_out,
+                                    GraftTensor *const *out,
+                                    GError            **error);
 
 /* Recurrent layers inside wrappers (Bidirectional) run one direction. */
 gboolean graft_layer_rnn_run     (GraftNode          *node,

@@ -8,7 +8,6 @@
 
 #include "graft-layer-ops-private.h"
 
-#include "graft-error.h"
 #include "graft-tensor.h"
 
 typedef struct
@@ -31,19 +30,6 @@ graft_layer_leaky_relu_setup (GraftNode   *node,
 }
 
 static gboolean
-graft_layer_leaky_relu_infer (GraftNode         *node,
-                              guint              n_in,
-                              const GraftShape  *in,
-                              guint             *n_out,
-                              GraftShape        *out,
-                              GError           **error)
-{
-  *n_out = 1;
-  out[0] = in[0];
-  return TRUE;
-}
-
-static gboolean
 graft_layer_leaky_relu_forward (GraftNode          *node,
                                 guint               n_in,
                                 GraftTensor *const *in,
@@ -51,16 +37,11 @@ graft_layer_leaky_relu_forward (GraftNode          *node,
                                 GraftTensor *const *out,
                                 GError            **error)
 {
-  const float *x = graft_tensor_cfloats (in[0]);
-  float *y = graft_tensor_floats (out[0]);
-  gsize n = graft_tensor_get_n_elements (in[0]);
-  guint rank = graft_tensor_get_rank (in[0]);
-  gsize last = rank > 0 ? graft_tensor_get_dim (in[0], rank - 1) : 1;
-
   GraftLeakyReluPriv *p = node->priv;
+  const float *x;
+  float *y;
+  gsize n = graft_layer_unary_floats (in, out, &x, &y);
 
-  (void) rank;
-  (void) last;
   for (gsize i = 0; i < n; i++)
     y[i] = x[i] >= 0.0f ? x[i] : p->slope * x[i];
   return TRUE;
@@ -69,7 +50,7 @@ graft_layer_leaky_relu_forward (GraftNode          *node,
 const GraftLayerClass graft_layer_leaky_relu_class = {
   .class_name = "LeakyReLU",
   .setup = graft_layer_leaky_relu_setup,
-  .infer = graft_layer_leaky_relu_infer,
+  .infer = graft_layer_infer_same,
   .forward = graft_layer_leaky_relu_forward,
   .compute_mask = graft_layer_mask_keep,
 };

@@ -31,19 +31,6 @@ graft_layer_normalization_setup (GraftNode   *node,
 }
 
 static gboolean
-graft_layer_normalization_infer (GraftNode         *node,
-                                 guint              n_in,
-                                 const GraftShape  *in,
-                                 guint             *n_out,
-                                 GraftShape        *out,
-                                 GError           **error)
-{
-  *n_out = 1;
-  out[0] = in[0];
-  return TRUE;
-}
-
-static gboolean
 graft_layer_normalization_build (GraftNode         *node,
                                  guint              n_in,
                                  const GraftShape  *in,
@@ -94,7 +81,7 @@ const GraftLayerClass graft_layer_normalization_class = {
   .class_name = "Normalization",
   .weight_names = graft_layer_normalization_weights,
   .setup = graft_layer_normalization_setup,
-  .infer = graft_layer_normalization_infer,
+  .infer = graft_layer_infer_same,
   .build = graft_layer_normalization_build,
   .forward = graft_layer_normalization_forward,
 };

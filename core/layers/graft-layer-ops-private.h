@@ -135,6 +135,31 @@ void      binary_forward             (GraftBinaryOp     op,
 float    *graft_tensor_floats        (GraftTensor      *tensor);
 const float *graft_tensor_cfloats    (GraftTensor      *tensor);
 
+/* Class slots that many kinds share: a setup with nothing to read, one
+ * output shaped like the first input, and a forward that copies it. */
+gboolean  graft_layer_setup_none     (GraftNode          *node,
+                                      JsonObject         *config,
+                                      GError            **error);
+gboolean  graft_layer_infer_same     (GraftNode          *node,
+                                      guint               n_in,
+                                      const GraftShape   *in,
+                                      guint              *n_out,
+                                      GraftShape         *out,
+                                      GError            **error);
+gboolean  graft_layer_forward_copy   (GraftNode          *node,
+                                      guint               n_in,
+                                      GraftTensor *const *in,
+                                      guint               n_out,
+                                      GraftTensor *const *out,
+                                      GError            **error);
+
+/* The buffers of an elementwise kind (one input, one output of its shape);
+ * returns the number of elements. */
+gsize     graft_layer_unary_floats   (GraftTensor *const *in,
+                                      GraftTensor *const *out,
+                                      const float       **x,
+                                      float             **y);
+
 /* Masks (see GraftLayerClass.compute_mask). */
 GraftTensor *graft_layer_mask_keep  (GraftNode          *node,
                                      guint               n_in,

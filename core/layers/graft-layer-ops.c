@@ -509,6 +509,51 @@ binary_forward (GraftBinaryOp     op,
     }
 }
 
+gboolean
+graft_layer_setup_none (GraftNode   *node,
+                        JsonObject  *config,
+                        GError     **error)
+{
+  return TRUE;
+}
+
+gboolean
+graft_layer_infer_same (GraftNode         *node,
+                        guint              n_in,
+                        const GraftShape  *in,
+                        guint             *n_out,
+                        GraftShape        *out,
+                        GError           **error)
+{
+  *n_out = 1;
+  out[0] = in[0];
+  return TRUE;
+}
+
+gboolean
+graft_layer_forward_copy (GraftNode          *node,
+                          guint               n_in,
+                          GraftTensor *const *in,
+                          guint               n_out,
+                          GraftTensor *const *out,
+                          GError            **error)
+{
+  memcpy (graft_tensor_floats (out[0]), graft_tensor_cfloats (in[0]),
+          graft_tensor_get_n_elements (in[0]) * sizeof (float));
+  return TRUE;
+}
+
+gsize
+graft_layer_unary_floats (GraftTensor *const *in,
+                          GraftTensor *const *out,
+                          const float       **x,
+                          float             **y)
+{
+  *x = graft_tensor_cfloats (in[0]);
+  *y = graft_tensor_floats (out[0]);
+  return graft_tensor_get_n_elements (in[0]);
+}
+
 /* Layers that support masking without using the mask pass the first
  * input's mask on unchanged (Keras's default compute_mask). */
 GraftTensor *

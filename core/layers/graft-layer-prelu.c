@@ -34,19 +34,6 @@ graft_layer_prelu_setup (GraftNode   *node,
 }
 
 static gboolean
-graft_layer_prelu_infer (GraftNode         *node,
-                         guint              n_in,
-                         const GraftShape  *in,
-                         guint             *n_out,
-                         GraftShape        *out,
-                         GError           **error)
-{
-  *n_out = 1;
-  out[0] = in[0];
-  return TRUE;
-}
-
-static gboolean
 graft_layer_prelu_build (GraftNode         *node,
                          guint              n_in,
                          const GraftShape  *in,
@@ -73,17 +60,14 @@ graft_layer_prelu_forward (GraftNode          *node,
                            GraftTensor *const *out,
                            GError            **error)
 {
-  const float *x = graft_tensor_cfloats (in[0]);
-  float *y = graft_tensor_floats (out[0]);
-  gsize n = graft_tensor_get_n_elements (in[0]);
-  guint rank = graft_tensor_get_rank (in[0]);
-  gsize last = rank > 0 ? graft_tensor_get_dim (in[0], rank - 1) : 1;
-
   GraftPreluPriv *p = node->priv;
+  const float *x;
+  float *y;
+  gsize n = graft_layer_unary_floats (in, out, &x, &y);
+  guint rank = graft_tensor_get_rank (in[0]);
   const float *alpha = graft_node_get_weight_data (node, "alpha");
   gsize per_sample = n / MAX (graft_tensor_get_dim (in[0], 0), 1);
 
-  (void) last;
   for (gsize i = 0; i < n; i++)
     {
       gsize rest = i % per_sample, a = 0, stride = 1;
@@ -111,7 +95,7 @@ const GraftLayerClass graft_layer_prelu_class = {
   .class_name = "PReLU",
   .weight_names = graft_layer_prelu_weights,
   .setup = graft_layer_prelu_setup,
-  .infer = graft_layer_prelu_infer,
+  .infer = graft_layer_infer_same,
   .build = graft_layer_prelu_build,
   .forward = graft_layer_prelu_forward,
   .compute_mask = graft_layer_mask_keep,

@@ -10,7 +10,6 @@
 
 #include <math.h>
 
-#include "graft-error.h"
 #include "graft-tensor.h"
 
 typedef struct
@@ -35,19 +34,6 @@ graft_layer_relu_setup (GraftNode   *node,
 }
 
 static gboolean
-graft_layer_relu_infer (GraftNode         *node,
-                        guint              n_in,
-                        const GraftShape  *in,
-                        guint             *n_out,
-                        GraftShape        *out,
-                        GError           **error)
-{
-  *n_out = 1;
-  out[0] = in[0];
-  return TRUE;
-}
-
-static gboolean
 graft_layer_relu_forward (GraftNode          *node,
                           guint               n_in,
                           GraftTensor *const *in,
@@ -55,16 +41,11 @@ graft_layer_relu_forward (GraftNode          *node,
                           GraftTensor *const *out,
                           GError            **error)
 {
-  const float *x = graft_tensor_cfloats (in[0]);
-  float *y = graft_tensor_floats (out[0]);
-  gsize n = graft_tensor_get_n_elements (in[0]);
-  guint rank = graft_tensor_get_rank (in[0]);
-  gsize last = rank > 0 ? graft_tensor_get_dim (in[0], rank - 1) : 1;
-
   GraftReluPriv *p = node->priv;
+  const float *x;
+  float *y;
+  gsize n = graft_layer_unary_floats (in, out, &x, &y);
 
-  (void) rank;
-  (void) last;
   for (gsize i = 0; i < n; i++)
     {
       float v = x[i];
@@ -78,7 +59,7 @@ graft_layer_relu_forward (GraftNode          *node,
 const GraftLayerClass graft_layer_relu_class = {
   .class_name = "ReLU",
   .setup = graft_layer_relu_setup,
-  .infer = graft_layer_relu_infer,
+  .infer = graft_layer_infer_same,
   .forward = graft_layer_relu_forward,
   .compute_mask = graft_layer_mask_keep,
 };

@@ -8,8 +8,6 @@
 
 #include "graft-layer-ops-private.h"
 
-#include <string.h>
-
 #include "graft-error.h"
 #include "graft-tensor.h"
 
@@ -72,22 +70,9 @@ graft_layer_reshape_infer (GraftNode         *node,
   return TRUE;
 }
 
-static gboolean
-graft_layer_reshape_forward (GraftNode          *node,
-                             guint               n_in,
-                             GraftTensor *const *in,
-                             guint               n_out,
-                             GraftTensor *const *out,
-                             GError            **error)
-{
-  memcpy (graft_tensor_floats (out[0]), graft_tensor_cfloats (in[0]),
-          graft_tensor_get_n_elements (in[0]) * sizeof (float));
-  return TRUE;
-}
-
 const GraftLayerClass graft_layer_reshape_class = {
   .class_name = "Reshape",
   .setup = graft_layer_reshape_setup,
   .infer = graft_layer_reshape_infer,
-  .forward = graft_layer_reshape_forward,
+  .forward = graft_layer_forward_copy,
 };

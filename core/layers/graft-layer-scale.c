@@ -15,14 +15,6 @@
  * "ScaleLayer" (one learned vector multiplied into the input) onto it. */
 
 static gboolean
-graft_layer_scale_setup (GraftNode   *node,
-                         JsonObject  *config,
-                         GError     **error)
-{
-  return TRUE;
-}
-
-static gboolean
 graft_layer_scale_infer (GraftNode         *node,
                          guint              n_in,
                          const GraftShape  *in,
@@ -74,7 +66,7 @@ static const char *const graft_layer_scale_weights[] = { "scale", NULL };
 const GraftLayerClass graft_layer_scale_class = {
   .class_name = "Scale",
   .weight_names = graft_layer_scale_weights,
-  .setup = graft_layer_scale_setup,
+  .setup = graft_layer_setup_none,
   .infer = graft_layer_scale_infer,
   .build = graft_layer_scale_build,
   .forward = graft_layer_scale_forward,

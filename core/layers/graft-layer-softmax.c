@@ -35,19 +35,6 @@ graft_layer_softmax_setup (GraftNode   *node,
 }
 
 static gboolean
-graft_layer_softmax_infer (GraftNode         *node,
-                           guint              n_in,
-                           const GraftShape  *in,
-                           guint             *n_out,
-                           GraftShape        *out,
-                           GError           **error)
-{
-  *n_out = 1;
-  out[0] = in[0];
-  return TRUE;
-}
-
-static gboolean
 graft_layer_softmax_forward (GraftNode          *node,
                              guint               n_in,
                              GraftTensor *const *in,
@@ -55,17 +42,14 @@ graft_layer_softmax_forward (GraftNode          *node,
                              GraftTensor *const *out,
                              GError            **error)
 {
-  const float *x = graft_tensor_cfloats (in[0]);
-  float *y = graft_tensor_floats (out[0]);
-  gsize n = graft_tensor_get_n_elements (in[0]);
-  guint rank = graft_tensor_get_rank (in[0]);
-  gsize last = rank > 0 ? graft_tensor_get_dim (in[0], rank - 1) : 1;
-
   GraftSoftmaxPriv *p = node->priv;
+  const float *x;
+  float *y;
+  gsize n = graft_layer_unary_floats (in, out, &x, &y);
+  guint rank = graft_tensor_get_rank (in[0]);
   gint64 axis = p->axis < 0 ? (gint64) rank + p->axis : p->axis;
   gsize inner = 1, len;
 
-  (void) last;
   if (axis < 0 || axis >= (gint64) rank)
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_SHAPE, "layer '%s': bad axis", node->name);
@@ -82,6 +66,6 @@ graft_layer_softmax_forward (GraftNode          *node,
 const GraftLayerClass graft_layer_softmax_class = {
   .class_name = "Softmax",
   .setup = graft_layer_softmax_setup,
-  .infer = graft_layer_softmax_infer,
+  .infer = graft_layer_infer_same,
   .forward = graft_layer_softmax_forward,
 };
