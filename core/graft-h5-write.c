@@ -20,92 +20,18 @@
 
 #include "graft-dtype.h"
 #include "graft-error.h"
+#include "graft-h5-util-private.h"
 #include "graft-tensor.h"
 
 /* Keras splits a string-list attribute above this size (HDF5's object
  * header limit), see FORMATS.md 0. */
 #define GRAFT_H5_WRITE_ATTR_LIMIT 64512
 
-typedef hid_t GraftH5WId;
-
-static void
-graft_h5_write_id_close (hid_t id)
-{
-  if (id < 0)
-    return;
-  switch (H5Iget_type (id))
-    {
-    case H5I_FILE: H5Fclose (id); break;
-    case H5I_GROUP: H5Gclose (id); break;
-    case H5I_DATASET: H5Dclose (id); break;
-    case H5I_ATTR: H5Aclose (id); break;
-    case H5I_DATATYPE: H5Tclose (id); break;
-    case H5I_DATASPACE: H5Sclose (id); break;
-    case H5I_GENPROP_LST: H5Pclose (id); break;
-    default: H5Oclose (id); break;
-    }
-}
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (GraftH5WId, graft_h5_write_id_close, H5I_INVALID_HID)
-
 struct GraftH5Writer
 {
   hid_t  fid;
   char  *name;
 };
-
-static herr_t
-graft_h5_write_error_walk_cb (unsigned             n,
-                              const H5E_error2_t  *err,
-                              void                *data)
-{
-  char **deepest = data;
-
-  if (err->desc != NULL && err->desc[0] != '\0')
-    {
-      g_free (*deepest);
-      *deepest = g_strdup (err->desc);
-    }
-  return 0;
-}
-
-static void graft_h5_write_set_error (GError     **error,
-                                      GraftError   code,
-                                      const char  *format,
-                                      ...) G_GNUC_PRINTF (3, 4);
-
-/* Sets @error from @format plus HDF5's innermost message, and clears the
- * HDF5 stack. A failed write is nearly always the disk: say so. */
-static void
-graft_h5_write_set_error (GError     **error,
-                          GraftError   code,
-                          const char  *format,
-                          ...)
-{
-  g_autofree char *deepest = NULL;
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  H5Ewalk2 (H5E_DEFAULT, H5E_WALK_DOWNWARD, graft_h5_write_error_walk_cb, &deepest);
-  H5Eclear2 (H5E_DEFAULT);
-  if (deepest != NULL)
-    {
-      g_autofree char *valid = g_utf8_make_valid (deepest, -1);
-
-      g_set_error (error, GRAFT_ERROR, code, "%s (%s)", msg, valid);
-    }
-  else
-    g_set_error_literal (error, GRAFT_ERROR, code, msg);
-}
-
-static void
-graft_h5_write_quiet (void)
-{
-  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
-}
 
 static GraftH5Writer *
 graft_h5_writer_wrap (hid_t       fid,
@@ -132,11 +58,11 @@ graft_h5_writer_open (const char  *path,
 {
   hid_t fid;
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   fid = H5Fopen (path, H5F_ACC_RDWR, H5P_DEFAULT);
   if (fid < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot be opened for writing", path);
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot be opened for writing", path);
       return NULL;
     }
   return graft_h5_writer_wrap (fid, path);
@@ -156,11 +82,11 @@ graft_h5_writer_create (const char  *path,
 {
   hid_t fid;
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   fid = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   if (fid < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot be created", path);
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot be created", path);
       return NULL;
     }
   return graft_h5_writer_wrap (fid, path);
@@ -178,18 +104,18 @@ graft_h5_writer_close (GraftH5Writer  *self,
 {
   herr_t flushed, closed;
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   if (self->fid < 0)
     return TRUE;
   flushed = H5Fflush (self->fid, H5F_SCOPE_GLOBAL);
   if (flushed < 0)
-    graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot write (is the disk full?)",
+    graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot write (is the disk full?)",
                               self->name);
   closed = H5Fclose (self->fid);
   self->fid = H5I_INVALID_HID;
   if (flushed >= 0 && closed < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot be closed (is the disk full?)",
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot be closed (is the disk full?)",
                                 self->name);
       return FALSE;
     }
@@ -202,7 +128,7 @@ graft_h5_writer_free (GraftH5Writer *self)
 {
   if (self == NULL)
     return;
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   if (self->fid >= 0)
     H5Fclose (self->fid);
   H5Eclear2 (H5E_DEFAULT);
@@ -309,20 +235,20 @@ graft_h5_writer_overwrite (GraftH5Writer  *self,
                            GraftTensor    *tensor,
                            GError        **error)
 {
-  g_auto(GraftH5WId) did = H5I_INVALID_HID;
-  g_auto(GraftH5WId) space = H5I_INVALID_HID;
-  g_auto(GraftH5WId) mtype = H5I_INVALID_HID;
+  g_auto(GraftH5Id) did = H5I_INVALID_HID;
+  g_auto(GraftH5Id) space = H5I_INVALID_HID;
+  g_auto(GraftH5Id) mtype = H5I_INVALID_HID;
   g_autofree gpointer owned = NULL;
   hsize_t dims[H5S_MAX_RANK];
   const void *data;
   GraftDType dtype;
   int rank;
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   did = H5Dopen2 (self->fid, path, H5P_DEFAULT);
   if (did < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_NOT_FOUND, "%s: no dataset '%s' to write",
+      graft_h5_set_error (error, GRAFT_ERROR_NOT_FOUND, "%s: no dataset '%s' to write",
                                 self->name, path);
       return FALSE;
     }
@@ -342,7 +268,7 @@ graft_h5_writer_overwrite (GraftH5Writer  *self,
   if (graft_tensor_get_n_elements (tensor) > 0 &&
       H5Dwrite (did, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot write dataset '%s'",
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot write dataset '%s'",
                                 self->name, path);
       return FALSE;
     }
@@ -384,16 +310,16 @@ graft_h5_writer_add_dataset (GraftH5Writer  *self,
                              GraftTensor    *tensor,
                              GError        **error)
 {
-  g_auto(GraftH5WId) did = H5I_INVALID_HID;
-  g_auto(GraftH5WId) space = H5I_INVALID_HID;
-  g_auto(GraftH5WId) ftype = H5I_INVALID_HID;
-  g_auto(GraftH5WId) mtype = H5I_INVALID_HID;
-  g_auto(GraftH5WId) lcpl = H5I_INVALID_HID;
+  g_auto(GraftH5Id) did = H5I_INVALID_HID;
+  g_auto(GraftH5Id) space = H5I_INVALID_HID;
+  g_auto(GraftH5Id) ftype = H5I_INVALID_HID;
+  g_auto(GraftH5Id) mtype = H5I_INVALID_HID;
+  g_auto(GraftH5Id) lcpl = H5I_INVALID_HID;
   g_autofree gpointer owned = NULL;
   const void *data;
   GraftDType dtype;
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   data = graft_h5_write_tensor_data (tensor, &dtype, &owned, error);
   if (data == NULL)
     return FALSE;
@@ -405,14 +331,14 @@ graft_h5_writer_add_dataset (GraftH5Writer  *self,
   did = H5Dcreate2 (self->fid, path, ftype, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
   if (did < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot create dataset '%s'",
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot create dataset '%s'",
                                 self->name, path);
       return FALSE;
     }
   if (graft_tensor_get_n_elements (tensor) > 0 &&
       H5Dwrite (did, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot write dataset '%s'",
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot write dataset '%s'",
                                 self->name, path);
       return FALSE;
     }
@@ -432,7 +358,7 @@ graft_h5_writer_exists (GraftH5Writer *self,
   g_auto(GStrv) parts = g_strsplit (path, "/", -1);
   g_autoptr(GString) prefix = g_string_new ("");
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   for (guint i = 0; parts[i] != NULL; i++)
     {
       if (parts[i][0] == '\0')
@@ -458,8 +384,8 @@ graft_h5_writer_ensure_group (GraftH5Writer  *self,
                               const char     *path,
                               GError        **error)
 {
-  g_auto(GraftH5WId) gid = H5I_INVALID_HID;
-  g_auto(GraftH5WId) lcpl = H5I_INVALID_HID;
+  g_auto(GraftH5Id) gid = H5I_INVALID_HID;
+  g_auto(GraftH5Id) lcpl = H5I_INVALID_HID;
 
   if (g_str_equal (path, "/") || graft_h5_writer_exists (self, path))
     return TRUE;
@@ -467,7 +393,7 @@ graft_h5_writer_ensure_group (GraftH5Writer  *self,
   gid = H5Gcreate2 (self->fid, path, lcpl, H5P_DEFAULT, H5P_DEFAULT);
   if (gid < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot create group '%s'",
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot create group '%s'",
                                 self->name, path);
       return FALSE;
     }
@@ -484,10 +410,10 @@ graft_h5_writer_delete (GraftH5Writer  *self,
                         const char     *path,
                         GError        **error)
 {
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   if (H5Ldelete (self->fid, path, H5P_DEFAULT) < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot remove '%s'", self->name, path);
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot remove '%s'", self->name, path);
       return FALSE;
     }
   return TRUE;
@@ -499,7 +425,7 @@ graft_h5_writer_delete_attr (GraftH5Writer  *self,
                              const char     *name,
                              GError        **error)
 {
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   if (H5Aexists_by_name (self->fid, obj_path, name, H5P_DEFAULT) <= 0)
     {
       H5Eclear2 (H5E_DEFAULT);
@@ -507,7 +433,7 @@ graft_h5_writer_delete_attr (GraftH5Writer  *self,
     }
   if (H5Adelete_by_name (self->fid, obj_path, name, H5P_DEFAULT) < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot remove attribute '%s' of '%s'",
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot remove attribute '%s' of '%s'",
                                 self->name, name, obj_path);
       return FALSE;
     }
@@ -524,13 +450,13 @@ graft_h5_write_new_attr (GraftH5Writer  *self,
                          hid_t           space,
                          GError        **error)
 {
-  g_auto(GraftH5WId) oid = H5I_INVALID_HID;
+  g_auto(GraftH5Id) oid = H5I_INVALID_HID;
   hid_t aid;
 
   oid = H5Oopen (self->fid, obj_path, H5P_DEFAULT);
   if (oid < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_NOT_FOUND, "%s: no object '%s'", self->name,
+      graft_h5_set_error (error, GRAFT_ERROR_NOT_FOUND, "%s: no object '%s'", self->name,
                                 obj_path);
       return H5I_INVALID_HID;
     }
@@ -539,7 +465,7 @@ graft_h5_write_new_attr (GraftH5Writer  *self,
   H5Eclear2 (H5E_DEFAULT);
   aid = H5Acreate2 (oid, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
   if (aid < 0)
-    graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot create attribute '%s' of '%s'",
+    graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot create attribute '%s' of '%s'",
                               self->name, name, obj_path);
   return aid;
 }
@@ -559,11 +485,11 @@ graft_h5_writer_set_attr_string (GraftH5Writer  *self,
                                  gboolean        utf8,
                                  GError        **error)
 {
-  g_auto(GraftH5WId) type = H5Tcopy (H5T_C_S1);
-  g_auto(GraftH5WId) space = H5Screate (H5S_SCALAR);
-  g_auto(GraftH5WId) aid = H5I_INVALID_HID;
+  g_auto(GraftH5Id) type = H5Tcopy (H5T_C_S1);
+  g_auto(GraftH5Id) space = H5Screate (H5S_SCALAR);
+  g_auto(GraftH5Id) aid = H5I_INVALID_HID;
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   H5Tset_size (type, H5T_VARIABLE);
   H5Tset_cset (type, utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII);
   aid = graft_h5_write_new_attr (self, obj_path, name, type, space, error);
@@ -571,7 +497,7 @@ graft_h5_writer_set_attr_string (GraftH5Writer  *self,
     return FALSE;
   if (H5Awrite (aid, type, &value) < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot write attribute '%s' of '%s'",
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot write attribute '%s' of '%s'",
                                 self->name, name, obj_path);
       return FALSE;
     }
@@ -586,9 +512,9 @@ graft_h5_write_strings_attr (GraftH5Writer       *self,
                              gsize                n,
                              GError             **error)
 {
-  g_auto(GraftH5WId) type = H5I_INVALID_HID;
-  g_auto(GraftH5WId) space = H5I_INVALID_HID;
-  g_auto(GraftH5WId) aid = H5I_INVALID_HID;
+  g_auto(GraftH5Id) type = H5I_INVALID_HID;
+  g_auto(GraftH5Id) space = H5I_INVALID_HID;
+  g_auto(GraftH5Id) aid = H5I_INVALID_HID;
   hsize_t dim = n;
 
   space = H5Screate_simple (1, &dim, NULL);
@@ -607,7 +533,7 @@ graft_h5_write_strings_attr (GraftH5Writer       *self,
     return FALSE;
   if (H5Awrite (aid, type, values) < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot write attribute '%s' of '%s'",
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot write attribute '%s' of '%s'",
                                 self->name, name, obj_path);
       return FALSE;
     }
@@ -634,7 +560,7 @@ graft_h5_writer_set_attr_strings (GraftH5Writer       *self,
   gsize longest = 0;
   gsize n_chunks = 1;
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   for (gsize i = 0; i < n; i++)
     longest = MAX (longest, strlen (values[i]));
 
@@ -671,20 +597,20 @@ graft_h5_writer_copy_from (GraftH5Writer  *self,
                            const char     *dst_path,
                            GError        **error)
 {
-  g_auto(GraftH5WId) src = H5I_INVALID_HID;
-  g_auto(GraftH5WId) lcpl = H5I_INVALID_HID;
+  g_auto(GraftH5Id) src = H5I_INVALID_HID;
+  g_auto(GraftH5Id) lcpl = H5I_INVALID_HID;
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   src = H5Fopen (src_file, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (src < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot be opened as HDF5", src_file);
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot be opened as HDF5", src_file);
       return FALSE;
     }
   lcpl = graft_h5_write_lcpl ();
   if (H5Ocopy (src, src_path, self->fid, dst_path, H5P_DEFAULT, lcpl) < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s' from %s",
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s' from %s",
                                 self->name, src_path, src_file);
       return FALSE;
     }
@@ -705,10 +631,10 @@ graft_h5_write_copy_attr_cb (hid_t             loc,
                              void             *data)
 {
   GraftH5WriteAttrCopy *copy = data;
-  g_auto(GraftH5WId) aid = H5I_INVALID_HID;
-  g_auto(GraftH5WId) type = H5I_INVALID_HID;
-  g_auto(GraftH5WId) space = H5I_INVALID_HID;
-  g_auto(GraftH5WId) out = H5I_INVALID_HID;
+  g_auto(GraftH5Id) aid = H5I_INVALID_HID;
+  g_auto(GraftH5Id) type = H5I_INVALID_HID;
+  g_auto(GraftH5Id) space = H5I_INVALID_HID;
+  g_auto(GraftH5Id) out = H5I_INVALID_HID;
   g_autofree guint8 *buf = NULL;
   hssize_t n;
   gsize size;
@@ -760,18 +686,18 @@ graft_h5_writer_copy_attrs_from (GraftH5Writer       *self,
                                  const char * const  *skip,
                                  GError             **error)
 {
-  g_auto(GraftH5WId) src = H5I_INVALID_HID;
-  g_auto(GraftH5WId) sobj = H5I_INVALID_HID;
-  g_auto(GraftH5WId) dobj = H5I_INVALID_HID;
+  g_auto(GraftH5Id) src = H5I_INVALID_HID;
+  g_auto(GraftH5Id) sobj = H5I_INVALID_HID;
+  g_auto(GraftH5Id) dobj = H5I_INVALID_HID;
   GraftH5WriteAttrCopy copy = { H5I_INVALID_HID, skip, FALSE };
   hsize_t idx = 0;
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   src = H5Fopen (src_file, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (src < 0 || (sobj = H5Oopen (src, src_path, H5P_DEFAULT)) < 0 ||
       (dobj = H5Oopen (self->fid, dst_path, H5P_DEFAULT)) < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy the attributes of '%s'",
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy the attributes of '%s'",
                                 self->name, src_path);
       return FALSE;
     }
@@ -779,7 +705,7 @@ graft_h5_writer_copy_attrs_from (GraftH5Writer       *self,
   if (H5Aiterate2 (sobj, H5_INDEX_NAME, H5_ITER_INC, &idx, graft_h5_write_copy_attr_cb, &copy) < 0 ||
       copy.failed)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy the attributes of '%s'",
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy the attributes of '%s'",
                                 self->name, src_path);
       return FALSE;
     }
@@ -795,7 +721,7 @@ graft_h5_write_merge_group (GraftH5Writer  *self,
                             guint           depth,
                             GError        **error)
 {
-  g_auto(GraftH5WId) gid = H5I_INVALID_HID;
+  g_auto(GraftH5Id) gid = H5I_INVALID_HID;
   H5G_info_t info;
 
   if (depth > 64)
@@ -807,7 +733,7 @@ graft_h5_write_merge_group (GraftH5Writer  *self,
   gid = H5Gopen2 (src, path, H5P_DEFAULT);
   if (gid < 0 || H5Gget_info (gid, &info) < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot read group '%s'", src_file, path);
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot read group '%s'", src_file, path);
       return FALSE;
     }
   if (!graft_h5_writer_ensure_group (self, path, error) ||
@@ -843,7 +769,7 @@ graft_h5_write_merge_group (GraftH5Writer  *self,
         }
       else if (!graft_h5_writer_exists (self, child))
         {
-          g_auto(GraftH5WId) lcpl = graft_h5_write_lcpl ();
+          g_auto(GraftH5Id) lcpl = graft_h5_write_lcpl ();
 
           if (H5Ocopy (src, child, self->fid, child, H5P_DEFAULT, lcpl) < 0)
             goto fail;
@@ -852,7 +778,7 @@ graft_h5_write_merge_group (GraftH5Writer  *self,
   return TRUE;
 
 fail:
-  graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s' from %s", self->name,
+  graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s' from %s", self->name,
                             path, src_file);
   return FALSE;
 }
@@ -872,13 +798,13 @@ graft_h5_writer_merge_from (GraftH5Writer  *self,
                             gboolean        skip_state,
                             GError        **error)
 {
-  g_auto(GraftH5WId) src = H5I_INVALID_HID;
+  g_auto(GraftH5Id) src = H5I_INVALID_HID;
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   src = H5Fopen (src_file, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (src < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot be opened as HDF5", src_file);
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot be opened as HDF5", src_file);
       return FALSE;
     }
   return graft_h5_write_merge_group (self, src_file, src, "/", skip_state, 0, error);
@@ -897,15 +823,15 @@ graft_h5_writer_copy_members_from (GraftH5Writer  *self,
                                    const char     *dst_group,
                                    GError        **error)
 {
-  g_auto(GraftH5WId) src = H5I_INVALID_HID;
-  g_auto(GraftH5WId) gid = H5I_INVALID_HID;
+  g_auto(GraftH5Id) src = H5I_INVALID_HID;
+  g_auto(GraftH5Id) gid = H5I_INVALID_HID;
   H5G_info_t info;
 
-  graft_h5_write_quiet ();
+  graft_h5_quiet ();
   src = H5Fopen (src_file, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (src < 0 || (gid = H5Gopen2 (src, src_group, H5P_DEFAULT)) < 0 || H5Gget_info (gid, &info) < 0)
     {
-      graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot read group '%s'", src_file,
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot read group '%s'", src_file,
                                 src_group);
       return FALSE;
     }
@@ -915,7 +841,7 @@ graft_h5_writer_copy_members_from (GraftH5Writer  *self,
     {
       g_autofree char *name = NULL;
       g_autofree char *dst = NULL;
-      g_auto(GraftH5WId) lcpl = graft_h5_write_lcpl ();
+      g_auto(GraftH5Id) lcpl = graft_h5_write_lcpl ();
       H5L_info_t linfo;
       ssize_t len;
 
@@ -930,7 +856,7 @@ graft_h5_writer_copy_members_from (GraftH5Writer  *self,
                                          : g_strconcat (dst_group, "/", name, NULL);
       if (H5Ocopy (gid, name, self->fid, dst, H5P_DEFAULT, lcpl) < 0)
         {
-          graft_h5_write_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s/%s' from %s",
+          graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s/%s' from %s",
                                     self->name, src_group, name, src_file);
           return FALSE;
         }

@@ -20,29 +20,9 @@
 
 #include "graft-dtype.h"
 #include "graft-error.h"
+#include "graft-h5-util-private.h"
 #include "graft-limits.h"
 #include "graft-tensor.h"
-
-typedef hid_t GraftH5Id;
-
-static void
-graft_h5_id_close (hid_t id)
-{
-  if (id < 0)
-    return;
-  switch (H5Iget_type (id))
-    {
-    case H5I_FILE: H5Fclose (id); break;
-    case H5I_GROUP: H5Gclose (id); break;
-    case H5I_DATASET: H5Dclose (id); break;
-    case H5I_ATTR: H5Aclose (id); break;
-    case H5I_DATATYPE: H5Tclose (id); break;
-    case H5I_DATASPACE: H5Sclose (id); break;
-    case H5I_GENPROP_LST: H5Pclose (id); break;
-    default: H5Oclose (id); break;
-    }
-}
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (GraftH5Id, graft_h5_id_close, H5I_INVALID_HID)
 
 struct GraftH5File
 {
@@ -57,75 +37,11 @@ struct GraftH5File
   gboolean         map_failed;
 };
 
-/* In a thread-safe HDF5 the automatic error printing is a per-thread
- * setting, so every entry point turns it off for the calling thread. */
-static void
-graft_h5_quiet (void)
-{
-  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
-}
-
 void
 graft_h5_init (void)
 {
   H5open ();
   graft_h5_quiet ();
-}
-
-typedef struct
-{
-  char *deepest;
-} GraftH5ErrorWalk;
-
-static herr_t
-graft_h5_error_walk_cb (unsigned             n,
-                        const H5E_error2_t  *err,
-                        void                *data)
-{
-  GraftH5ErrorWalk *walk = data;
-
-  /* Walking downward, the last entry is the innermost cause. */
-  if (err->desc != NULL && err->desc[0] != '\0')
-    {
-      g_free (walk->deepest);
-      walk->deepest = g_strdup (err->desc);
-    }
-  return 0;
-}
-
-static void graft_h5_set_error (GError     **error,
-                                GraftError   code,
-                                const char  *format,
-                                ...) G_GNUC_PRINTF (3, 4);
-
-/* Sets @error from @format plus HDF5's deepest message, then clears the
- * HDF5 stack. */
-static void
-graft_h5_set_error (GError     **error,
-                    GraftError   code,
-                    const char  *format,
-                    ...)
-{
-  GraftH5ErrorWalk walk = { NULL };
-  g_autofree char *msg = NULL;
-  va_list args;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  H5Ewalk2 (H5E_DEFAULT, H5E_WALK_DOWNWARD, graft_h5_error_walk_cb, &walk);
-  H5Eclear2 (H5E_DEFAULT);
-
-  if (walk.deepest != NULL)
-    {
-      g_autofree char *valid = g_utf8_make_valid (walk.deepest, -1);
-
-      g_set_error (error, GRAFT_ERROR, code, "%s (%s)", msg, valid);
-    }
-  else
-    g_set_error_literal (error, GRAFT_ERROR, code, msg);
-  g_free (walk.deepest);
 }
 
 gboolean
