@@ -110,13 +110,13 @@ graft_h5_writer_close (GraftH5Writer  *self,
   flushed = H5Fflush (self->fid, H5F_SCOPE_GLOBAL);
   if (flushed < 0)
     graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot write (is the disk full?)",
-                              self->name);
+                        self->name);
   closed = H5Fclose (self->fid);
   self->fid = H5I_INVALID_HID;
   if (flushed >= 0 && closed < 0)
     {
       graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot be closed (is the disk full?)",
-                                self->name);
+                          self->name);
       return FALSE;
     }
   H5Eclear2 (H5E_DEFAULT);
@@ -249,7 +249,7 @@ graft_h5_writer_overwrite (GraftH5Writer  *self,
   if (did < 0)
     {
       graft_h5_set_error (error, GRAFT_ERROR_NOT_FOUND, "%s: no dataset '%s' to write",
-                                self->name, path);
+                          self->name, path);
       return FALSE;
     }
   space = H5Dget_space (did);
@@ -269,7 +269,7 @@ graft_h5_writer_overwrite (GraftH5Writer  *self,
       H5Dwrite (did, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     {
       graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot write dataset '%s'",
-                                self->name, path);
+                          self->name, path);
       return FALSE;
     }
   return TRUE;
@@ -332,14 +332,14 @@ graft_h5_writer_add_dataset (GraftH5Writer  *self,
   if (did < 0)
     {
       graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot create dataset '%s'",
-                                self->name, path);
+                          self->name, path);
       return FALSE;
     }
   if (graft_tensor_get_n_elements (tensor) > 0 &&
       H5Dwrite (did, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     {
       graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot write dataset '%s'",
-                                self->name, path);
+                          self->name, path);
       return FALSE;
     }
   if (graft_tensor_get_dtype (tensor) == GRAFT_DTYPE_BFLOAT16)
@@ -394,7 +394,7 @@ graft_h5_writer_ensure_group (GraftH5Writer  *self,
   if (gid < 0)
     {
       graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot create group '%s'",
-                                self->name, path);
+                          self->name, path);
       return FALSE;
     }
   return TRUE;
@@ -434,7 +434,7 @@ graft_h5_writer_delete_attr (GraftH5Writer  *self,
   if (H5Adelete_by_name (self->fid, obj_path, name, H5P_DEFAULT) < 0)
     {
       graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot remove attribute '%s' of '%s'",
-                                self->name, name, obj_path);
+                          self->name, name, obj_path);
       return FALSE;
     }
   return TRUE;
@@ -457,7 +457,7 @@ graft_h5_write_new_attr (GraftH5Writer  *self,
   if (oid < 0)
     {
       graft_h5_set_error (error, GRAFT_ERROR_NOT_FOUND, "%s: no object '%s'", self->name,
-                                obj_path);
+                          obj_path);
       return H5I_INVALID_HID;
     }
   if (H5Aexists (oid, name) > 0)
@@ -466,8 +466,31 @@ graft_h5_write_new_attr (GraftH5Writer  *self,
   aid = H5Acreate2 (oid, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
   if (aid < 0)
     graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot create attribute '%s' of '%s'",
-                              self->name, name, obj_path);
+                        self->name, name, obj_path);
   return aid;
+}
+
+/* Creates the attribute @name of @obj_path and writes @buf into it. */
+static gboolean
+graft_h5_write_attr (GraftH5Writer  *self,
+                     const char     *obj_path,
+                     const char     *name,
+                     hid_t           type,
+                     hid_t           space,
+                     const void     *buf,
+                     GError        **error)
+{
+  g_auto(GraftH5Id) aid = graft_h5_write_new_attr (self, obj_path, name, type, space, error);
+
+  if (aid < 0)
+    return FALSE;
+  if (H5Awrite (aid, type, buf) < 0)
+    {
+      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot write attribute '%s' of '%s'",
+                          self->name, name, obj_path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -487,21 +510,11 @@ graft_h5_writer_set_attr_string (GraftH5Writer  *self,
 {
   g_auto(GraftH5Id) type = H5Tcopy (H5T_C_S1);
   g_auto(GraftH5Id) space = H5Screate (H5S_SCALAR);
-  g_auto(GraftH5Id) aid = H5I_INVALID_HID;
 
   graft_h5_quiet ();
   H5Tset_size (type, H5T_VARIABLE);
   H5Tset_cset (type, utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII);
-  aid = graft_h5_write_new_attr (self, obj_path, name, type, space, error);
-  if (aid < 0)
-    return FALSE;
-  if (H5Awrite (aid, type, &value) < 0)
-    {
-      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot write attribute '%s' of '%s'",
-                                self->name, name, obj_path);
-      return FALSE;
-    }
-  return TRUE;
+  return graft_h5_write_attr (self, obj_path, name, type, space, &value, error);
 }
 
 static gboolean
@@ -528,16 +541,7 @@ graft_h5_write_strings_attr (GraftH5Writer       *self,
   type = H5Tcopy (H5T_C_S1);
   H5Tset_size (type, H5T_VARIABLE);
   H5Tset_cset (type, H5T_CSET_ASCII);
-  aid = graft_h5_write_new_attr (self, obj_path, name, type, space, error);
-  if (aid < 0)
-    return FALSE;
-  if (H5Awrite (aid, type, values) < 0)
-    {
-      graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot write attribute '%s' of '%s'",
-                                self->name, name, obj_path);
-      return FALSE;
-    }
-  return TRUE;
+  return graft_h5_write_attr (self, obj_path, name, type, space, values, error);
 }
 
 /**
@@ -611,7 +615,7 @@ graft_h5_writer_copy_from (GraftH5Writer  *self,
   if (H5Ocopy (src, src_path, self->fid, dst_path, H5P_DEFAULT, lcpl) < 0)
     {
       graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s' from %s",
-                                self->name, src_path, src_file);
+                          self->name, src_path, src_file);
       return FALSE;
     }
   return TRUE;
@@ -698,7 +702,7 @@ graft_h5_writer_copy_attrs_from (GraftH5Writer       *self,
       (dobj = H5Oopen (self->fid, dst_path, H5P_DEFAULT)) < 0)
     {
       graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy the attributes of '%s'",
-                                self->name, src_path);
+                          self->name, src_path);
       return FALSE;
     }
   copy.dst = dobj;
@@ -706,7 +710,7 @@ graft_h5_writer_copy_attrs_from (GraftH5Writer       *self,
       copy.failed)
     {
       graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy the attributes of '%s'",
-                                self->name, src_path);
+                          self->name, src_path);
       return FALSE;
     }
   return TRUE;
@@ -779,7 +783,7 @@ graft_h5_write_merge_group (GraftH5Writer  *self,
 
 fail:
   graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s' from %s", self->name,
-                            path, src_file);
+                      path, src_file);
   return FALSE;
 }
 
@@ -832,7 +836,7 @@ graft_h5_writer_copy_members_from (GraftH5Writer  *self,
   if (src < 0 || (gid = H5Gopen2 (src, src_group, H5P_DEFAULT)) < 0 || H5Gget_info (gid, &info) < 0)
     {
       graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot read group '%s'", src_file,
-                                src_group);
+                          src_group);
       return FALSE;
     }
   if (!graft_h5_writer_ensure_group (self, dst_group, error))
@@ -857,7 +861,7 @@ graft_h5_writer_copy_members_from (GraftH5Writer  *self,
       if (H5Ocopy (gid, name, self->fid, dst, H5P_DEFAULT, lcpl) < 0)
         {
           graft_h5_set_error (error, GRAFT_ERROR_IO, "%s: cannot copy '%s/%s' from %s",
-                                    self->name, src_group, name, src_file);
+                              self->name, src_group, name, src_file);
           return FALSE;
         }
     }

@@ -738,6 +738,22 @@ graft_h5_dataset_info_clear (GraftH5DatasetInfo *info)
   g_clear_pointer (&info->filters, g_free);
 }
 
+/* Opens the dataset at @path once graft_h5_check_path() has let it through. */
+static hid_t
+graft_h5_open_dataset (GraftH5File  *self,
+                       const char   *path,
+                       GError      **error)
+{
+  hid_t did;
+
+  if (!graft_h5_check_path (self, path, NULL, error))
+    return H5I_INVALID_HID;
+  did = H5Dopen2 (self->fid, path, H5P_DEFAULT);
+  if (did < 0)
+    graft_h5_set_error (error, GRAFT_ERROR_CORRUPT, "%s: cannot open dataset '%s'", self->name, path);
+  return did;
+}
+
 /**
  * graft_h5_dataset_info:
  * @info: (out caller-allocates): filled in; clear it with
@@ -767,14 +783,9 @@ graft_h5_dataset_info (GraftH5File         *self,
   memset (info, 0, sizeof *info);
   info->offset = -1;
 
-  if (!graft_h5_check_path (self, path, NULL, error))
-    return FALSE;
-  did = H5Dopen2 (self->fid, path, H5P_DEFAULT);
+  did = graft_h5_open_dataset (self, path, error);
   if (did < 0)
-    {
-      graft_h5_set_error (error, GRAFT_ERROR_CORRUPT, "%s: cannot open dataset '%s'", self->name, path);
-      return FALSE;
-    }
+    return FALSE;
   type = H5Dget_type (did);
   space = H5Dget_space (did);
   dcpl = H5Dget_create_plist (did);
@@ -959,14 +970,9 @@ graft_h5_read_block (GraftH5File  *self,
 
   graft_h5_quiet ();
 
-  if (!graft_h5_check_path (self, path, NULL, error))
-    return FALSE;
-  did = H5Dopen2 (self->fid, path, H5P_DEFAULT);
+  did = graft_h5_open_dataset (self, path, error);
   if (did < 0)
-    {
-      graft_h5_set_error (error, GRAFT_ERROR_CORRUPT, "%s: cannot open dataset '%s'", self->name, path);
-      return FALSE;
-    }
+    return FALSE;
 
   dcpl = H5Dget_create_plist (did);
   n_filters = H5Pget_nfilters (dcpl);
