@@ -62,8 +62,6 @@ gboolean          graft_convert_write_legacy   (GraftConvertPlan  *plan,
                                                 GError           **error);
 
 /* graft-convert-sharded.c */
-GPtrArray        *graft_convert_sharded_list   (const char        *index_path,
-                                                GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean          graft_convert_save_sharded   (GraftModel        *model,
                                                 JsonNode          *config,
                                                 const char        *path,

@@ -17,7 +17,6 @@
 
 #include "graft-convert-private.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "graft-atomic.h"
@@ -56,92 +55,6 @@ graft_shard_group_new (const char *vars,
   group->name = g_strdup (name);
   group->tensors = g_ptr_array_new ();
   return group;
-}
-
-/**
- * graft_convert_sharded_list:
- * @index_path: a .weights.json sharded index
- *
- * Returns: (transfer full) (element-type utf8): the paths of its shards, in
- *   the order the index first names them, followed by the files of the
- *   series that continue past the last one named
- */
-GPtrArray *
-graft_convert_sharded_list (const char  *index_path,
-                            GError     **error)
-{
-  g_autofree char *text = NULL;
-  g_autofree char *dir = g_path_get_dirname (index_path);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) local = NULL;
-  g_autoptr(GList) members = NULL;
-  JsonObject *map;
-  gsize len;
-
-  if (!g_file_get_contents (index_path, &text, &len, &local))
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s", local->message);
-      return NULL;
-    }
-  root = graft_keras_parse_json (text, len, index_path, error);
-  if (root == NULL)
-    return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (root) ||
-      !json_object_has_member (json_node_get_object (root), "weight_map") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (root), "weight_map")))
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_NOT_A_MODEL,
-                   "%s: is JSON but not a sharded-weights index (no \"weight_map\" object)", index_path);
-      return NULL;
-    }
-  map = json_object_get_object_member (json_node_get_object (root), "weight_map");
-  members = json_object_get_members (map);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *value = json_object_get_member (map, l->data);
-      const char *shard;
-
-      if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
-        continue;
-      shard = json_node_get_string (value);
-      if (shard[0] == '\0' || strchr (shard, '/') != NULL || strchr (shard, '\\') != NULL ||
-          g_str_equal (shard, "..") || g_str_equal (shard, "."))
-        {
-          g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSAFE,
-                       "%s: shard '%s' is not a plain file name beside the index; refused",
-                       index_path, shard);
-          return NULL;
-        }
-      if (!g_ptr_array_find_with_equal_func (names, shard, g_str_equal, NULL))
-        g_ptr_array_add (names, g_strdup (shard));
-    }
-  if (names->len > 0)
-    {
-      const char *last = g_ptr_array_index (names, names->len - 1);
-      const char *suffix = ".weights.h5";
-      gsize n = strlen (last), ls = strlen (suffix);
-
-      if (n > ls + 6 && g_str_has_suffix (last, suffix) && last[n - ls - 6] == '_')
-        {
-          g_autofree char *prefix = g_strndup (last, n - ls - 6);
-          guint index = atoi (last + n - ls - 5);
-
-          for (guint next = index + 1; next < index + 10000; next++)
-            {
-              g_autofree char *name = g_strdup_printf ("%s_%05u%s", prefix, next, suffix);
-              g_autofree char *candidate = g_build_filename (dir, name, NULL);
-
-              if (!g_file_test (candidate, G_FILE_TEST_IS_REGULAR))
-                break;
-              g_ptr_array_add (names, g_steal_pointer (&name));
-            }
-        }
-    }
-  for (guint i = 0; i < names->len; i++)
-    g_ptr_array_add (paths, g_build_filename (dir, g_ptr_array_index (names, i), NULL));
-  return g_steal_pointer (&paths);
 }
 
 /* The groups of a Keras 3 file in the order its vars groups come, when no

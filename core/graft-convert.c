@@ -26,6 +26,7 @@
 #include "graft-atomic.h"
 #include "graft-convert-private.h"
 #include "graft-error.h"
+#include "graft-keras-private.h"
 #include "graft-keras-save-private.h"
 #include "graft-model.h"
 
@@ -73,7 +74,8 @@ graft_convert_write_keras3_file (GraftModel      *model,
     }
   if (own == GRAFT_FORMAT_SHARDED)
     {
-      g_autoptr(GPtrArray) shards = graft_convert_sharded_list (graft_model_get_filename (model), error);
+      const char *index_path = graft_model_get_filename (model);
+      g_autoptr(GPtrArray) shards = graft_keras_sharded_list (index_path, TRUE, error);
 
       if (shards == NULL)
         return FALSE;

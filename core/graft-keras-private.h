@@ -50,5 +50,8 @@ GraftModel      *graft_keras_load_zip           (const char   *path,
                                                  GError      **error);
 GraftModel      *graft_keras_load_sharded       (const char   *path,
                                                  GError      **error);
+GPtrArray       *graft_keras_sharded_list       (const char   *index_path,
+                                                 gboolean      skip_non_strings,
+                                                 GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

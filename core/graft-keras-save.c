@@ -701,7 +701,7 @@ graft_keras_save_same_sharded (GraftModel      *model,
   base[strlen (base) - strlen (".weights.json")] = '\0';
   if (g_str_has_suffix (src_base, ".weights.json"))
     src_base[strlen (src_base) - strlen (".weights.json")] = '\0';
-  shards = graft_convert_sharded_list (src, error);
+  shards = graft_keras_sharded_list (src, TRUE, error);
   if (shards == NULL)
     return FALSE;
   if (changed != NULL)
