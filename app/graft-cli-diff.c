@@ -50,14 +50,9 @@ graft_cli_diff (int    argc,
 
   if (json)
     {
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
       g_autoptr(JsonNode) root = graft_diff_to_json (diff);
-      g_autofree char *text = NULL;
 
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
+      graft_cli_json_print_node (root);
     }
   else
     {

@@ -35,11 +35,8 @@ graft_cli_export (int    argc,
   if (output == NULL)
     return graft_cli_usage_error ("export", "missing -o OUT.npy");
 
-  model = graft_keras_load (argv[1], &error);
+  model = graft_cli_load_weight (argv[1], argv[2], &weight, &error);
   if (model == NULL)
-    return graft_cli_fail (error);
-  weight = graft_cli_find_weight (model, argv[2], &error);
-  if (weight == NULL)
     return graft_cli_fail (error);
   if (graft_tensor_get_dtype (graft_weight_get_tensor (weight)) == GRAFT_DTYPE_BFLOAT16)
     {

@@ -99,16 +99,12 @@ graft_cli_inspect_add_weight (JsonBuilder *b,
   GraftTensor *t = graft_weight_get_tensor (w);
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, graft_weight_get_name (w));
-  json_builder_set_member_name (b, "path");
-  json_builder_add_string_value (b, graft_weight_get_path (w));
-  json_builder_set_member_name (b, "location");
-  json_builder_add_string_value (b, graft_weight_get_location (w));
+  graft_cli_json_set_string (b, "name", graft_weight_get_name (w));
+  graft_cli_json_set_string (b, "path", graft_weight_get_path (w));
+  graft_cli_json_set_string (b, "location", graft_weight_get_location (w));
   json_builder_set_member_name (b, "shape");
   graft_cli_json_add_shape (b, t);
-  json_builder_set_member_name (b, "dtype");
-  json_builder_add_string_value (b, graft_dtype_get_name (graft_tensor_get_dtype (t)));
+  graft_cli_json_set_string (b, "dtype", graft_dtype_get_name (graft_tensor_get_dtype (t)));
   json_builder_set_member_name (b, "trainable");
   if (graft_weight_get_trainable (w) == GRAFT_TRAINABLE_UNKNOWN)
     json_builder_add_null_value (b);
@@ -122,15 +118,9 @@ graft_cli_inspect_add_layers (JsonBuilder *b,
                               GraftLayer  *layer)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "path");
-  json_builder_add_string_value (b, graft_layer_get_path (layer));
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, graft_layer_get_name (layer));
-  json_builder_set_member_name (b, "class_name");
-  if (graft_layer_get_class_name (layer) != NULL)
-    json_builder_add_string_value (b, graft_layer_get_class_name (layer));
-  else
-    json_builder_add_null_value (b);
+  graft_cli_json_set_string (b, "path", graft_layer_get_path (layer));
+  graft_cli_json_set_string (b, "name", graft_layer_get_name (layer));
+  graft_cli_json_set_string (b, "class_name", graft_layer_get_class_name (layer));
   json_builder_set_member_name (b, "weights");
   json_builder_begin_array (b);
   for (guint i = 0; i < graft_layer_get_n_weights (layer); i++)
@@ -149,29 +139,13 @@ graft_cli_inspect_print_json (GraftModel *model)
   GraftLayer *root = graft_model_get_root (model);
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "file");
-  json_builder_add_string_value (b, graft_model_get_filename (model));
-  json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, graft_format_get_name (graft_model_get_format (model)));
-  json_builder_set_member_name (b, "keras_version");
-  if (graft_model_get_keras_version (model))
-    json_builder_add_string_value (b, graft_model_get_keras_version (model));
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "backend");
-  if (graft_model_get_backend (model))
-    json_builder_add_string_value (b, graft_model_get_backend (model));
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "model_class");
-  if (graft_layer_get_class_name (root))
-    json_builder_add_string_value (b, graft_layer_get_class_name (root));
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "n_weights");
-  json_builder_add_int_value (b, graft_model_get_n_weights (model));
-  json_builder_set_member_name (b, "n_params");
-  json_builder_add_int_value (b, graft_model_get_n_params (model));
+  graft_cli_json_set_string (b, "file", graft_model_get_filename (model));
+  graft_cli_json_set_string (b, "format", graft_format_get_name (graft_model_get_format (model)));
+  graft_cli_json_set_string (b, "keras_version", graft_model_get_keras_version (model));
+  graft_cli_json_set_string (b, "backend", graft_model_get_backend (model));
+  graft_cli_json_set_string (b, "model_class", graft_layer_get_class_name (root));
+  graft_cli_json_set_int (b, "n_weights", graft_model_get_n_weights (model));
+  graft_cli_json_set_int (b, "n_params", graft_model_get_n_params (model));
   json_builder_set_member_name (b, "layers");
   json_builder_begin_array (b);
   for (guint i = 0; i < graft_layer_get_n_children (root); i++)

@@ -35,10 +35,24 @@ gboolean      graft_cli_parse          (GOptionContext *context,
 GraftWeight  *graft_cli_find_weight    (GraftModel  *model,
                                         const char  *name,
                                         GError     **error);
+GraftModel   *graft_cli_load_weight    (const char   *file,
+                                        const char   *name,
+                                        GraftWeight **weight,
+                                        GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+void          graft_cli_json_print_node (JsonNode   *root);
 void          graft_cli_json_print     (JsonBuilder *builder);
 void          graft_cli_json_add_shape (JsonBuilder *builder,
                                         GraftTensor *tensor);
 void          graft_cli_json_add_double (JsonBuilder *builder,
+                                        double       value);
+void          graft_cli_json_set_string (JsonBuilder *builder,
+                                        const char  *name,
+                                        const char  *value);
+void          graft_cli_json_set_int   (JsonBuilder *builder,
+                                        const char  *name,
+                                        gint64       value);
+void          graft_cli_json_set_double (JsonBuilder *builder,
+                                        const char  *name,
                                         double       value);
 
 int graft_cli_inspect (int argc, char **argv);

@@ -368,11 +368,8 @@ graft_cli_render (int    argc,
   if (window_text != NULL && !graft_cli_render_parse_window (window_text, &window))
     return graft_cli_usage_error ("render", "--window wants R0:R1,C0:C1, not '%s'", window_text);
 
-  model = graft_keras_load (argv[1], &error);
+  model = graft_cli_load_weight (argv[1], argv[2], &weight, &error);
   if (model == NULL)
-    return graft_cli_fail (error);
-  weight = graft_cli_find_weight (model, argv[2], &error);
-  if (weight == NULL)
     return graft_cli_fail (error);
   tensor = graft_weight_get_tensor (weight);
   rank = graft_tensor_get_rank (tensor);

@@ -72,40 +72,24 @@ graft_cli_stats_print_json (const char           *file,
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "path");
-  json_builder_add_string_value (b, graft_weight_get_path (weight));
-  json_builder_set_member_name (b, "location");
-  json_builder_add_string_value (b, graft_weight_get_location (weight));
-  json_builder_set_member_name (b, "file");
-  json_builder_add_string_value (b, file);
+  graft_cli_json_set_string (b, "path", graft_weight_get_path (weight));
+  graft_cli_json_set_string (b, "location", graft_weight_get_location (weight));
+  graft_cli_json_set_string (b, "file", file);
   json_builder_set_member_name (b, "shape");
   graft_cli_json_add_shape (b, tensor);
-  json_builder_set_member_name (b, "dtype");
-  json_builder_add_string_value (b, graft_dtype_get_name (graft_tensor_get_dtype (tensor)));
-  json_builder_set_member_name (b, "count");
-  json_builder_add_int_value (b, s->count);
-  json_builder_set_member_name (b, "finite");
-  json_builder_add_int_value (b, s->n_finite);
-  json_builder_set_member_name (b, "min");
-  graft_cli_json_add_double (b, s->min);
-  json_builder_set_member_name (b, "max");
-  graft_cli_json_add_double (b, s->max);
-  json_builder_set_member_name (b, "mean");
-  graft_cli_json_add_double (b, s->mean);
-  json_builder_set_member_name (b, "std");
-  graft_cli_json_add_double (b, s->std);
-  json_builder_set_member_name (b, "l2");
-  graft_cli_json_add_double (b, s->l2);
-  json_builder_set_member_name (b, "zeros");
-  json_builder_add_int_value (b, s->zeros);
-  json_builder_set_member_name (b, "nan");
-  json_builder_add_int_value (b, s->nan);
-  json_builder_set_member_name (b, "inf");
-  json_builder_add_int_value (b, s->pos_inf + s->neg_inf);
-  json_builder_set_member_name (b, "pos_inf");
-  json_builder_add_int_value (b, s->pos_inf);
-  json_builder_set_member_name (b, "neg_inf");
-  json_builder_add_int_value (b, s->neg_inf);
+  graft_cli_json_set_string (b, "dtype", graft_dtype_get_name (graft_tensor_get_dtype (tensor)));
+  graft_cli_json_set_int (b, "count", s->count);
+  graft_cli_json_set_int (b, "finite", s->n_finite);
+  graft_cli_json_set_double (b, "min", s->min);
+  graft_cli_json_set_double (b, "max", s->max);
+  graft_cli_json_set_double (b, "mean", s->mean);
+  graft_cli_json_set_double (b, "std", s->std);
+  graft_cli_json_set_double (b, "l2", s->l2);
+  graft_cli_json_set_int (b, "zeros", s->zeros);
+  graft_cli_json_set_int (b, "nan", s->nan);
+  graft_cli_json_set_int (b, "inf", s->pos_inf + s->neg_inf);
+  graft_cli_json_set_int (b, "pos_inf", s->pos_inf);
+  graft_cli_json_set_int (b, "neg_inf", s->neg_inf);
   json_builder_set_member_name (b, "percentiles");
   json_builder_begin_object (b);
   for (guint i = 0; i < GRAFT_STATS_N_PERCENTILES; i++)
@@ -121,19 +105,15 @@ graft_cli_stats_print_json (const char           *file,
     {
       json_builder_set_member_name (b, "histogram");
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "lo");
-      graft_cli_json_add_double (b, hist->lo);
-      json_builder_set_member_name (b, "hi");
-      graft_cli_json_add_double (b, hist->hi);
-      json_builder_set_member_name (b, "bins");
-      json_builder_add_int_value (b, hist->n_bins);
+      graft_cli_json_set_double (b, "lo", hist->lo);
+      graft_cli_json_set_double (b, "hi", hist->hi);
+      graft_cli_json_set_int (b, "bins", hist->n_bins);
       json_builder_set_member_name (b, "counts");
       json_builder_begin_array (b);
       for (guint i = 0; i < hist->n_bins; i++)
         json_builder_add_int_value (b, hist->counts[i]);
       json_builder_end_array (b);
-      json_builder_set_member_name (b, "excluded");
-      json_builder_add_int_value (b, hist->n_excluded);
+      graft_cli_json_set_int (b, "excluded", hist->n_excluded);
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
@@ -222,11 +202,8 @@ graft_cli_stats (int    argc,
   if (argc != 3)
     return graft_cli_usage_error ("stats", "expected FILE and WEIGHT");
 
-  model = graft_keras_load (argv[1], &error);
+  model = graft_cli_load_weight (argv[1], argv[2], &weight, &error);
   if (model == NULL)
-    return graft_cli_fail (error);
-  weight = graft_cli_find_weight (model, argv[2], &error);
-  if (weight == NULL)
     return graft_cli_fail (error);
   tensor = graft_weight_get_tensor (weight);
 

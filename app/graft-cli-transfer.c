@@ -34,14 +34,9 @@ graft_cli_transfer_print (GraftTransferPlan *plan,
 {
   if (json)
     {
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
       g_autoptr(JsonNode) root = graft_transfer_plan_to_json (plan);
-      g_autofree char *text = NULL;
 
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
+      graft_cli_json_print_node (root);
     }
   else
     {

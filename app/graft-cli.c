@@ -132,17 +132,42 @@ graft_cli_find_weight (GraftModel  *model,
   return NULL;
 }
 
+/* Loads @file and finds its weight @name (see graft_cli_find_weight()).
+ * Returns the model, which owns *@weight. */
+GraftModel *
+graft_cli_load_weight (const char   *file,
+                       const char   *name,
+                       GraftWeight **weight,
+                       GError      **error)
+{
+  g_autoptr(GraftModel) model = graft_keras_load (file, error);
+
+  if (model == NULL)
+    return NULL;
+  *weight = graft_cli_find_weight (model, name, error);
+  if (*weight == NULL)
+    return NULL;
+  return g_steal_pointer (&model);
+}
+
 void
-graft_cli_json_print (JsonBuilder *builder)
+graft_cli_json_print_node (JsonNode *root)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
   g_autofree char *text = NULL;
 
   json_generator_set_root (gen, root);
   json_generator_set_pretty (gen, TRUE);
   text = json_generator_to_data (gen, NULL);
   printf ("%s\n", text);
+}
+
+void
+graft_cli_json_print (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  graft_cli_json_print_node (root);
 }
 
 void
@@ -164,6 +189,38 @@ graft_cli_json_add_double (JsonBuilder *builder,
     json_builder_add_double_value (builder, value);
   else
     json_builder_add_null_value (builder);
+}
+
+/* Adds the member @name: a string, or null when @value is %NULL. */
+void
+graft_cli_json_set_string (JsonBuilder *builder,
+                           const char  *name,
+                           const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+graft_cli_json_set_int (JsonBuilder *builder,
+                        const char  *name,
+                        gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+/* Adds the member @name: a number, or null when @value is not finite. */
+void
+graft_cli_json_set_double (JsonBuilder *builder,
+                           const char  *name,
+                           double       value)
+{
+  json_builder_set_member_name (builder, name);
+  graft_cli_json_add_double (builder, value);
 }
 
 int
