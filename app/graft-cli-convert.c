@@ -95,12 +95,12 @@ graft_cli_convert (int    argc,
   if (shard_size != NULL && !graft_cli_convert_parse_size (shard_size, &max_shard_size))
     return graft_cli_usage_error ("convert", "bad --max-shard-size '%s'", shard_size);
 
-  model = graft_keras_load (argv[1], &error);
+  model = graft_cli_load (argv[1], &error);
   if (model == NULL)
     return graft_cli_fail (error);
   if (config_path != NULL)
     {
-      architecture = graft_keras_load (config_path, &error);
+      architecture = graft_cli_load (config_path, &error);
       if (architecture == NULL)
         return graft_cli_fail (error);
       if (graft_model_get_config (architecture) == NULL)

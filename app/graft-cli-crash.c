@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,6 +25,8 @@ typedef struct
 {
   char message[1024];
   gsize length;
+  char hang_message[1024];
+  gsize hang_length;
 } GraftCliCrashGuard;
 
 /* The handler has no other way to reach its message than a global. */
@@ -37,6 +40,50 @@ graft_cli_crash_handler (int signum)
   ignored = write (STDERR_FILENO, graft_cli_crash_guard.message, graft_cli_crash_guard.length);
   (void) ignored;
   _exit (1);
+}
+
+static void
+graft_cli_hang_handler (int signum)
+{
+  ssize_t ignored;
+
+  ignored = write (STDERR_FILENO, graft_cli_crash_guard.hang_message, graft_cli_crash_guard.hang_length);
+  (void) ignored;
+  _exit (1);
+}
+
+/**
+ * graft_cli_load:
+ *
+ * graft_keras_load() under a watchdog: reading a checkpoint's structure
+ * takes milliseconds, but a crafted file can send libhdf5 into an endless
+ * loop (tests/fuzz/README.md); after GRAFT_CLI_LOAD_TIMEOUT seconds (or
+ * $GRAFT_LOAD_TIMEOUT) the command stops with a one-line error naming the
+ * file.
+ */
+GraftModel *
+graft_cli_load (const char  *path,
+                GError     **error)
+{
+  const char *env = g_getenv ("GRAFT_LOAD_TIMEOUT");
+  guint timeout = env != NULL && atoi (env) > 0 ? (guint) atoi (env) : GRAFT_CLI_LOAD_TIMEOUT;
+  g_autofree char *message = g_strdup_printf ("graft-cli: %s: reading its structure took more than "
+                                              "%u s; the file is corrupt or crafted to attack HDF5 "
+                                              "readers\n", path, timeout);
+  struct sigaction action;
+  GraftModel *model;
+
+  graft_cli_crash_guard.hang_length = MIN (strlen (message), sizeof graft_cli_crash_guard.hang_message);
+  memcpy (graft_cli_crash_guard.hang_message, message, graft_cli_crash_guard.hang_length);
+  memset (&action, 0, sizeof action);
+  action.sa_handler = graft_cli_hang_handler;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGALRM, &action, NULL);
+
+  alarm (timeout);
+  model = graft_keras_load (path, error);
+  alarm (0);
+  return model;
 }
 
 /**

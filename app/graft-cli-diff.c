@@ -38,10 +38,10 @@ graft_cli_diff (int    argc,
   if (argc != 3)
     return graft_cli_usage_error ("diff", "expected two checkpoints");
 
-  a = graft_keras_load (argv[1], &error);
+  a = graft_cli_load (argv[1], &error);
   if (a == NULL)
     return graft_cli_fail (error);
-  b = graft_keras_load (argv[2], &error);
+  b = graft_cli_load (argv[2], &error);
   if (b == NULL)
     return graft_cli_fail (error);
   diff = graft_diff_new (a, b, (const char * const *) maps, &error);

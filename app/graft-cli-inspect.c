@@ -180,7 +180,7 @@ graft_cli_inspect (int    argc,
   if (argc != 2)
     return graft_cli_usage_error ("inspect", "expected one FILE");
 
-  model = graft_keras_load (argv[1], &error);
+  model = graft_cli_load (argv[1], &error);
   if (model == NULL)
     return graft_cli_fail (error);
 

@@ -42,7 +42,7 @@ graft_cli_predict (int    argc,
   if (n_in == 0 || n_out == 0)
     return graft_cli_usage_error ("predict", "give at least one --input and one -o");
 
-  model = graft_keras_load (argv[1], &error);
+  model = graft_cli_load (argv[1], &error);
   if (model == NULL)
     return graft_cli_fail (error);
   if (spec != NULL)

@@ -24,6 +24,11 @@ typedef struct
 
 void          graft_cli_crash_guard_install (int     argc,
                                             char  **argv);
+/* Seconds graft_cli_load() allows for reading a checkpoint's structure. */
+#define GRAFT_CLI_LOAD_TIMEOUT 60
+
+GraftModel   *graft_cli_load           (const char  *path,
+                                        GError     **error);
 int           graft_cli_fail           (GError      *error);
 int           graft_cli_usage_error    (const char  *command,
                                         const char  *format,

@@ -138,10 +138,10 @@ graft_cli_transfer_verify (const char   *source_path,
         return FALSE;
       g_ptr_array_add (x, tensor);
     }
-  reloaded = graft_keras_load (source_path, error);
+  reloaded = graft_cli_load (source_path, error);
   if (reloaded == NULL)
     return FALSE;
-  result = graft_keras_load (out, error);
+  result = graft_cli_load (out, error);
   if (result == NULL)
     return FALSE;
   ys = graft_cli_transfer_run (source_path, source, source_spec, x, error);
@@ -251,10 +251,10 @@ graft_cli_transfer (int    argc,
     return graft_cli_usage_error ("transfer", "unknown --by '%s' (name, order, shape, location)", by);
   use_strategy = by != NULL || (maps == NULL && layers == NULL);
 
-  source = graft_keras_load (argv[1], &error);
+  source = graft_cli_load (argv[1], &error);
   if (source == NULL)
     return graft_cli_fail (error);
-  target = graft_keras_load (argv[2], &error);
+  target = graft_cli_load (argv[2], &error);
   if (target == NULL)
     return graft_cli_fail (error);
 

@@ -140,7 +140,7 @@ graft_cli_load_weight (const char   *file,
                        GraftWeight **weight,
                        GError      **error)
 {
-  g_autoptr(GraftModel) model = graft_keras_load (file, error);
+  g_autoptr(GraftModel) model = graft_cli_load (file, error);
 
   if (model == NULL)
     return NULL;

@@ -524,6 +524,15 @@ graft_h5_read_attr_strv (GraftH5File  *self,
       return NULL;
     }
 
+  /* Keras lists a few thousand names at most; a header claiming billions
+   * must not make Graft allocate room for them. */
+  if (n > GRAFT_MAX_ATTR_STRINGS)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT,
+                   "%s: attribute '%s' of '%s' claims %" G_GINT64_FORMAT " entries",
+                   self->name, name, obj_path, (gint64) n);
+      return NULL;
+    }
   if (H5Tget_class (type) != H5T_STRING)
     {
       if (n == 0)
@@ -542,6 +551,10 @@ graft_h5_read_attr_strv (GraftH5File  *self,
       H5Tset_size (mem, H5T_VARIABLE);
       if (H5Aread (aid, mem, buf) < 0)
         {
+          /* A read that fails half-way has already allocated some strings. */
+          for (hssize_t i = 0; i < n; i++)
+            if (buf[i] != NULL)
+              H5free_memory (buf[i]);
           graft_h5_set_error (error, GRAFT_ERROR_CORRUPT, "%s: cannot read attribute '%s' of '%s'",
                               self->name, name, obj_path);
           return NULL;

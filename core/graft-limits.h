@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 #define GRAFT_MAX_ZIP_RATIO 1000
 /* Largest JSON document (model config, metadata, shard index) Graft parses. */
 #define GRAFT_MAX_JSON_BYTES (256 * 1024 * 1024)
+/* Most strings one name attribute (layer_names, weight_names) may list. */
+#define GRAFT_MAX_ATTR_STRINGS 1000000
 /* Most members a .keras archive may have. */
 #define GRAFT_MAX_ZIP_MEMBERS 100000
 

@@ -60,11 +60,6 @@ for target in "${targets[@]}"; do
     -artifact_prefix="$build/findings/$target/" -print_final_stats=1 \
     > "$build/findings/$target.log" 2>&1 || echo "   fuzz-$target stopped: see $build/findings/$target.log"
   grep -E "stat::number_of_executed_units|cov: |corp: " "$build/findings/$target.log" | tail -2 | sed 's/^/   /'
-  # Triage: which function of which library each finding stops in.
-  for f in "$build"/findings/"$target"/*; do
-    [ -f "$f" ] || continue
-    where=$("$build/tests/fuzz/fuzz-$target" "$f" 2>&1 | grep -m1 -E "^ +#[0-9]+ .* in (graft_|H5|zip_|json_)" |
-            sed -E 's/.* in ([^ ]+) .*\((.*)\+.*/\1 (\2)/; s/.* in ([^ ]+) (.*)/\1 \2/')
-    echo "   finding: $(basename "$f"): ${where:-no crash on replay}"
-  done
+  n=$(find "$build/findings/$target" -type f | wc -l)
+  echo "   findings: $n (replay them with tests/fuzz/triage.py $target)"
 done
