@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "graft-format.h"
+#include "graft-probe.h"
 #include "graft-window-private.h"
 
 /* Tensors larger than this are not read just to look for NaN and Inf
@@ -433,6 +434,15 @@ graft_window_load_thread (GTask        *task,
 {
   GraftWindowLoad *load = task_data;
   GError *error = NULL;
+
+  /* A file that crashes or hangs libhdf5 must not take the app, and the
+   * unsaved work in it, down: a helper process reads it first. */
+  if ((load->source_path != NULL && !graft_probe_checkpoint (load->source_path, cancellable, &error)) ||
+      !graft_probe_checkpoint (load->target_path, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
 
   /* Opening reads metadata only; values come later, when shown. */
   if (load->source_path != NULL)

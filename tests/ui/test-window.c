@@ -339,6 +339,29 @@ test_window_open_error (void)
   g_assert_finalize_object (window);
 }
 
+/* A file that sends libhdf5 into an endless loop is tried in a helper
+ * process first: the window reports it and stays usable. */
+static void
+test_window_open_hostile (void)
+{
+  GraftWindow *window = g_object_ref (graft_window_new (NULL));
+  g_autofree char *hostile = g_test_build_filename (G_TEST_DIST, "data", "broken", "fuzz",
+                                                     "hdf5-upstream", "global-heap-endless-loop.h5",
+                                                     NULL);
+
+  g_setenv ("GRAFT_LOAD_TIMEOUT", "2", TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  graft_window_open (window, NULL, hostile);
+  g_assert_true (graft_ui_test_wait (window_saved, window, 20000));
+  g_assert_null (graft_window_get_target (window));
+  g_assert_nonnull (graft_window_get_message (window));
+  g_assert_nonnull (strstr (graft_window_get_message (window), "took more than 2 s"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  graft_ui_test_drain (50);
+  g_assert_finalize_object (window);
+  g_unsetenv ("GRAFT_LOAD_TIMEOUT");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -358,6 +381,7 @@ main (int   argc,
   g_test_add ("/window/close/asks-when-modified", Fixture, NULL, fixture_setup,
               test_window_close_asks, fixture_teardown);
   g_test_add_func ("/window/open/missing-file", test_window_open_error);
+  g_test_add_func ("/window/open/hostile-file", test_window_open_hostile);
 
   return g_test_run ();
 }
