@@ -20,6 +20,8 @@ struct _GraftLayerTree
   GtkSearchEntry      *search_entry;
   GtkColumnView       *column_view;
   GtkColumnViewColumn *class_column;
+  gboolean             compact;
+  gboolean             has_classes;
   GtkColumnViewColumn *dtype_column;
   GtkDropTarget       *drop_target;
 
@@ -517,6 +519,32 @@ graft_layer_tree_select_first_weight (GraftLayerTree *self)
     }
 }
 
+static gboolean
+graft_layer_tree_any_class (GraftLayer *layer)
+{
+  if (graft_layer_get_class_name (layer) != NULL && graft_layer_get_parent (layer) != NULL)
+    return TRUE;
+  for (guint i = 0; i < graft_layer_get_n_children (layer); i++)
+    if (graft_layer_tree_any_class (graft_layer_get_child (layer, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* A weights-only file names no classes: its empty Class column would only
+ * take room from the names. */
+static void
+graft_layer_tree_update_columns (GraftLayerTree *self)
+{
+  gboolean show_class = !self->compact && self->has_classes;
+
+  gtk_column_view_column_set_visible (self->class_column, show_class);
+  gtk_column_view_column_set_visible (self->dtype_column, !self->compact);
+  /* Narrow columns leave the name room; a hidden column must have no
+   * fixed width, or the view keeps its room empty (GTK 4.8). */
+  gtk_column_view_column_set_fixed_width (self->class_column, show_class ? 110 : -1);
+  gtk_column_view_column_set_fixed_width (self->dtype_column, self->compact ? -1 : 64);
+}
+
 /**
  * graft_layer_tree_set_model:
  * @model: (nullable): the checkpoint to show
@@ -563,6 +591,8 @@ graft_layer_tree_set_model (GraftLayerTree *self,
       gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
       graft_layer_tree_expand_layers (self);
     }
+  self->has_classes = model != NULL && graft_layer_tree_any_class (graft_model_get_root (model));
+  graft_layer_tree_update_columns (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ITEM]);
 }
 
@@ -603,12 +633,8 @@ graft_layer_tree_set_compact (GraftLayerTree *self,
 {
   g_return_if_fail (GRAFT_IS_LAYER_TREE (self));
 
-  gtk_column_view_column_set_visible (self->class_column, !compact);
-  gtk_column_view_column_set_visible (self->dtype_column, !compact);
-  /* Narrow columns leave the name room; a hidden column must have no
-   * fixed width, or the view keeps its room empty (GTK 4.8). */
-  gtk_column_view_column_set_fixed_width (self->class_column, compact ? -1 : 110);
-  gtk_column_view_column_set_fixed_width (self->dtype_column, compact ? -1 : 64);
+  self->compact = compact;
+  graft_layer_tree_update_columns (self);
 }
 
 /**
