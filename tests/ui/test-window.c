@@ -284,6 +284,32 @@ test_window_save (Fixture       *fixture,
   g_assert_true (same_values (graft_window_get_target (window), saved, "new_dense/kernel"));
 }
 
+/* A save that fails (the file's folder is gone) reports why and loses
+ * nothing: the changes stay, marked unsaved, and can still be undone. */
+static void
+test_window_save_fails (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GraftWindow *window = fixture->window;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.transfer-weights", "(ss)",
+                                             "conv1/bias", "conv1/bias"));
+  g_assert_true (graft_window_get_modified (window));
+  g_assert_cmpint (g_unlink (fixture->target_path), ==, 0);
+  g_assert_cmpint (g_rmdir (fixture->tmpdir), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  g_assert_true (graft_ui_test_wait (window_saved, window, 20000));
+  g_assert_true (graft_window_get_modified (window));
+  g_assert_nonnull (graft_window_get_message (window));
+  g_assert_nonnull (strstr (graft_window_get_message (window), "target.keras"));
+  g_assert_true (graft_edit_can_undo (graft_window_get_edit (window)));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.undo", NULL));
+  g_assert_false (graft_window_get_modified (window));
+  g_assert_cmpint (g_mkdir (fixture->tmpdir, 0755), ==, 0);
+}
+
 /* Closing with unsaved changes asks; Discard closes. */
 static void
 test_window_close_asks (Fixture       *fixture,
@@ -380,6 +406,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/window/close/asks-when-modified", Fixture, NULL, fixture_setup,
               test_window_close_asks, fixture_teardown);
+  g_test_add ("/window/save/failure-keeps-changes", Fixture, NULL, fixture_setup,
+              test_window_save_fails, fixture_teardown);
   g_test_add_func ("/window/open/missing-file", test_window_open_error);
   g_test_add_func ("/window/open/hostile-file", test_window_open_hostile);
 
