@@ -12,6 +12,7 @@
 
 #include "graft-dtype.h"
 #include "graft-error.h"
+#include "graft-limits.h"
 #include "graft-tensor.h"
 
 static void
@@ -387,7 +388,14 @@ graft_config_get_shape (JsonObject *config,
     {
       JsonNode *dim = json_array_get_element (array, i);
 
-      shape->dims[i] = JSON_NODE_HOLDS_NULL (dim) ? -1 : (gssize) json_node_get_int (dim);
+      gint64 v;
+
+      if (JSON_NODE_HOLDS_NULL (dim))
+        shape->dims[i] = -1;
+      else if (graft_config_int_value (dim, &v))
+        shape->dims[i] = (gssize) v;
+      else
+        return FALSE;
     }
   return TRUE;
 }
@@ -412,6 +420,38 @@ graft_config_dup (JsonNode *node)
   if (!json_parser_load_from_data (parser, text, -1, NULL))
     g_assert_not_reached ();
   return json_node_copy (json_parser_get_root (parser));
+}
+
+/**
+ * graft_shape_check_size:
+ *
+ * Refuses a shape whose known dimensions multiply to more float32 values
+ * than the memory limit allows (a hostile config can ask for 2^190).
+ */
+gboolean
+graft_shape_check_size (const char        *layer,
+                        const char        *what,
+                        guint              rank,
+                        const gssize      *dims,
+                        GError           **error)
+{
+  guint64 n = 1;
+  guint64 max = graft_limits_get_max_alloc () / sizeof (float);
+
+  for (guint i = 0; i < rank; i++)
+    {
+      if (dims[i] <= 0)
+        continue;
+      if ((guint64) dims[i] > max / n)
+        {
+          g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT,
+                       "layer '%s': %s would need more than the memory limit of %" G_GUINT64_FORMAT
+                       " bytes", layer, what, graft_limits_get_max_alloc ());
+          return FALSE;
+        }
+      n *= (guint64) dims[i];
+    }
+  return TRUE;
 }
 
 gsize

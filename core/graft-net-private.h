@@ -89,6 +89,11 @@ gboolean          graft_config_channels_first (JsonObject        *config);
 JsonNode         *graft_config_dup            (JsonNode          *node);
 
 /* Shapes. */
+gboolean         graft_shape_check_size   (const char        *layer,
+                                           const char        *what,
+                                           guint              rank,
+                                           const gssize      *dims,
+                                           GError           **error);
 gsize             graft_shape_n_elements      (const GraftShape  *shape);
 char             *graft_shape_to_string       (const GraftShape  *shape);
 void              graft_shape_from_tensor     (GraftShape        *shape,

@@ -300,9 +300,26 @@ graft_net_propagate (GraftNet          *self,
         graft_net_arg_shape (self, &g_array_index (call->args, GraftNetArg, a), shapes, &args[a]);
       if (build && !graft_node_build (call->node, n_args, args, error))
         return FALSE;
+      for (guint w = 0; build && w < call->node->weights->len; w++)
+        {
+          GraftNodeWeight *weight = g_ptr_array_index (call->node->weights, w);
+          gssize dims[GRAFT_MAX_RANK];
+
+          for (guint d = 0; d < weight->rank; d++)
+            dims[d] = (gssize) MIN (weight->shape[d], (gsize) G_MAXSSIZE);
+          if (!graft_shape_check_size (call->node->name, weight->name, weight->rank, dims, error))
+            return FALSE;
+        }
       if (!call->node->klass->infer (call->node, n_args, args, &n_res,
                                      &shapes[c * GRAFT_NODE_MAX_OUTPUTS], error))
         return FALSE;
+      for (guint r = 0; r < n_res; r++)
+        {
+          const GraftShape *shape = &shapes[c * GRAFT_NODE_MAX_OUTPUTS + r];
+
+          if (!graft_shape_check_size (call->node->name, "its output", shape->rank, shape->dims, error))
+            return FALSE;
+        }
       call->n_out = n_res;
     }
 

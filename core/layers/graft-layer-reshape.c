@@ -24,9 +24,12 @@ graft_layer_reshape_setup (GraftNode   *node,
   GraftReshapePriv *p = g_new0 (GraftReshapePriv, 1);
 
   node->priv = p;
-  if (!graft_config_get_shape (config, "target_shape", &p->target))
+  if (!graft_config_get_shape (config, "target_shape", &p->target) ||
+      p->target.rank + 1 > GRAFT_MAX_RANK)
     {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "layer '%s': no target_shape", node->name);
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT,
+                   "layer '%s': target_shape must be a list of at most %d whole numbers",
+                   node->name, GRAFT_MAX_RANK - 1);
       return FALSE;
     }
   return TRUE;
@@ -45,6 +48,10 @@ graft_layer_reshape_infer (GraftNode         *node,
   gint unknown = -1;
 
   *n_out = 1;
+  if (!graft_shape_check_size (node->name, "its input", in[0].rank, in[0].dims, error) ||
+      !graft_shape_check_size (node->name, "its target_shape", p->target.rank, p->target.dims, error))
+    return FALSE;
+  /* Both products now fit: the memory limit is far below G_MAXSSIZE. */
   for (guint i = 1; i < in[0].rank; i++)
     total = (total < 0 || in[0].dims[i] < 0) ? -1 : total * in[0].dims[i];
   out[0].rank = p->target.rank + 1;
