@@ -1,5 +1,9 @@
 /* graft-blas.c: OpenBLAS behind a small row-major API
  *
+ * OpenBLAS is loaded the first time a product is needed, not when a
+ * program starts: its start-up (a thread pool) costs about 3 ms, which
+ * every `graft-cli inspect` would pay for nothing.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "graft-blas"
@@ -9,7 +13,64 @@
 #include "graft-blas-private.h"
 
 #include <cblas.h>
+#include <gmodule.h>
 #include <string.h>
+
+typedef void (*GraftBlasSgemm) (const enum CBLAS_ORDER     order,
+                                const enum CBLAS_TRANSPOSE trans_a,
+                                const enum CBLAS_TRANSPOSE trans_b,
+                                const blasint              m,
+                                const blasint              n,
+                                const blasint              k,
+                                const float                alpha,
+                                const float               *a,
+                                const blasint              lda,
+                                const float               *b,
+                                const blasint              ldb,
+                                const float                beta,
+                                float                     *c,
+                                const blasint              ldc);
+typedef void (*GraftBlasSgemv) (const enum CBLAS_ORDER     order,
+                                const enum CBLAS_TRANSPOSE trans,
+                                const blasint              m,
+                                const blasint              n,
+                                const float                alpha,
+                                const float               *a,
+                                const blasint              lda,
+                                const float               *x,
+                                const blasint              incx,
+                                const float                beta,
+                                float                     *y,
+                                const blasint              incy);
+
+typedef struct
+{
+  GraftBlasSgemm sgemm;
+  GraftBlasSgemv sgemv;
+} GraftBlasFuncs;
+
+/* Process-wide, set once like graft_init()'s: the library's entry points. */
+static const GraftBlasFuncs *
+graft_blas_get (void)
+{
+  static GraftBlasFuncs funcs;
+  static gsize loaded = 0;
+
+  if (g_once_init_enter (&loaded))
+    {
+      GModule *module = g_module_open (GRAFT_OPENBLAS_SONAME, G_MODULE_BIND_LOCAL);
+
+      /* OpenBLAS is a dependency of the package: without it the
+       * installation is broken, which no caller could recover from. */
+      if (module == NULL ||
+          !g_module_symbol (module, "cblas_sgemm", (gpointer *) &funcs.sgemm) ||
+          !g_module_symbol (module, "cblas_sgemv", (gpointer *) &funcs.sgemv))
+        g_error ("cannot load OpenBLAS (%s): %s", GRAFT_OPENBLAS_SONAME, g_module_error ());
+      g_module_make_resident (module);
+      g_once_init_leave (&loaded, 1);
+    }
+  return &funcs;
+}
 
 void
 graft_blas_sgemm (gboolean     trans_a,
@@ -28,7 +89,7 @@ graft_blas_sgemm (gboolean     trans_a,
 {
   if (m == 0 || n == 0)
     return;
-  cblas_sgemm (CblasRowMajor,
+  graft_blas_get ()->sgemm (CblasRowMajor,
                trans_a ? CblasTrans : CblasNoTrans,
                trans_b ? CblasTrans : CblasNoTrans,
                (blasint) m, (blasint) n, (blasint) k,
@@ -49,7 +110,7 @@ graft_blas_sgemv (gboolean     trans_a,
 {
   if (m == 0 || n == 0)
     return;
-  cblas_sgemv (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+  graft_blas_get ()->sgemv (CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
                (blasint) m, (blasint) n, alpha, a, (blasint) lda, x, 1, beta, y, 1);
 }
 
