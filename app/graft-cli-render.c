@@ -213,7 +213,8 @@ graft_cli_render_draw_colorbar (cairo_t                 *cr,
 {
   const GraftColorbar *bar = graft_heatmap_frame_get_colorbar (frame);
   g_autoptr(GraftColormap) cmap = graft_colormap_new (style->colormap, style->reversed);
-  double top = 8, height = bar_height - 16;
+  /* Room below the bar for the scale's name, clear of the lowest tick. */
+  double top = 8, height = bar_height - 24;
 
   for (int y = 0; y < (int) height; y++)
     {
@@ -241,7 +242,7 @@ graft_cli_render_draw_colorbar (cairo_t                 *cr,
       cairo_move_to (cr, x0 + 23, y + 4);
       cairo_show_text (cr, bar->ticks[i].label);
     }
-  cairo_move_to (cr, x0, bar_height - 1);
+  cairo_move_to (cr, x0, bar_height - 3);
   cairo_set_font_size (cr, 9);
   cairo_show_text (cr, graft_scale_get_name (bar->scale));
 }
