@@ -16,6 +16,7 @@
 
 #include "graft.h"
 #include "graft-h5-private.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -147,6 +148,24 @@ assert_tensors_equal (GraftTensor *a,
   g_assert_cmpmem (da, graft_tensor_get_n_bytes (a), db, graft_tensor_get_n_bytes (b));
 }
 
+/* @back holds every weight of @model, at the same location, with the same
+ * dtype, shape and values. */
+static void
+assert_same_weights (GraftModel *model,
+                     GraftModel *back)
+{
+  g_assert_cmpuint (graft_model_get_n_weights (back), ==, graft_model_get_n_weights (model));
+  for (guint i = 0; i < graft_model_get_n_weights (model); i++)
+    {
+      GraftWeight *w = graft_model_get_weight (model, i);
+      GraftWeight *b = graft_model_find_weight (back, graft_weight_get_location (w));
+
+      g_assert_nonnull (b);
+      assert_tensors_equal (graft_weight_get_tensor (w), graft_weight_get_tensor (b),
+                            graft_weight_get_location (w));
+    }
+}
+
 /* Same dataset paths, dtypes, shapes and values; optimizer state aside. */
 static void
 assert_same_datasets (const char *got_path,
@@ -246,10 +265,8 @@ case_present (const Case *c,
 static GraftModel *
 load (const char *path)
 {
-  g_autoptr(GError) error = NULL;
-  GraftModel *model = graft_keras_load (path, &error);
+  GraftModel *model = test_util_load_path (path);
 
-  g_assert_no_error (error);
   g_assert_nonnull (model);
   return model;
 }
@@ -503,16 +520,7 @@ test_convert_keras_needs_config (Fixture       *fx,
   g_assert_no_error (error);
   back = load (out);
   g_assert_cmpint (graft_model_get_format (back), ==, GRAFT_FORMAT_KERAS);
-  g_assert_cmpuint (graft_model_get_n_weights (back), ==, graft_model_get_n_weights (model));
-  for (guint i = 0; i < graft_model_get_n_weights (model); i++)
-    {
-      GraftWeight *w = graft_model_get_weight (model, i);
-      GraftWeight *b = graft_model_find_weight (back, graft_weight_get_location (w));
-
-      g_assert_nonnull (b);
-      assert_tensors_equal (graft_weight_get_tensor (w), graft_weight_get_tensor (b),
-                            graft_weight_get_location (w));
-    }
+  assert_same_weights (model, back);
 }
 
 /* .weights.h5 → sharded, laid out as Keras's ShardedH5IOStore does (the
@@ -600,16 +608,7 @@ test_convert_sharded_same_format (Fixture       *fx,
   g_assert_no_error (error);
 
   back = load (out);
-  g_assert_cmpuint (graft_model_get_n_weights (back), ==, graft_model_get_n_weights (model));
-  for (guint i = 0; i < graft_model_get_n_weights (model); i++)
-    {
-      GraftWeight *a = graft_model_get_weight (model, i);
-      GraftWeight *b = graft_model_find_weight (back, graft_weight_get_location (a));
-
-      g_assert_nonnull (b);
-      assert_tensors_equal (graft_weight_get_tensor (a), graft_weight_get_tensor (b),
-                            graft_weight_get_location (a));
-    }
+  assert_same_weights (model, back);
   {
     g_autofree char *shard = g_build_filename (fx->tmp, "edited_00001.weights.h5", NULL);
 

@@ -8,38 +8,15 @@
 #include <string.h>
 
 #include "graft.h"
-
-static GraftModel *
-load (const char *name)
-{
-  const char *dir = g_getenv ("GRAFT_CORPUS_DIR");
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-  GraftModel *model;
-
-  if (dir == NULL)
-    {
-      g_test_skip ("corpus not available (GRAFT_CORPUS_DIR)");
-      return NULL;
-    }
-  path = g_build_filename (dir, "keras", name, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("corpus not available (GRAFT_CORPUS_DIR)");
-      return NULL;
-    }
-  model = graft_keras_load (path, &error);
-  g_assert_no_error (error);
-  return model;
-}
+#include "test-util.h"
 
 /* diff A A is zero everywhere. */
 static void
 test_diff_self (gconstpointer data)
 {
   const char *name = data;
-  g_autoptr(GraftModel) a = load (name);
-  g_autoptr(GraftModel) b = load (name);
+  g_autoptr(GraftModel) a = test_util_load (name);
+  g_autoptr(GraftModel) b = test_util_load (name);
   g_autoptr(GraftDiff) diff = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -69,8 +46,8 @@ test_diff_self (gconstpointer data)
 static void
 test_diff_across_formats (void)
 {
-  g_autoptr(GraftModel) a = load ("nested_functional.legacy.h5");
-  g_autoptr(GraftModel) b = load ("nested_functional.keras");
+  g_autoptr(GraftModel) a = test_util_load ("nested_functional.legacy.h5");
+  g_autoptr(GraftModel) b = test_util_load ("nested_functional.keras");
   g_autoptr(GraftDiff) diff = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -86,8 +63,8 @@ test_diff_across_formats (void)
 static void
 test_diff_values (void)
 {
-  g_autoptr(GraftModel) a = load ("seq_conv_newhead.weights.h5");
-  g_autoptr(GraftModel) b = load ("seq_conv_newhead.transfer_legacy_by_name.weights.h5");
+  g_autoptr(GraftModel) a = test_util_load ("seq_conv_newhead.weights.h5");
+  g_autoptr(GraftModel) b = test_util_load ("seq_conv_newhead.transfer_legacy_by_name.weights.h5");
   g_autoptr(GraftDiff) diff = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -135,8 +112,8 @@ test_diff_values (void)
 static void
 test_diff_one_side (void)
 {
-  g_autoptr(GraftModel) a = load ("seq_conv.legacy.h5");
-  g_autoptr(GraftModel) b = load ("seq_conv_newhead.keras");
+  g_autoptr(GraftModel) a = test_util_load ("seq_conv.legacy.h5");
+  g_autoptr(GraftModel) b = test_util_load ("seq_conv_newhead.keras");
   g_autoptr(GraftDiff) diff = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) json = NULL;
@@ -166,8 +143,8 @@ test_diff_one_side (void)
 static void
 test_diff_rules (void)
 {
-  g_autoptr(GraftModel) a = load ("seq_conv.legacy.h5");
-  g_autoptr(GraftModel) b = load ("seq_conv_newhead.keras");
+  g_autoptr(GraftModel) a = test_util_load ("seq_conv.legacy.h5");
+  g_autoptr(GraftModel) b = test_util_load ("seq_conv_newhead.keras");
   const char * const rules[] = { "dense/*=new_dense/*", "conv1=conv1", NULL };
   const char * const bad[] = { "dense", NULL };
   g_autoptr(GraftDiff) diff = NULL;

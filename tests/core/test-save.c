@@ -14,6 +14,7 @@
 #include <zip.h>
 
 #include "graft.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -277,8 +278,7 @@ test_save_roundtrip (Fixture       *fx,
       assert_h5diff_equal (path, out);
       g_assert_cmpstr (ha, ==, hb);
     }
-  back = graft_keras_load (out, &error);
-  g_assert_no_error (error);
+  back = test_util_load_path (out);
   g_assert_cmpint (graft_model_get_format (back), ==, format);
   assert_models_identical (model, back);
 }
@@ -319,8 +319,7 @@ check_modified_save (Fixture    *fx,
   if (path == NULL)
     return;
   before = read_bytes (path);
-  model = graft_keras_load (path, &error);
-  g_assert_no_error (error);
+  model = test_util_load_path (path);
   edit = graft_edit_new (model);
   w = graft_model_find_weight (model, "conv1/kernel");
   g_assert_nonnull (w);
@@ -335,10 +334,8 @@ check_modified_save (Fixture    *fx,
   g_assert_false (graft_edit_is_dirty (edit));
   g_assert_false (graft_edit_weight_is_modified (edit, w));
 
-  orig = graft_keras_load (path, &error);
-  g_assert_no_error (error);
-  back = graft_keras_load (out, &error);
-  g_assert_no_error (error);
+  orig = test_util_load_path (path);
+  back = test_util_load_path (out);
   diff = graft_diff_new (orig, back, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (graft_diff_get_n_changed (diff), ==, 1);
@@ -408,15 +405,13 @@ check_drop_optimizer (Fixture    *fx,
 
   if (path == NULL)
     return;
-  model = graft_keras_load (path, &error);
-  g_assert_no_error (error);
+  model = test_util_load_path (path);
   g_assert_cmpuint (graft_model_get_n_extra_weights (model), >, 0);
   out = g_build_filename (fx->tmp, name, NULL);
   g_assert_true (graft_keras_save (model, out, GRAFT_FORMAT_UNKNOWN, GRAFT_SAVE_DROP_OPTIMIZER,
                                    unchanged, &error));
   g_assert_no_error (error);
-  back = graft_keras_load (out, &error);
-  g_assert_no_error (error);
+  back = test_util_load_path (out);
   g_assert_cmpuint (graft_model_get_n_extra_weights (back), ==, 0);
   g_assert_cmpuint (graft_model_get_n_weights (back), ==, graft_model_get_n_weights (model));
   g_assert_cmpstr (graft_model_get_keras_version (back), ==, graft_model_get_keras_version (model));
@@ -480,8 +475,7 @@ test_save_over_input (Fixture       *fx,
   g_file_set_contents (copy, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
   g_assert_no_error (error);
 
-  model = graft_keras_load (copy, &error);
-  g_assert_no_error (error);
+  model = test_util_load_path (copy);
   edit = graft_edit_new (model);
   w = graft_model_find_weight (model, "dense/bias");
   t = shifted_tensor (graft_weight_get_tensor (w), 2.0f);
@@ -489,8 +483,7 @@ test_save_over_input (Fixture       *fx,
   g_assert_true (graft_edit_save (edit, copy, GRAFT_FORMAT_UNKNOWN, GRAFT_SAVE_NONE, &error));
   g_assert_no_error (error);
 
-  back = graft_keras_load (copy, &error);
-  g_assert_no_error (error);
+  back = test_util_load_path (copy);
   values = graft_tensor_dup_float (graft_weight_get_tensor (graft_model_find_weight (back, "dense/bias")),
                                    &error);
   g_assert_no_error (error);
@@ -546,8 +539,7 @@ test_save_failure_keeps_old_file (Fixture       *fx,
   g_file_set_contents (out, "old contents", -1, &error);
   g_assert_no_error (error);
 
-  model = graft_keras_load (path, &error);
-  g_assert_no_error (error);
+  model = test_util_load_path (path);
   edit = graft_edit_new (model);
   w = graft_model_find_weight (model, "dense/kernel");
   bad = graft_tensor_new_lazy (GRAFT_DTYPE_FLOAT32, 2, graft_tensor_get_shape (graft_weight_get_tensor (w)),
@@ -576,8 +568,7 @@ test_save_error_bad_folder (Fixture       *fx,
 
   if (path == NULL)
     return;
-  model = graft_keras_load (path, &error);
-  g_assert_no_error (error);
+  model = test_util_load_path (path);
 
   out = g_build_filename (fx->tmp, "missing-folder", "x.weights.h5", NULL);
   g_assert_false (graft_keras_save (model, out, GRAFT_FORMAT_UNKNOWN, GRAFT_SAVE_NONE, unchanged, &error));

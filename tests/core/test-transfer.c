@@ -10,40 +10,7 @@
 #include <sys/wait.h>
 
 #include "graft.h"
-
-static char *
-corpus_file (const char *name)
-{
-  const char *dir = g_getenv ("GRAFT_CORPUS_DIR");
-  g_autofree char *path = NULL;
-
-  if (dir == NULL)
-    {
-      g_test_skip ("corpus not available (GRAFT_CORPUS_DIR)");
-      return NULL;
-    }
-  path = g_build_filename (dir, "keras", name, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("corpus not available (GRAFT_CORPUS_DIR)");
-      return NULL;
-    }
-  return g_steal_pointer (&path);
-}
-
-static GraftModel *
-load (const char *name)
-{
-  g_autofree char *path = corpus_file (name);
-  g_autoptr(GError) error = NULL;
-  GraftModel *model;
-
-  if (path == NULL)
-    return NULL;
-  model = graft_keras_load (path, &error);
-  g_assert_no_error (error);
-  return model;
-}
+#include "test-util.h"
 
 static float *
 values (GraftModel *model,
@@ -71,6 +38,20 @@ find_pair (GraftTransferPlan *plan,
         return i;
     }
   g_assert_not_reached ();
+}
+
+/* A finished plan from @source to @target, matched by @strategy. */
+static GraftTransferPlan *
+match_plan (GraftModel            *source,
+            GraftModel            *target,
+            GraftTransferStrategy  strategy)
+{
+  g_autoptr(GError) error = NULL;
+  GraftTransferPlan *plan = graft_transfer_plan_new (source, target);
+
+  g_assert_true (graft_transfer_plan_match (plan, strategy, &error));
+  graft_transfer_plan_finish (plan);
+  return plan;
 }
 
 static char *
@@ -108,8 +89,8 @@ check_reference (const char        *source_name,
                  GraftTransferPlan *plan,
                  const char        *reference_name)
 {
-  g_autofree char *source_path = corpus_file (source_name);
-  g_autofree char *reference = corpus_file (reference_name);
+  g_autofree char *source_path = test_util_corpus_file (source_name);
+  g_autofree char *reference = test_util_corpus_file (reference_name);
   g_autofree char *tmp = make_tmp ();
   g_autofree char *out = g_build_filename (tmp, "out.weights.h5", NULL);
   g_autofree char *before = NULL;
@@ -129,10 +110,8 @@ check_reference (const char        *source_name,
   g_assert_no_error (error);
 
   assert_h5diff_equal (out, reference);
-  ref = graft_keras_load (reference, &error);
-  g_assert_no_error (error);
-  back = graft_keras_load (out, &error);
-  g_assert_no_error (error);
+  ref = test_util_load_path (reference);
+  back = test_util_load_path (out);
   diff = graft_diff_new (ref, back, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (graft_diff_is_identical (diff));
@@ -150,8 +129,8 @@ check_reference (const char        *source_name,
 static void
 test_transfer_reference_legacy_by_name (void)
 {
-  g_autoptr(GraftModel) source = load ("seq_conv.legacy_weights.h5");
-  g_autoptr(GraftModel) target = load ("seq_conv_newhead.weights.h5");
+  g_autoptr(GraftModel) source = test_util_load ("seq_conv.legacy_weights.h5");
+  g_autoptr(GraftModel) target = test_util_load ("seq_conv_newhead.weights.h5");
   g_autoptr(GraftTransferPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *table = NULL;
@@ -184,8 +163,8 @@ test_transfer_reference_legacy_by_name (void)
 static void
 test_transfer_reference_keras3_skip_mismatch (void)
 {
-  g_autoptr(GraftModel) source = load ("seq_conv.weights.h5");
-  g_autoptr(GraftModel) target = load ("seq_conv_newhead.weights.h5");
+  g_autoptr(GraftModel) source = test_util_load ("seq_conv.weights.h5");
+  g_autoptr(GraftModel) target = test_util_load ("seq_conv_newhead.weights.h5");
   g_autoptr(GraftTransferPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
   guint i;
@@ -213,8 +192,8 @@ test_transfer_reference_keras3_skip_mismatch (void)
 static void
 test_transfer_refuse_mismatch (void)
 {
-  g_autoptr(GraftModel) source = load ("seq_conv.legacy.h5");
-  g_autoptr(GraftModel) target = load ("seq_conv_newhead.legacy.h5");
+  g_autoptr(GraftModel) source = test_util_load ("seq_conv.legacy.h5");
+  g_autoptr(GraftModel) target = test_util_load ("seq_conv_newhead.legacy.h5");
   g_autoptr(GraftTransferPlan) plan = NULL;
   g_autoptr(GraftEdit) edit = NULL;
   g_autoptr(GError) error = NULL;
@@ -222,9 +201,7 @@ test_transfer_refuse_mismatch (void)
 
   if (source == NULL || target == NULL)
     return;
-  plan = graft_transfer_plan_new (source, target);
-  g_assert_true (graft_transfer_plan_match (plan, GRAFT_TRANSFER_BY_ORDER, &error));
-  graft_transfer_plan_finish (plan);
+  plan = match_plan (source, target, GRAFT_TRANSFER_BY_ORDER);
   g_assert_cmpuint (graft_transfer_plan_count (plan, GRAFT_TRANSFER_OK), ==, 2);
   g_assert_cmpuint (graft_transfer_plan_count (plan, GRAFT_TRANSFER_SHAPE_MISMATCH), ==, 2);
 
@@ -246,8 +223,8 @@ test_transfer_refuse_mismatch (void)
 static void
 test_transfer_partial (void)
 {
-  g_autoptr(GraftModel) big = load ("seq_conv.legacy.h5");
-  g_autoptr(GraftModel) small = load ("seq_conv_newhead.legacy.h5");
+  g_autoptr(GraftModel) big = test_util_load ("seq_conv.legacy.h5");
+  g_autoptr(GraftModel) small = test_util_load ("seq_conv_newhead.legacy.h5");
   g_autoptr(GError) error = NULL;
 
   if (big == NULL || small == NULL)
@@ -277,7 +254,7 @@ test_transfer_partial (void)
   }
 
   {
-    g_autoptr(GraftModel) fresh_small = load ("seq_conv_newhead.legacy.h5");
+    g_autoptr(GraftModel) fresh_small = test_util_load ("seq_conv_newhead.legacy.h5");
     g_autoptr(GraftTransferPlan) plan = graft_transfer_plan_new (fresh_small, big);
     g_autoptr(GraftEdit) edit = graft_edit_new (big);
     g_autofree float *src = values (fresh_small, "new_dense/kernel");
@@ -300,8 +277,8 @@ test_transfer_partial (void)
 static void
 test_transfer_undo_redo (void)
 {
-  g_autoptr(GraftModel) source = load ("seq_conv.legacy.h5");
-  g_autoptr(GraftModel) target = load ("seq_conv_newhead.keras");
+  g_autoptr(GraftModel) source = test_util_load ("seq_conv.legacy.h5");
+  g_autoptr(GraftModel) target = test_util_load ("seq_conv_newhead.keras");
   g_autoptr(GraftTransferPlan) plan = NULL;
   g_autoptr(GraftEdit) edit = NULL;
   g_autoptr(GError) error = NULL;
@@ -370,17 +347,14 @@ test_transfer_undo_redo (void)
 static void
 test_transfer_by_shape (void)
 {
-  g_autoptr(GraftModel) source = load ("seq_conv.legacy.h5");
-  g_autoptr(GraftModel) target = load ("seq_conv_newhead.weights.h5");
+  g_autoptr(GraftModel) source = test_util_load ("seq_conv.legacy.h5");
+  g_autoptr(GraftModel) target = test_util_load ("seq_conv_newhead.weights.h5");
   g_autoptr(GraftTransferPlan) plan = NULL;
-  g_autoptr(GError) error = NULL;
   guint i;
 
   if (source == NULL || target == NULL)
     return;
-  plan = graft_transfer_plan_new (source, target);
-  g_assert_true (graft_transfer_plan_match (plan, GRAFT_TRANSFER_BY_SHAPE, &error));
-  graft_transfer_plan_finish (plan);
+  plan = match_plan (source, target, GRAFT_TRANSFER_BY_SHAPE);
   g_assert_cmpuint (graft_transfer_plan_count (plan, GRAFT_TRANSFER_OK), ==, 2);
   i = find_pair (plan, "new_dense/kernel");
   g_assert_cmpint (graft_transfer_plan_get_status (plan, i), ==, GRAFT_TRANSFER_MISSING_IN_SOURCE);
@@ -393,17 +367,14 @@ test_transfer_by_shape (void)
 static void
 test_transfer_by_name_nested (void)
 {
-  g_autoptr(GraftModel) source = load ("nested_functional.legacy.h5");
-  g_autoptr(GraftModel) target = load ("nested_functional.weights.h5");
+  g_autoptr(GraftModel) source = test_util_load ("nested_functional.legacy.h5");
+  g_autoptr(GraftModel) target = test_util_load ("nested_functional.weights.h5");
   g_autoptr(GraftTransferPlan) plan = NULL;
-  g_autoptr(GError) error = NULL;
   guint i;
 
   if (source == NULL || target == NULL)
     return;
-  plan = graft_transfer_plan_new (source, target);
-  g_assert_true (graft_transfer_plan_match (plan, GRAFT_TRANSFER_BY_NAME, &error));
-  graft_transfer_plan_finish (plan);
+  plan = match_plan (source, target, GRAFT_TRANSFER_BY_NAME);
   g_assert_cmpuint (graft_transfer_plan_count (plan, GRAFT_TRANSFER_OK), ==, 10);
   g_assert_cmpuint (graft_transfer_plan_get_n_pairs (plan), ==, 10);
   i = find_pair (plan, "feature_extractor/fe_bn/moving_variance");
@@ -414,8 +385,8 @@ test_transfer_by_name_nested (void)
 static void
 test_transfer_rules (void)
 {
-  g_autoptr(GraftModel) source = load ("seq_conv.legacy.h5");
-  g_autoptr(GraftModel) target = load ("seq_conv_newhead.weights.h5");
+  g_autoptr(GraftModel) source = test_util_load ("seq_conv.legacy.h5");
+  g_autoptr(GraftModel) target = test_util_load ("seq_conv_newhead.weights.h5");
   g_autoptr(GError) error = NULL;
 
   if (source == NULL || target == NULL)
@@ -458,8 +429,8 @@ test_transfer_rules (void)
 static void
 test_transfer_layer_mapping (void)
 {
-  g_autoptr(GraftModel) source = load ("nested_functional.legacy.h5");
-  g_autoptr(GraftModel) target = load ("nested_functional.keras");
+  g_autoptr(GraftModel) source = test_util_load ("nested_functional.legacy.h5");
+  g_autoptr(GraftModel) target = test_util_load ("nested_functional.keras");
   g_autoptr(GError) error = NULL;
 
   if (source == NULL || target == NULL)
@@ -497,8 +468,8 @@ test_transfer_layer_mapping (void)
 static void
 test_transfer_by_order_count_mismatch (void)
 {
-  g_autoptr(GraftModel) source = load ("seq_conv.legacy.h5");
-  g_autoptr(GraftModel) target = load ("vgg_small.legacy.h5");
+  g_autoptr(GraftModel) source = test_util_load ("seq_conv.legacy.h5");
+  g_autoptr(GraftModel) target = test_util_load ("vgg_small.legacy.h5");
   g_autoptr(GraftTransferPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -514,8 +485,8 @@ test_transfer_by_order_count_mismatch (void)
 static void
 test_transfer_dtype_converted (void)
 {
-  g_autoptr(GraftModel) source = load ("seq_conv.legacy.h5");
-  g_autoptr(GraftModel) target = load ("seq_conv_newhead.weights.h5");
+  g_autoptr(GraftModel) source = test_util_load ("seq_conv.legacy.h5");
+  g_autoptr(GraftModel) target = test_util_load ("seq_conv_newhead.weights.h5");
   g_autoptr(GraftEdit) source_edit = NULL;
   g_autoptr(GraftEdit) edit = NULL;
   g_autoptr(GraftTransferPlan) plan = NULL;
@@ -534,9 +505,7 @@ test_transfer_dtype_converted (void)
   source_edit = graft_edit_new (source);
   graft_edit_set_tensor (source_edit, sw, wide);
 
-  plan = graft_transfer_plan_new (source, target);
-  g_assert_true (graft_transfer_plan_match (plan, GRAFT_TRANSFER_BY_NAME, &error));
-  graft_transfer_plan_finish (plan);
+  plan = match_plan (source, target, GRAFT_TRANSFER_BY_NAME);
   i = find_pair (plan, "conv1/kernel");
   g_assert_cmpint (graft_transfer_plan_get_status (plan, i), ==, GRAFT_TRANSFER_CONVERTED);
   g_assert_nonnull (strstr (graft_transfer_plan_get_reason (plan, i), "float64 converted to float32"));
@@ -554,19 +523,16 @@ test_transfer_dtype_converted (void)
 static void
 test_transfer_json (void)
 {
-  g_autoptr(GraftModel) source = load ("seq_conv.legacy_weights.h5");
-  g_autoptr(GraftModel) target = load ("seq_conv_newhead.weights.h5");
+  g_autoptr(GraftModel) source = test_util_load ("seq_conv.legacy_weights.h5");
+  g_autoptr(GraftModel) target = test_util_load ("seq_conv_newhead.weights.h5");
   g_autoptr(GraftTransferPlan) plan = NULL;
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
   JsonObject *obj, *counts, *first;
   JsonArray *pairs;
 
   if (source == NULL || target == NULL)
     return;
-  plan = graft_transfer_plan_new (source, target);
-  g_assert_true (graft_transfer_plan_match (plan, GRAFT_TRANSFER_BY_NAME, &error));
-  graft_transfer_plan_finish (plan);
+  plan = match_plan (source, target, GRAFT_TRANSFER_BY_NAME);
   root = graft_transfer_plan_to_json (plan);
   obj = json_node_get_object (root);
   pairs = json_object_get_array_member (obj, "pairs");
@@ -599,8 +565,8 @@ static void
 test_transfer_cli (void)
 {
   const char *cli = g_getenv ("GRAFT_CLI");
-  g_autofree char *source = corpus_file ("seq_conv.legacy.h5");
-  g_autofree char *target = corpus_file ("seq_conv_newhead.keras");
+  g_autofree char *source = test_util_corpus_file ("seq_conv.legacy.h5");
+  g_autofree char *target = test_util_corpus_file ("seq_conv_newhead.keras");
   g_autofree char *tmp = NULL;
   g_autofree char *out = NULL;
   g_autofree char *stdout_text = NULL;

@@ -1,0 +1,15 @@
+/* test-util.h: corpus helpers shared by the core tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "graft.h"
+
+G_BEGIN_DECLS
+
+char       *test_util_corpus_file (const char *name);
+GraftModel *test_util_load_path   (const char *path);
+GraftModel *test_util_load        (const char *name);
+
+G_END_DECLS
