@@ -64,6 +64,60 @@ graft_window_chooser_path (GtkNativeDialog *dialog)
 }
 
 static void
+graft_window_run_chooser (GraftWindow          *self,
+                          GtkFileChooserNative *chooser,
+                          GCallback             response_cb)
+{
+  g_signal_connect_object (chooser, "response", response_cb, self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Asks for a checkpoint to read; @response_cb gets the dialog's answer. */
+static void
+graft_window_choose_checkpoint (GraftWindow *self,
+                                const char  *title,
+                                const char  *accept,
+                                GCallback    response_cb)
+{
+  GtkFileChooserNative *chooser;
+
+  chooser = graft_window_new_chooser (self, title, GTK_FILE_CHOOSER_ACTION_OPEN, accept);
+  graft_window_add_checkpoint_filters (GTK_FILE_CHOOSER (chooser));
+  graft_window_run_chooser (self, chooser, response_cb);
+}
+
+/* Asks where to export, proposing @name with its slashes made underscores. */
+static void
+graft_window_choose_export (GraftWindow *self,
+                            const char  *title,
+                            char        *name,
+                            GCallback    response_cb)
+{
+  GtkFileChooserNative *chooser;
+
+  g_strdelimit (name, "/", '_');
+  chooser = graft_window_new_chooser (self, title, GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  graft_window_run_chooser (self, chooser, response_cb);
+}
+
+/* Once the user accepted a file, runs @next on its path after any unsaved
+ * changes are dealt with. */
+static void
+graft_window_confirm_chosen (GraftWindow         *self,
+                             int                  response,
+                             GtkNativeDialog     *dialog,
+                             GraftWindowContinue  next)
+{
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    path = graft_window_chooser_path (dialog);
+  if (path != NULL)
+    graft_window_confirm_discard (self, next, g_steal_pointer (&path), g_free);
+}
+
+static void
 graft_window_open_path_cb (GraftWindow *self,
                            gpointer     data)
 {
@@ -75,12 +129,7 @@ graft_window_open_response_cb (GraftWindow     *self,
                                int              response,
                                GtkNativeDialog *dialog)
 {
-  g_autofree char *path = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    path = graft_window_chooser_path (dialog);
-  if (path != NULL)
-    graft_window_confirm_discard (self, graft_window_open_path_cb, g_steal_pointer (&path), g_free);
+  graft_window_confirm_chosen (self, response, dialog, graft_window_open_path_cb);
 }
 
 /**
@@ -91,16 +140,10 @@ graft_window_open_response_cb (GraftWindow     *self,
 void
 graft_window_show_open_dialog (GraftWindow *self)
 {
-  GtkFileChooserNative *chooser;
-
   g_return_if_fail (GRAFT_IS_WINDOW (self));
 
-  chooser = graft_window_new_chooser (self, _("Open a Checkpoint"), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                      _("_Open"));
-  graft_window_add_checkpoint_filters (GTK_FILE_CHOOSER (chooser));
-  g_signal_connect_object (chooser, "response", G_CALLBACK (graft_window_open_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  graft_window_choose_checkpoint (self, _("Open a Checkpoint"), _("_Open"),
+                                  G_CALLBACK (graft_window_open_response_cb));
 }
 
 static void
@@ -117,13 +160,7 @@ graft_window_compare_response_cb (GraftWindow     *self,
                                   int              response,
                                   GtkNativeDialog *dialog)
 {
-  g_autofree char *path = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    path = graft_window_chooser_path (dialog);
-  if (path != NULL)
-    graft_window_confirm_discard (self, graft_window_compare_with_cb, g_steal_pointer (&path),
-                                  g_free);
+  graft_window_confirm_chosen (self, response, dialog, graft_window_compare_with_cb);
 }
 
 static void
@@ -132,14 +169,9 @@ graft_window_compare_action (GtkWidget  *widget,
                              GVariant   *parameter)
 {
   GraftWindow *self = GRAFT_WINDOW (widget);
-  GtkFileChooserNative *chooser;
 
-  chooser = graft_window_new_chooser (self, _("Choose the Source to Copy Weights From"),
-                                      GTK_FILE_CHOOSER_ACTION_OPEN, _("_Compare"));
-  graft_window_add_checkpoint_filters (GTK_FILE_CHOOSER (chooser));
-  g_signal_connect_object (chooser, "response", G_CALLBACK (graft_window_compare_response_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  graft_window_choose_checkpoint (self, _("Choose the Source to Copy Weights From"), _("_Compare"),
+                                  G_CALLBACK (graft_window_compare_response_cb));
 }
 
 static void
@@ -386,9 +418,7 @@ graft_window_save_as_action (GtkWidget  *widget,
   gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "format", "auto");
   if (name != NULL)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (graft_window_save_as_response_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  graft_window_run_chooser (self, chooser, G_CALLBACK (graft_window_save_as_response_cb));
 }
 
 /* ---- exports ------------------------------------------------------------- */
@@ -432,19 +462,13 @@ graft_window_export_npy_action (GtkWidget  *widget,
 {
   GraftWindow *self = GRAFT_WINDOW (widget);
   GraftWeight *weight = graft_window_selected_weight (self);
-  GtkFileChooserNative *chooser;
   g_autofree char *name = NULL;
 
   if (weight == NULL)
     return;
   name = g_strdup_printf ("%s.npy", graft_weight_get_path (weight));
-  g_strdelimit (name, "/", '_');
-  chooser = graft_window_new_chooser (self, _("Export Tensor as NumPy"),
-                                      GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (graft_window_export_npy_response_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  graft_window_choose_export (self, _("Export Tensor as NumPy"), name,
+                              G_CALLBACK (graft_window_export_npy_response_cb));
 }
 
 static void
@@ -475,17 +499,11 @@ graft_window_export_png_action (GtkWidget  *widget,
 {
   GraftWindow *self = GRAFT_WINDOW (widget);
   GraftWeight *weight = graft_window_selected_weight (self);
-  GtkFileChooserNative *chooser;
   g_autofree char *name = g_strdup_printf ("%s.png", weight ? graft_weight_get_path (weight)
                                                             : "heatmap");
 
-  g_strdelimit (name, "/", '_');
-  chooser = graft_window_new_chooser (self, _("Export View as PNG"), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                      _("_Export"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (graft_window_export_png_response_cb),
-                           self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  graft_window_choose_export (self, _("Export View as PNG"), name,
+                              G_CALLBACK (graft_window_export_png_response_cb));
 }
 
 /* ---- editing ------------------------------------------------------------- */
