@@ -69,6 +69,45 @@ graft_stats_split (const GraftStatsSource *src,
   return n_jobs;
 }
 
+/* Hands @func the range's values chunk by chunk: as floats, or as doubles
+ * for 64-bit types, converted through one reused buffer when the tensor's
+ * own dtype is not the one needed. Stops early, marking the range, when
+ * the work is cancelled. */
+typedef void (*GraftStatsChunkFunc) (gpointer      job,
+                                     const float  *f32,
+                                     const double *f64,
+                                     gsize         len);
+
+static void
+graft_stats_range_walk (GraftStatsRange     *range,
+                        GraftStatsChunkFunc  func,
+                        gpointer             job)
+{
+  const GraftStatsSource *src = range->src;
+  g_autofree float *fbuf = NULL;
+  g_autofree double *dbuf = NULL;
+
+  if (src->wide)
+    dbuf = g_new (double, GRAFT_STATS_CHUNK);
+  else if (src->dtype != GRAFT_DTYPE_FLOAT32)
+    fbuf = g_new (float, GRAFT_STATS_CHUNK);
+
+  for (gsize off = range->start; off < range->end; off += GRAFT_STATS_CHUNK)
+    {
+      gsize len = MIN (GRAFT_STATS_CHUNK, range->end - off);
+
+      if (range->cancellable != NULL && g_cancellable_is_cancelled (range->cancellable))
+        {
+          range->cancelled = TRUE;
+          return;
+        }
+      if (src->wide)
+        func (job, NULL, graft_stats_source_f64 (src, off, len, dbuf), len);
+      else
+        func (job, graft_stats_source_f32 (src, off, len, fbuf), NULL, len);
+    }
+}
+
 /* ---- cheap figures ------------------------------------------------------ */
 
 typedef struct
@@ -78,33 +117,26 @@ typedef struct
 } GraftStatsBasicJob;
 
 static void
+graft_stats_basic_chunk (gpointer      data,
+                         const float  *f32,
+                         const double *f64,
+                         gsize         len)
+{
+  GraftStatsBasicJob *job = data;
+
+  if (f64 != NULL)
+    graft_stats_kernel_f64 (f64, len, &job->acc);
+  else
+    graft_stats_kernel_f32 (f32, len, &job->acc);
+}
+
+static void
 graft_stats_basic_job (gpointer data)
 {
   GraftStatsBasicJob *job = data;
-  const GraftStatsSource *src = job->range.src;
-  g_autofree float *fbuf = NULL;
-  g_autofree double *dbuf = NULL;
 
   graft_stats_acc_init (&job->acc);
-  if (src->wide)
-    dbuf = g_new (double, GRAFT_STATS_CHUNK);
-  else if (src->dtype != GRAFT_DTYPE_FLOAT32)
-    fbuf = g_new (float, GRAFT_STATS_CHUNK);
-
-  for (gsize off = job->range.start; off < job->range.end; off += GRAFT_STATS_CHUNK)
-    {
-      gsize len = MIN (GRAFT_STATS_CHUNK, job->range.end - off);
-
-      if (job->range.cancellable != NULL && g_cancellable_is_cancelled (job->range.cancellable))
-        {
-          job->range.cancelled = TRUE;
-          return;
-        }
-      if (src->wide)
-        graft_stats_kernel_f64 (graft_stats_source_f64 (src, off, len, dbuf), len, &job->acc);
-      else
-        graft_stats_kernel_f32 (graft_stats_source_f32 (src, off, len, fbuf), len, &job->acc);
-    }
+  graft_stats_range_walk (&job->range, graft_stats_basic_chunk, job);
 }
 
 /**
@@ -174,54 +206,44 @@ typedef struct
   double          scale;
   guint           n_bins;
   guint64        *counts;  /* [n_bins + 1] */
+  guint32        *sub;     /* [4, n_bins + 1] 32-bit counters, float32 only */
+  gsize           since_flush;
 } GraftStatsHistJob;
+
+static void
+graft_stats_hist_chunk (gpointer      data,
+                        const float  *f32,
+                        const double *f64,
+                        gsize         len)
+{
+  GraftStatsHistJob *job = data;
+
+  if (f64 != NULL)
+    {
+      graft_stats_hist_f64 (f64, len, job->lo, job->scale, job->n_bins, job->counts);
+      return;
+    }
+  graft_stats_hist_f32 (f32, len, job->lo, job->scale, job->n_bins, job->sub);
+  job->since_flush += len;
+  if (job->since_flush >= GRAFT_STATS_HIST_FLUSH)
+    {
+      graft_stats_hist_flush (job->sub, job->n_bins, job->counts);
+      job->since_flush = 0;
+    }
+}
 
 static void
 graft_stats_hist_job (gpointer data)
 {
   GraftStatsHistJob *job = data;
-  const GraftStatsSource *src = job->range.src;
-  g_autofree float *fbuf = NULL;
-  g_autofree double *dbuf = NULL;
-  g_autofree guint32 *sub = NULL;
-  gsize since_flush = 0;
 
   job->counts = g_new0 (guint64, job->n_bins + 1);
-  if (src->wide)
-    dbuf = g_new (double, GRAFT_STATS_CHUNK);
-  else
-    {
-      sub = g_new0 (guint32, 4 * (gsize) (job->n_bins + 1));
-      if (src->dtype != GRAFT_DTYPE_FLOAT32)
-        fbuf = g_new (float, GRAFT_STATS_CHUNK);
-    }
-
-  for (gsize off = job->range.start; off < job->range.end; off += GRAFT_STATS_CHUNK)
-    {
-      gsize len = MIN (GRAFT_STATS_CHUNK, job->range.end - off);
-
-      if (job->range.cancellable != NULL && g_cancellable_is_cancelled (job->range.cancellable))
-        {
-          job->range.cancelled = TRUE;
-          return;
-        }
-      if (src->wide)
-        {
-          graft_stats_hist_f64 (graft_stats_source_f64 (src, off, len, dbuf), len,
-                                job->lo, job->scale, job->n_bins, job->counts);
-          continue;
-        }
-      graft_stats_hist_f32 (graft_stats_source_f32 (src, off, len, fbuf), len,
-                            job->lo, job->scale, job->n_bins, sub);
-      since_flush += len;
-      if (since_flush >= GRAFT_STATS_HIST_FLUSH)
-        {
-          graft_stats_hist_flush (sub, job->n_bins, job->counts);
-          since_flush = 0;
-        }
-    }
-  if (sub != NULL)
-    graft_stats_hist_flush (sub, job->n_bins, job->counts);
+  if (!job->range.src->wide)
+    job->sub = g_new0 (guint32, 4 * (gsize) (job->n_bins + 1));
+  graft_stats_range_walk (&job->range, graft_stats_hist_chunk, job);
+  if (job->sub != NULL && !job->range.cancelled)
+    graft_stats_hist_flush (job->sub, job->n_bins, job->counts);
+  g_clear_pointer (&job->sub, g_free);
 }
 
 /**
@@ -397,50 +419,39 @@ graft_stats_radix_count (GraftStatsRadixJob *job,
 }
 
 static void
+graft_stats_radix_chunk (gpointer      data,
+                         const float  *f32,
+                         const double *f64,
+                         gsize         len)
+{
+  GraftStatsRadixJob *job = data;
+
+  if (f64 != NULL)
+    {
+      for (gsize i = 0; i < len; i++)
+        if (isfinite (f64[i]))
+          {
+            job->n_finite++;
+            graft_stats_radix_count (job, graft_stats_radix_key (f64[i], TRUE, job->absolute));
+          }
+    }
+  else
+    {
+      for (gsize i = 0; i < len; i++)
+        if (isfinite (f32[i]))
+          {
+            job->n_finite++;
+            graft_stats_radix_count (job, graft_stats_radix_key (f32[i], FALSE, job->absolute));
+          }
+    }
+}
+
+static void
 graft_stats_radix_job (gpointer data)
 {
   GraftStatsRadixJob *job = data;
-  const GraftStatsSource *src = job->range.src;
-  g_autofree float *fbuf = NULL;
-  g_autofree double *dbuf = NULL;
 
-  if (src->wide)
-    dbuf = g_new (double, GRAFT_STATS_CHUNK);
-  else if (src->dtype != GRAFT_DTYPE_FLOAT32)
-    fbuf = g_new (float, GRAFT_STATS_CHUNK);
-
-  for (gsize off = job->range.start; off < job->range.end; off += GRAFT_STATS_CHUNK)
-    {
-      gsize len = MIN (GRAFT_STATS_CHUNK, job->range.end - off);
-
-      if (job->range.cancellable != NULL && g_cancellable_is_cancelled (job->range.cancellable))
-        {
-          job->range.cancelled = TRUE;
-          return;
-        }
-      if (src->wide)
-        {
-          const double *x = graft_stats_source_f64 (src, off, len, dbuf);
-
-          for (gsize i = 0; i < len; i++)
-            if (isfinite (x[i]))
-              {
-                job->n_finite++;
-                graft_stats_radix_count (job, graft_stats_radix_key (x[i], TRUE, job->absolute));
-              }
-        }
-      else
-        {
-          const float *x = graft_stats_source_f32 (src, off, len, fbuf);
-
-          for (gsize i = 0; i < len; i++)
-            if (isfinite (x[i]))
-              {
-                job->n_finite++;
-                graft_stats_radix_count (job, graft_stats_radix_key (x[i], FALSE, job->absolute));
-              }
-        }
-    }
+  graft_stats_range_walk (&job->range, graft_stats_radix_chunk, job);
 }
 
 static int
