@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "graft-error.h"
-#include "graft-json.h"
 #include "graft-limits.h"
 
 typedef struct
@@ -440,18 +439,4 @@ gboolean
 graft_keras_config_is_frozen (JsonObject *entry)
 {
   return !graft_keras_config_flag (graft_keras_config_entry_config (entry), "trainable", TRUE);
-}
-
-/**
- * graft_keras_parse_json:
- *
- * Returns: (transfer full): the parsed document; see graft_json_parse()
- */
-JsonNode *
-graft_keras_parse_json (const char  *text,
-                        gssize       len,
-                        const char  *what,
-                        GError     **error)
-{
-  return graft_json_parse (text, len, what, error);
 }

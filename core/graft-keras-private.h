@@ -29,10 +29,6 @@ JsonArray       *graft_keras_config_layers      (JsonObject   *entry);
 JsonObject      *graft_keras_config_find_child  (JsonObject   *entry,
                                                  const char   *name);
 gboolean         graft_keras_config_is_frozen   (JsonObject   *entry);
-JsonNode        *graft_keras_parse_json         (const char   *text,
-                                                 gssize        len,
-                                                 const char   *what,
-                                                 GError      **error);
 
 /* graft-keras-legacy.c: model_weights / layer_names files */
 gboolean         graft_keras_load_legacy        (GraftModel   *model,

@@ -38,6 +38,7 @@
 #include "graft-convert.h"
 #include "graft-convert-private.h"
 #include "graft-error.h"
+#include "graft-json.h"
 #include "graft-h5-private.h"
 #include "graft-h5-write-private.h"
 #include "graft-keras-private.h"
@@ -757,7 +758,7 @@ graft_keras_save_same_sharded (GraftModel      *model,
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s", local->message);
       return FALSE;
     }
-  index = graft_keras_parse_json (text, len, src, error);
+  index = graft_json_parse (text, len, src, error);
   if (index == NULL)
     return FALSE;
   /* The parsed tree is immutable: build the new index beside it. */

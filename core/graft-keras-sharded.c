@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "graft-error.h"
+#include "graft-json.h"
 
 /**
  * graft_keras_sharded_list:
@@ -52,7 +53,7 @@ graft_keras_sharded_list (const char  *index_path,
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s", local_error->message);
       return NULL;
     }
-  root = graft_keras_parse_json (text, len, index_path, error);
+  root = graft_json_parse (text, len, index_path, error);
   if (root == NULL)
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (root) ||

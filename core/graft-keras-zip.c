@@ -19,6 +19,7 @@
 #include <zip.h>
 
 #include "graft-error.h"
+#include "graft-json.h"
 #include "graft-limits.h"
 #include "graft-zip-locate-private.h"
 
@@ -120,7 +121,7 @@ graft_keras_zip_read_json (zip_t       *zip,
     return NULL;
   data = g_bytes_get_data (bytes, &len);
   what = g_strdup_printf ("%s: %s", path, name);
-  return graft_keras_parse_json (data, len, what, error);
+  return graft_json_parse (data, len, what, error);
 }
 
 /* A member stored without compression is used in place, from a read-only

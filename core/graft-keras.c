@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "graft-error.h"
+#include "graft-json.h"
 #include "graft-keras-private.h"
 
 #define GRAFT_KERAS_HEAD 2056
@@ -168,7 +169,7 @@ graft_keras_is_sharded_index (const char *path)
 
   if (!g_file_get_contents (path, &text, &len, NULL))
     return FALSE;
-  root = graft_keras_parse_json (text, len, path, NULL);
+  root = graft_json_parse (text, len, path, NULL);
   return root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
          json_object_has_member (json_node_get_object (root), "weight_map");
 }
@@ -281,7 +282,7 @@ graft_keras_load_h5 (const char  *path,
 
           if (text == NULL)
             return NULL;
-          config = graft_keras_parse_json (text, -1, what, error);
+          config = graft_json_parse (text, -1, what, error);
           if (config == NULL)
             return NULL;
           graft_model_take_config (model, config);
