@@ -176,12 +176,8 @@ graft_model_add_extra_weight (GraftModel  *self,
                               const char  *location,
                               GraftTensor *tensor)
 {
-  GraftWeight *w = graft_layer_add_weight (self->extra_layer, path, location, tensor,
-                                           GRAFT_TRAINABLE_NO);
-
-
-  g_free (w->path);
-  w->path = g_strdup (path);
+  /* The extra layer's path is empty, so the weight's path is @path. */
+  graft_layer_add_weight (self->extra_layer, path, location, tensor, GRAFT_TRAINABLE_NO);
 }
 
 /**
