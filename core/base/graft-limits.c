@@ -17,13 +17,37 @@
  *
  * The largest single buffer Graft allocates for file contents: the value
  * of the environment variable GRAFT_MAX_MEMORY (bytes, with an optional K,
- * M or G suffix) when set, else half of the physical memory.
+ * M or G suffix) when set, else half of the physical memory. The variable
+ * is read on every call (tests and scripts change it); the physical memory
+ * is read once per process.
  */
+/* Half the physical memory, asked of the system once: lookups of single
+ * pixels check their allocation too, and sysconf() costs a sysinfo() call
+ * each time. */
+static guint64
+graft_limits_default_max_alloc (void)
+{
+  static gsize cached = 0;
+
+  if (g_once_init_enter (&cached))
+    {
+      long pages = sysconf (_SC_PHYS_PAGES);
+      long page_size = sysconf (_SC_PAGE_SIZE);
+      guint64 v;
+
+      if (pages <= 0 || page_size <= 0)
+        v = G_GUINT64_CONSTANT (4) << 30;
+      else
+        v = (guint64) pages * (guint64) page_size / 2;
+      g_once_init_leave (&cached, (gsize) v);
+    }
+  return cached;
+}
+
 guint64
 graft_limits_get_max_alloc (void)
 {
   const char *env = g_getenv ("GRAFT_MAX_MEMORY");
-  long pages, page_size;
 
   if (env != NULL && *env != '\0')
     {
@@ -41,11 +65,7 @@ graft_limits_get_max_alloc (void)
         return v;
     }
 
-  pages = sysconf (_SC_PHYS_PAGES);
-  page_size = sysconf (_SC_PAGE_SIZE);
-  if (pages <= 0 || page_size <= 0)
-    return G_GUINT64_CONSTANT (4) << 30;
-  return (guint64) pages * (guint64) page_size / 2;
+  return graft_limits_default_max_alloc ();
 }
 
 gboolean
