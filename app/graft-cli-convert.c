@@ -135,7 +135,11 @@ graft_cli_convert (int    argc,
                                      argv[2], format,
                                      flags,
                                      max_shard_size, &error))
-    return graft_cli_fail (error);
+    {
+      if (g_error_matches (error, GRAFT_ERROR, GRAFT_ERROR_NO_ARCHITECTURE))
+        g_prefix_error (&error, "pass --config FILE: ");
+      return graft_cli_fail (error);
+    }
   printf ("wrote %s (%s)\n", argv[2], graft_format_get_name (format));
   return 0;
 }

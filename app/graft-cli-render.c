@@ -29,8 +29,8 @@ graft_cli_render_parse_size (const char *text,
   guint64 w, h;
 
   if (g_strv_length (parts) != 2 ||
-      !g_ascii_string_to_unsigned (parts[0], 10, 1, 16384, &w, NULL) ||
-      !g_ascii_string_to_unsigned (parts[1], 10, 1, 16384, &h, NULL))
+      !g_ascii_string_to_unsigned (parts[0], 10, 1, GRAFT_HEATMAP_MAX_SIDE, &w, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 1, GRAFT_HEATMAP_MAX_SIDE, &h, NULL))
     return FALSE;
   *width = w;
   *height = h;
@@ -356,7 +356,8 @@ graft_cli_render (int    argc,
   if (channel >= 0)
     style.channel = channel;
   if (size != NULL && !graft_cli_render_parse_size (size, &width, &height))
-    return graft_cli_usage_error ("render", "--size wants WxH (1 to 16384 each), not '%s'", size);
+    return graft_cli_usage_error ("render", "--size wants WxH (1 to %u each), not '%s'",
+                                  GRAFT_HEATMAP_MAX_SIDE, size);
   if (cmap != NULL && !graft_colormap_kind_from_name (cmap, &style.colormap))
     return graft_cli_usage_error ("render", "unknown colormap '%s'", cmap);
   if (scale != NULL && !graft_scale_from_name (scale, &style.scale))

@@ -202,10 +202,11 @@ graft_heatmap_render_grid (GraftHeatmap              *self,
                    "a tensor of shape %s is neither a convolution kernel nor a vector", shape);
       return NULL;
     }
-  if (width == 0 || height == 0 || width > 16384 || height > 16384)
+  if (width == 0 || height == 0 || width > GRAFT_HEATMAP_MAX_SIDE || height > GRAFT_HEATMAP_MAX_SIDE)
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
-                   "a heatmap is 1 to 16384 pixels a side, not %u×%u", width, height);
+                   "a heatmap is 1 to %u pixels a side, not %u×%u",
+                   GRAFT_HEATMAP_MAX_SIDE, width, height);
       return NULL;
     }
   if (rank >= 3 && style->channel != GRAFT_HEATMAP_ALL_CHANNELS &&

@@ -31,8 +31,6 @@
 #include "graft-stats-private.h"
 #include "graft-tensor.h"
 
-/* Largest frame side; a 16384² RGBA frame is already 1 GiB. */
-#define GRAFT_HEATMAP_MAX_SIDE 16384
 
 static const char * const graft_reduce_names[] = {
   [GRAFT_REDUCE_EXTREME] = "extreme",

@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* Largest frame side in pixels; a 16384² RGBA frame is already 1 GiB. */
+#define GRAFT_HEATMAP_MAX_SIDE 16384
+
 typedef struct GraftHeatmap      GraftHeatmap;
 typedef struct GraftHeatmapFrame GraftHeatmapFrame;
 

@@ -23,6 +23,7 @@ typedef enum
   GRAFT_ERROR_SHAPE,         /* shapes disagree */
   GRAFT_ERROR_INVALID,       /* a bad argument from the user (a malformed option) */
   GRAFT_ERROR_CANCELLED,
+  GRAFT_ERROR_NO_ARCHITECTURE, /* the work needs a model config the file does not have */
 } GraftError;
 
 GQuark graft_error_quark       (void);

@@ -426,10 +426,10 @@ graft_convert_plan_new (GraftModel  *model,
 
   if (config == NULL || !JSON_NODE_HOLDS_OBJECT (config))
     {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_NO_ARCHITECTURE,
                    "%s: %s has no model config, so the layer classes that name the Keras 3 "
-                   "paths are unknown; convert from a file that has one (.keras or a legacy "
-                   "full-model .h5), or pass one with --config", target,
+                   "paths are unknown; take the architecture from a file of the same model "
+                   "that has one (.keras or a legacy full-model .h5)", target,
                    graft_model_get_filename (model));
       return NULL;
     }

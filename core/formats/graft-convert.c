@@ -5,7 +5,7 @@
  * the two legacy layouts, the model_weights tree is the weights-only file.
  * Between a legacy and a Keras 3 layout every weight moves, and where it
  * goes follows from the model config (graft-convert-keras3-paths.c); a
- * file without one takes the architecture from another file (--config).
+ * file without one takes the architecture from another file of the same model.
  *
  * A conversion writes the model's weights only: optimizer state and the
  * training config are left out, since their variables are named after the
@@ -181,9 +181,9 @@ graft_convert_save_keras (GraftModel      *model,
 
   if (config == NULL || !JSON_NODE_HOLDS_OBJECT (config))
     {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
-                   "%s: a .keras archive needs the model config, and %s has none; pass one "
-                   "with --config (a .keras or legacy .h5 of the same architecture)", path,
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_NO_ARCHITECTURE,
+                   "%s: a .keras archive needs the model config, and %s has none; take it "
+                   "from a file of the same model (a .keras or legacy full-model .h5)", path,
                    graft_model_get_filename (model));
       return FALSE;
     }
