@@ -30,6 +30,7 @@
 
 #include "graft-error.h"
 #include "graft-keras-private.h"
+#include "graft-keras3-list.h"
 
 typedef struct
 {
@@ -155,46 +156,46 @@ static void graft_convert_plan_list (GraftConvertBuild *build,
                                      guint              top,
                                      gboolean           frozen);
 
-static gboolean
-graft_convert_is_model_class (const char *class_name,
-                              JsonObject *entry)
-{
-  return g_strcmp0 (class_name, "Sequential") == 0 || g_strcmp0 (class_name, "Functional") == 0 ||
-         g_strcmp0 (class_name, "Model") == 0 || graft_keras_config_layers (entry) != NULL;
-}
+static void graft_convert_plan_layer (GraftConvertBuild *build,
+                                      JsonObject        *entry,
+                                      const char        *name_override,
+                                      const char        *group,
+                                      const char        *tree_prefix,
+                                      const char        *scope,
+                                      guint              top,
+                                      gboolean           frozen);
 
-static const char *
-graft_convert_cell_class (const char *class_name,
-                          const char **cell_name)
+/* A layer a wrapper holds at @child's attribute. */
+static void
+graft_convert_plan_child (GraftConvertBuild     *build,
+                          JsonObject            *config,
+                          const GraftKerasChild *child,
+                          const char            *group,
+                          const char            *tree_path,
+                          const char            *scope,
+                          guint                  top,
+                          gboolean               frozen)
 {
-  if (g_strcmp0 (class_name, "LSTM") == 0)
-    {
-      *cell_name = "lstm_cell";
-      return "LSTMCell";
-    }
-  if (g_strcmp0 (class_name, "GRU") == 0)
-    {
-      *cell_name = "gru_cell";
-      return "GRUCell";
-    }
-  if (g_strcmp0 (class_name, "SimpleRNN") == 0)
-    {
-      *cell_name = "simple_rnn_cell";
-      return "SimpleRNNCell";
-    }
-  return NULL;
-}
+  JsonObject *entry = graft_config_get_object (config, child->config_key);
+  g_autofree char *child_group = graft_convert_join (group, child->attribute);
+  g_autofree char *renamed = NULL;
 
-static JsonObject *
-graft_convert_config_object (JsonObject *config,
-                             const char *key)
-{
-  JsonNode *node;
+  if (entry == NULL && child->mirror_key != NULL)
+    {
+      const char *mirrored;
 
-  if (config == NULL || !json_object_has_member (config, key))
-    return NULL;
-  node = json_object_get_member (config, key);
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      entry = graft_config_get_object (config, child->mirror_key);
+      if (entry == NULL)
+        return;
+      /* Keras names the copy after the original without its own prefix:
+       * forward_lstm -> backward_lstm. */
+      mirrored = graft_config_entry_name (entry);
+      if (mirrored != NULL && g_str_has_prefix (mirrored, "forward_"))
+        mirrored += strlen ("forward_");
+      renamed = g_strconcat (child->mirror_prefix, mirrored ? mirrored : "", NULL);
+    }
+  if (entry != NULL)
+    graft_convert_plan_layer (build, entry, renamed, child_group, tree_path, scope, top, frozen);
 }
 
 /* One layer of a layer list (or a wrapped layer) at @group. @name_override
@@ -210,23 +211,22 @@ graft_convert_plan_layer (GraftConvertBuild *build,
                           guint              top,
                           gboolean           frozen)
 {
-  const char *class_name = graft_keras_config_entry_class (entry);
-  const char *name = name_override ? name_override : graft_keras_config_entry_name (entry);
-  JsonObject *config = graft_keras_config_entry_config (entry);
+  const char *class_name = graft_config_entry_class (entry);
+  const GraftKerasClass *klass = graft_keras_class_lookup (class_name);
+  const char *name = name_override ? name_override : graft_config_entry_name (entry);
+  JsonObject *config = graft_config_entry_config (entry);
   g_autofree char *tree_path = NULL;
   g_autofree char *own_scope = NULL;
   GraftConvertObj *obj;
-  const char *cell_name = NULL;
-  const char *cell_class;
 
   if (name == NULL)
     name = "";
   tree_path = tree_prefix[0] ? g_strconcat (tree_prefix, "/", name, NULL) : g_strdup (name);
   own_scope = g_strconcat (scope, name, "/", NULL);
-  frozen = frozen || graft_keras_config_is_frozen (entry);
+  frozen = frozen || graft_config_is_frozen (entry);
   obj = graft_convert_plan_add_object (build, group, name, top);
 
-  if (graft_convert_is_model_class (class_name, entry))
+  if (graft_keras_class_is_model (class_name, entry))
     {
       g_autofree char *list = graft_convert_join (group, "layers");
       /* A nested Sequential builds its layers in its own name scope; a
@@ -235,88 +235,42 @@ graft_convert_plan_layer (GraftConvertBuild *build,
 
       graft_convert_plan_list (build, entry, list, tree_path, child_scope, FALSE, top, frozen);
     }
-  else if ((cell_class = graft_convert_cell_class (class_name, &cell_name)) != NULL)
+  else if (klass != NULL && klass->cell_class != NULL)
     {
+      const char *cell_name = graft_keras_class_get_cell_name (klass);
       g_autofree char *cell_group = graft_convert_join (group, "cell");
       g_autofree char *cell_tree = g_strconcat (tree_path, "/", cell_name, NULL);
       g_autofree char *cell_scope = g_strconcat (own_scope, cell_name, "/", NULL);
       GraftConvertObj *cell = graft_convert_plan_add_object (build, cell_group, cell_name, top);
 
       /* The cell takes use_bias and friends from the layer's config. */
-      graft_convert_plan_leaf (build, cell, cell_class, config, cell_tree, cell_scope, frozen);
+      graft_convert_plan_leaf (build, cell, klass->cell_class, config, cell_tree, cell_scope,
+                               frozen);
     }
-  else if (g_strcmp0 (class_name, "Bidirectional") == 0)
+  else if (klass != NULL && klass->children != NULL)
     {
-      JsonObject *forward = graft_convert_config_object (config, "layer");
-      JsonObject *backward = graft_convert_config_object (config, "backward_layer");
-      g_autofree char *fwd_group = graft_convert_join (group, "forward_layer");
-      g_autofree char *bwd_group = graft_convert_join (group, "backward_layer");
-      g_autofree char *bwd_name = NULL;
-
-      if (forward == NULL)
-        return;
-      if (backward == NULL)
+      for (guint i = 0; klass->children[i].config_key != NULL; i++)
+        graft_convert_plan_child (build, config, &klass->children[i], group, tree_path,
+                                  own_scope, top, frozen);
+    }
+  else if (klass != NULL && klass->sublayers != NULL)
+    {
+      for (guint i = 0; klass->sublayers[i].attribute != NULL; i++)
         {
-          const char *fwd_name = graft_keras_config_entry_name (forward);
+          const GraftKerasSublayer *sl = &klass->sublayers[i];
+          g_autofree char *sub_group = graft_convert_join (group, sl->attribute);
+          g_autofree char *sub_tree = g_strconcat (tree_path, "/", sl->name, NULL);
+          g_autofree char *sub_scope = g_strconcat (own_scope, sl->name, "/", NULL);
+          GraftConvertObj *sub = graft_convert_plan_add_object (build, sub_group, sl->name, top);
 
-          if (fwd_name != NULL && g_str_has_prefix (fwd_name, "forward_"))
-            fwd_name += strlen ("forward_");
-          bwd_name = g_strconcat ("backward_", fwd_name ? fwd_name : "", NULL);
-          backward = forward;
+          /* The sub-layers take use_bias from the layer's config. */
+          if (sl->class_name != NULL)
+            graft_convert_plan_leaf (build, sub, sl->class_name, config, sub_tree, sub_scope,
+                                     frozen);
         }
-      graft_convert_plan_layer (build, forward, NULL, fwd_group, tree_path, own_scope, top, frozen);
-      graft_convert_plan_layer (build, backward, bwd_name, bwd_group, tree_path, own_scope, top, frozen);
-    }
-  else if (g_strcmp0 (class_name, "MultiHeadAttention") == 0)
-    {
-      static const char * const attrs[][2] = {
-        { "query_dense", "query" }, { "key_dense", "key" }, { "value_dense", "value" },
-        { "output_dense", "attention_output" },
-      };
-
-      for (guint i = 0; i < G_N_ELEMENTS (attrs); i++)
-        {
-          g_autofree char *sub_group = graft_convert_join (group, attrs[i][0]);
-          g_autofree char *sub_tree = g_strconcat (tree_path, "/", attrs[i][1], NULL);
-          g_autofree char *sub_scope = g_strconcat (own_scope, attrs[i][1], "/", NULL);
-          GraftConvertObj *sub = graft_convert_plan_add_object (build, sub_group, attrs[i][1], top);
-
-          graft_convert_plan_leaf (build, sub, "EinsumDense", config, sub_tree, sub_scope, frozen);
-        }
-      /* Sub-layers without variables; their names are Keras's automatic
-       * ones, which is what a fresh session gives them. */
-      {
-        g_autofree char *dropout = graft_convert_join (group, "_dropout_layer");
-        g_autofree char *softmax = graft_convert_join (group, "_softmax");
-
-        graft_convert_plan_add_object (build, dropout, "dropout", top);
-        graft_convert_plan_add_object (build, softmax, "softmax", top);
-      }
-    }
-  else if (g_strcmp0 (class_name, "TimeDistributed") == 0)
-    {
-      JsonObject *inner = graft_convert_config_object (config, "layer");
-      g_autofree char *inner_group = graft_convert_join (group, "layer");
-
-      if (inner != NULL)
-        graft_convert_plan_layer (build, inner, NULL, inner_group, tree_path, own_scope, top, frozen);
     }
   else
     graft_convert_plan_leaf (build, obj, class_name, config, tree_path, own_scope, frozen);
-}
-
-/* A raw operation on tensors in a Functional model (x + 3.0 in
- * MobileNetV3) has a config entry but is no layer: model.layers, the
- * legacy layer_names and the Keras 3 layer list all leave it out. Its
- * config is just {"name": …}, where a layer's has "trainable" and "dtype". */
-static gboolean
-graft_convert_is_operation (JsonObject *entry,
-                            const char *class_name)
-{
-  JsonObject *config = graft_keras_config_entry_config (entry);
-
-  return !g_str_equal (class_name, "InputLayer") && config != NULL &&
-         !json_object_has_member (config, "trainable") && !json_object_has_member (config, "dtype");
 }
 
 /* Whether a Sequential's layer was built before the model, so that its
@@ -327,8 +281,8 @@ static gboolean
 graft_convert_built_outside (JsonObject *entry,
                              const char *class_name)
 {
-  JsonObject *config = graft_keras_config_entry_config (entry);
-  JsonObject *build = graft_convert_config_object (entry, "build_config");
+  JsonObject *config = graft_config_entry_config (entry);
+  JsonObject *build = graft_config_get_object (entry, "build_config");
   JsonNode *shape;
 
   if (g_str_equal (class_name, "Normalization") && config != NULL &&
@@ -352,42 +306,22 @@ graft_convert_plan_list (GraftConvertBuild *build,
                          guint              top,
                          gboolean           frozen)
 {
-  JsonArray *layers = graft_keras_config_layers (model_entry);
-  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gboolean sequential = g_strcmp0 (graft_keras_config_entry_class (model_entry), "Sequential") == 0;
+  g_autoptr(GArray) items = graft_keras3_list_new (model_entry);
+  gboolean sequential = g_strcmp0 (graft_config_entry_class (model_entry), "Sequential") == 0;
 
-  for (guint i = 0; layers != NULL && i < json_array_get_length (layers); i++)
+  for (guint i = 0; i < items->len; i++)
     {
-      JsonNode *node = json_array_get_element (layers, i);
-      JsonObject *entry;
-      const char *class_name;
-      g_autofree char *snake = NULL;
-      g_autofree char *key = NULL;
-      g_autofree char *group = NULL;
-      guint n;
+      GraftKeras3Item *item = &g_array_index (items, GraftKeras3Item, i);
+      JsonObject *entry = item->entry;
+      const char *class_name = graft_config_entry_class (entry);
+      g_autofree char *group = graft_convert_join (list_group, item->key);
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      entry = json_node_get_object (node);
-      class_name = graft_keras_config_entry_class (entry);
-      if (class_name == NULL)
-        continue;
-      /* A Sequential model's layer list has no InputLayer. */
-      if (sequential && g_str_equal (class_name, "InputLayer"))
-        continue;
-      if (graft_convert_is_operation (entry, class_name))
-        continue;
-      snake = graft_keras_snake_case (class_name);
-      n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, snake));
-      key = n == 0 ? g_strdup (snake) : g_strdup_printf ("%s_%u", snake, n);
-      g_hash_table_replace (counts, g_strdup (snake), GUINT_TO_POINTER (n + 1));
-      group = graft_convert_join (list_group, key);
       if (at_root)
         {
-          const char *name = graft_keras_config_entry_name (entry);
+          const char *name = graft_config_entry_name (entry);
 
           top = build->plan->layer_names->len;
-          g_ptr_array_add (build->plan->layer_names, g_strdup (name ? name : key));
+          g_ptr_array_add (build->plan->layer_names, g_strdup (name ? name : item->key));
         }
       graft_convert_plan_layer (build, entry, NULL, group, tree_prefix,
                                 sequential && graft_convert_built_outside (entry, class_name) ? "" : scope,
@@ -434,9 +368,9 @@ graft_convert_plan_new (GraftModel  *model,
       return NULL;
     }
   entry = json_node_get_object (config);
-  class_name = graft_keras_config_entry_class (entry);
-  name = graft_keras_config_entry_name (entry);
-  if (graft_keras_config_layers (entry) == NULL)
+  class_name = graft_config_entry_class (entry);
+  name = graft_config_entry_name (entry);
+  if (graft_config_layers (entry) == NULL)
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
                    "%s: model '%s' is a subclassed model (class %s): its config has no layer "
@@ -453,7 +387,7 @@ graft_convert_plan_new (GraftModel  *model,
                              ? g_strconcat (plan->model_name, "/", NULL) : g_strdup ("");
 
     graft_convert_plan_list (&build, entry, "/layers", "", scope, TRUE, G_MAXUINT,
-                             graft_keras_config_is_frozen (entry));
+                             graft_config_is_frozen (entry));
   }
 
   for (guint i = 0; i < graft_model_get_n_weights (model); i++)

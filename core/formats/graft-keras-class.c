@@ -1,95 +1,155 @@
-/* graft-keras-names.c: Keras class names, their snake_case forms, and the
- * names of their variables in creation order
+/* graft-keras-class.c: the one table of Keras classes
  *
- * A Keras 3 file stores a layer's variables as vars/0, vars/1, …; the
- * table below gives them the names a Keras user knows (kernel, bias, …).
+ * Everything Graft knows about a Keras class's structure is one entry
+ * here, in the manner of ggml's type_traits[]: its variables in creation
+ * order, which of them Keras never trains, where an RNN keeps its cell,
+ * which config keys hold wrapped layers and under which attribute a
+ * Keras 3 file stores them, the sub-layers a layer builds for itself, and
+ * whether the class is a model. The readers, the converter, the writer and
+ * the net builder ask this table and nothing else.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "graft-keras-names"
+#define G_LOG_DOMAIN "graft-keras-class"
 
 #include "config.h"
 
-#include "graft-keras-private.h"
+#include "graft-keras-class.h"
 
 #include <string.h>
 
-#include "graft-error.h"
-#include "graft-limits.h"
+#include "graft-keras-config.h"
 
-typedef struct
-{
-  const char        *class_name;
-  const char * const *vars;     /* in creation order, NULL-terminated */
-} GraftKerasClassInfo;
+static const char * const graft_keras_kernel_bias[] = { "kernel", "bias", NULL };
+static const char * const graft_keras_separable[] = {
+  "depthwise_kernel", "pointwise_kernel", "bias", NULL
+};
+static const char * const graft_keras_batch_norm[] = {
+  "gamma", "beta", "moving_mean", "moving_variance", NULL
+};
+static const char * const graft_keras_moving[] = { "moving_mean", "moving_variance", NULL };
+static const char * const graft_keras_gamma_beta[] = { "gamma", "beta", NULL };
+static const char * const graft_keras_embeddings[] = { "embeddings", NULL };
+static const char * const graft_keras_recurrent[] = { "kernel", "recurrent_kernel", "bias", NULL };
+static const char * const graft_keras_normalization[] = { "mean", "variance", "count", NULL };
+static const char * const graft_keras_alpha[] = { "alpha", NULL };
 
-static const char * const graft_kernel_bias[] = { "kernel", "bias", NULL };
-static const char * const graft_separable[] = { "depthwise_kernel", "pointwise_kernel", "bias", NULL };
-static const char * const graft_batch_norm[] = { "gamma", "beta", "moving_mean", "moving_variance", NULL };
-static const char * const graft_gamma_beta[] = { "gamma", "beta", NULL };
-static const char * const graft_embeddings[] = { "embeddings", NULL };
-static const char * const graft_recurrent[] = { "kernel", "recurrent_kernel", "bias", NULL };
-static const char * const graft_normalization[] = { "mean", "variance", "count", NULL };
-static const char * const graft_alpha[] = { "alpha", NULL };
-static const char * const graft_none[] = { NULL };
-
-static const GraftKerasClassInfo graft_keras_classes[] = {
-  { "Dense", graft_kernel_bias },
-  { "EinsumDense", graft_kernel_bias },
-  { "Conv1D", graft_kernel_bias },
-  { "Conv2D", graft_kernel_bias },
-  { "Conv3D", graft_kernel_bias },
-  { "Conv1DTranspose", graft_kernel_bias },
-  { "Conv2DTranspose", graft_kernel_bias },
-  { "Conv3DTranspose", graft_kernel_bias },
-  { "DepthwiseConv1D", graft_kernel_bias },
-  { "DepthwiseConv2D", graft_kernel_bias },
-  { "SeparableConv1D", graft_separable },
-  { "SeparableConv2D", graft_separable },
-  { "BatchNormalization", graft_batch_norm },
-  { "LayerNormalization", graft_gamma_beta },
-  { "GroupNormalization", graft_gamma_beta },
-  { "Normalization", graft_normalization },
-  { "Embedding", graft_embeddings },
-  { "LSTMCell", graft_recurrent },
-  { "GRUCell", graft_recurrent },
-  { "SimpleRNNCell", graft_recurrent },
-  { "PReLU", graft_alpha },
-  /* Containers and layers without variables of their own. */
-  { "LSTM", graft_none },
-  { "GRU", graft_none },
-  { "SimpleRNN", graft_none },
-  { "Bidirectional", graft_none },
-  { "TimeDistributed", graft_none },
-  { "MultiHeadAttention", graft_none },
-  { "Sequential", graft_none },
-  { "Functional", graft_none },
-  { "InputLayer", graft_none },
-  { "Flatten", graft_none },
-  { "Dropout", graft_none },
-  { "Activation", graft_none },
-  { "MaxPooling1D", graft_none },
-  { "MaxPooling2D", graft_none },
-  { "AveragePooling1D", graft_none },
-  { "AveragePooling2D", graft_none },
-  { "GlobalAveragePooling1D", graft_none },
-  { "GlobalAveragePooling2D", graft_none },
-  { "GlobalMaxPooling1D", graft_none },
-  { "GlobalMaxPooling2D", graft_none },
-  { "Reshape", graft_none },
-  { "Rescaling", graft_none },
-  { "ReLU", graft_none },
-  { "Add", graft_none },
-  { "Multiply", graft_none },
-  { "Average", graft_none },
-  { "Concatenate", graft_none },
-  { "UpSampling2D", graft_none },
-  { "ZeroPadding2D", graft_none },
+/* Bidirectional: the forward layer is config.layer; the backward one is
+ * config.backward_layer, or else a copy of the forward one named
+ * "backward_…". */
+static const GraftKerasChild graft_keras_bidirectional_children[] = {
+  { "layer", "forward_layer", NULL, NULL },
+  { "backward_layer", "backward_layer", "layer", "backward_" },
+  { NULL }
 };
 
-static const GraftKerasClassInfo *
-graft_keras_class_info (const char *class_name)
+static const GraftKerasChild graft_keras_wrapper_children[] = {
+  { "layer", "layer", NULL, NULL },
+  { NULL }
+};
+
+/* MultiHeadAttention builds four EinsumDense layers and two without
+ * variables; their names are Keras's automatic ones. */
+static const GraftKerasSublayer graft_keras_attention_sublayers[] = {
+  { "query_dense", "query", "EinsumDense" },
+  { "key_dense", "key", "EinsumDense" },
+  { "value_dense", "value", "EinsumDense" },
+  { "output_dense", "attention_output", "EinsumDense" },
+  { "_dropout_layer", "dropout", NULL },
+  { "_softmax", "softmax", NULL },
+  { NULL }
+};
+
+#define VARS(v) .vars = v
+#define NO_VARS .vars = NULL
+
+static const GraftKerasClass graft_keras_classes[] = {
+  { "Dense", "dense", VARS (graft_keras_kernel_bias) },
+  { "EinsumDense", "einsum_dense", VARS (graft_keras_kernel_bias) },
+  { "Conv1D", "conv1d", VARS (graft_keras_kernel_bias) },
+  { "Conv2D", "conv2d", VARS (graft_keras_kernel_bias) },
+  { "Conv3D", "conv3d", VARS (graft_keras_kernel_bias) },
+  { "Conv1DTranspose", "conv1d_transpose", VARS (graft_keras_kernel_bias) },
+  { "Conv2DTranspose", "conv2d_transpose", VARS (graft_keras_kernel_bias) },
+  { "Conv3DTranspose", "conv3d_transpose", VARS (graft_keras_kernel_bias) },
+  { "DepthwiseConv1D", "depthwise_conv1d", VARS (graft_keras_kernel_bias) },
+  { "DepthwiseConv2D", "depthwise_conv2d", VARS (graft_keras_kernel_bias) },
+  { "SeparableConv1D", "separable_conv1d", VARS (graft_keras_separable) },
+  { "SeparableConv2D", "separable_conv2d", VARS (graft_keras_separable) },
+  { "BatchNormalization", "batch_normalization", VARS (graft_keras_batch_norm),
+    .frozen_vars = graft_keras_moving },
+  { "LayerNormalization", "layer_normalization", VARS (graft_keras_gamma_beta) },
+  { "GroupNormalization", "group_normalization", VARS (graft_keras_gamma_beta) },
+  { "Normalization", "normalization", VARS (graft_keras_normalization), .all_frozen = TRUE },
+  { "Embedding", "embedding", VARS (graft_keras_embeddings) },
+  { "LSTMCell", "lstm_cell", VARS (graft_keras_recurrent) },
+  { "GRUCell", "gru_cell", VARS (graft_keras_recurrent) },
+  { "SimpleRNNCell", "simple_rnn_cell", VARS (graft_keras_recurrent) },
+  { "PReLU", "p_re_lu", VARS (graft_keras_alpha) },
+  /* Layers that keep their variables in objects of their own. */
+  { "LSTM", "lstm", NO_VARS, .cell_class = "LSTMCell" },
+  { "GRU", "gru", NO_VARS, .cell_class = "GRUCell" },
+  { "SimpleRNN", "simple_rnn", NO_VARS, .cell_class = "SimpleRNNCell" },
+  { "Bidirectional", "bidirectional", NO_VARS, .children = graft_keras_bidirectional_children },
+  { "TimeDistributed", "time_distributed", NO_VARS, .children = graft_keras_wrapper_children },
+  { "MultiHeadAttention", "multi_head_attention", NO_VARS,
+    .sublayers = graft_keras_attention_sublayers },
+  { "Sequential", "sequential", NO_VARS, .is_model = TRUE },
+  { "Functional", "functional", NO_VARS, .is_model = TRUE },
+  { "Model", "model", NO_VARS, .is_model = TRUE },
+  /* Layers without variables. */
+  { "InputLayer", "input_layer", NO_VARS },
+  { "Flatten", "flatten", NO_VARS },
+  { "Dropout", "dropout", NO_VARS },
+  { "Activation", "activation", NO_VARS },
+  { "MaxPooling1D", "max_pooling1d", NO_VARS },
+  { "MaxPooling2D", "max_pooling2d", NO_VARS },
+  { "AveragePooling1D", "average_pooling1d", NO_VARS },
+  { "AveragePooling2D", "average_pooling2d", NO_VARS },
+  { "GlobalAveragePooling1D", "global_average_pooling1d", NO_VARS },
+  { "GlobalAveragePooling2D", "global_average_pooling2d", NO_VARS },
+  { "GlobalMaxPooling1D", "global_max_pooling1d", NO_VARS },
+  { "GlobalMaxPooling2D", "global_max_pooling2d", NO_VARS },
+  { "Reshape", "reshape", NO_VARS },
+  { "Rescaling", "rescaling", NO_VARS },
+  { "ReLU", "re_lu", NO_VARS },
+  { "Add", "add", NO_VARS },
+  { "Multiply", "multiply", NO_VARS },
+  { "Average", "average", NO_VARS },
+  { "Concatenate", "concatenate", NO_VARS },
+  { "UpSampling2D", "up_sampling2d", NO_VARS },
+  { "ZeroPadding2D", "zero_padding2d", NO_VARS },
+};
+
+/**
+ * graft_keras_class_strip_package:
+ *
+ * Returns: (transfer none): @class_name after the package of a registered
+ *   name ("oracle>CustomDense" → "CustomDense"), or @class_name itself
+ */
+const char *
+graft_keras_class_strip_package (const char *class_name)
 {
+  const char *gt;
+
+  if (class_name == NULL)
+    return NULL;
+  gt = strrchr (class_name, '>');
+  return gt ? gt + 1 : class_name;
+}
+
+/**
+ * graft_keras_class_lookup:
+ * @class_name: (nullable): a class name; the package of a registered name
+ *   ("keras.layers>Dense") is ignored
+ *
+ * Returns: (nullable): the class's entry, or %NULL for a class the table
+ *   does not know (a custom one)
+ */
+const GraftKerasClass *
+graft_keras_class_lookup (const char *class_name)
+{
+  class_name = graft_keras_class_strip_package (class_name);
   if (class_name == NULL)
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (graft_keras_classes); i++)
@@ -99,10 +159,88 @@ graft_keras_class_info (const char *class_name)
 }
 
 /**
- * graft_keras_snake_case:
+ * graft_keras_class_get_n / graft_keras_class_get_nth:
  *
- * Keras's to_snake_case(): "Conv2DTranspose" → "conv2d_transpose",
- * "ReLU" → "re_lu", "MultiHeadAttention" → "multi_head_attention".
+ * The table in order, for tests and documentation.
+ */
+guint
+graft_keras_class_get_n (void)
+{
+  return G_N_ELEMENTS (graft_keras_classes);
+}
+
+const GraftKerasClass *
+graft_keras_class_get_nth (guint i)
+{
+  g_return_val_if_fail (i < G_N_ELEMENTS (graft_keras_classes), NULL);
+  return &graft_keras_classes[i];
+}
+
+/**
+ * graft_keras_class_is_model:
+ * @class_name: (nullable): the entry's class
+ * @entry: (nullable): its config entry
+ *
+ * Whether a config entry is a model whose layers form a list: a model
+ * class of the table, or any class (a registered subclass of Model) whose
+ * config carries a layer list.
+ */
+gboolean
+graft_keras_class_is_model (const char *class_name,
+                            JsonObject *entry)
+{
+  const GraftKerasClass *info = graft_keras_class_lookup (class_name);
+
+  if (info != NULL && info->is_model)
+    return TRUE;
+  return entry != NULL && graft_config_layers (entry) != NULL;
+}
+
+/**
+ * graft_keras_class_get_cell_name:
+ *
+ * Returns: (nullable): the layer name Keras gives an RNN's cell
+ *   ("lstm_cell"), which is its class's snake name, or %NULL when
+ *   @klass has no cell
+ */
+const char *
+graft_keras_class_get_cell_name (const GraftKerasClass *klass)
+{
+  const GraftKerasClass *cell;
+
+  if (klass == NULL || klass->cell_class == NULL)
+    return NULL;
+  cell = graft_keras_class_lookup (klass->cell_class);
+  g_assert (cell != NULL);
+  return cell->snake;
+}
+
+/**
+ * graft_keras_class_find_sublayer:
+ * @attribute: a group name below the layer's in a Keras 3 file
+ *
+ * Returns: (nullable): the sub-layer stored at @attribute, or %NULL
+ */
+const GraftKerasSublayer *
+graft_keras_class_find_sublayer (const GraftKerasClass *klass,
+                                 const char            *attribute)
+{
+  for (guint i = 0; klass != NULL && klass->sublayers != NULL &&
+                    klass->sublayers[i].attribute != NULL; i++)
+    if (g_str_equal (klass->sublayers[i].attribute, attribute))
+      return &klass->sublayers[i];
+  return NULL;
+}
+
+/**
+ * graft_keras_snake_case:
+ * @class_name: a class name, or a registered name "package>Class"
+ *
+ * Keras's to_snake_case() of the class, which names a layer's group in
+ * Keras 3 files and its automatic layer name: "Conv2DTranspose" →
+ * "conv2d_transpose", "ReLU" → "re_lu". Keras applies it to the Python
+ * class's __name__, which a registered name "keras.layers>Dense" or
+ * "oracle>CustomDense" carries after the '>', so the package is dropped.
  *
  * Returns: (transfer full): the snake_case name
  */
@@ -115,7 +253,7 @@ graft_keras_snake_case (const char *class_name)
   gsize n;
 
   /* Drop non-word characters. */
-  for (const char *p = class_name; *p; p++)
+  for (const char *p = graft_keras_class_strip_package (class_name); *p; p++)
     if (g_ascii_isalnum (*p) || *p == '_')
       g_string_append_c (word, *p);
   n = word->len;
@@ -163,49 +301,10 @@ graft_keras_class_from_snake (const char *snake)
 
   if (us != NULL && us[1] != '\0' && strspn (us + 1, "0123456789") == strlen (us + 1))
     *us = '\0';
-
   for (guint i = 0; i < G_N_ELEMENTS (graft_keras_classes); i++)
-    {
-      g_autofree char *s = graft_keras_snake_case (graft_keras_classes[i].class_name);
-
-      if (g_str_equal (s, base))
-        return graft_keras_classes[i].class_name;
-    }
-  /* Cells as Keras 3 names them. */
-  if (g_str_equal (base, "lstm_cell"))
-    return "LSTMCell";
-  if (g_str_equal (base, "gru_cell"))
-    return "GRUCell";
-  if (g_str_equal (base, "simple_rnn_cell"))
-    return "SimpleRNNCell";
+    if (g_str_equal (graft_keras_classes[i].snake, base))
+      return graft_keras_classes[i].class_name;
   return NULL;
-}
-
-/* "oracle>CustomDense" → "CustomDense" */
-const char *
-graft_keras_class_strip_package (const char *class_name)
-{
-  const char *gt;
-
-  if (class_name == NULL)
-    return NULL;
-  gt = strrchr (class_name, '>');
-  return gt ? gt + 1 : class_name;
-}
-
-static gboolean
-graft_keras_config_flag (JsonObject *config,
-                         const char *key,
-                         gboolean    fallback)
-{
-  JsonNode *node;
-
-  if (config == NULL || !json_object_has_member (config, key))
-    return fallback;
-  node = json_object_get_member (config, key);
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    return json_node_get_boolean (node);
-  return fallback;
 }
 
 /**
@@ -224,25 +323,25 @@ graft_keras_var_names (const char *class_name,
                        JsonObject *layer_config,
                        guint       n_vars)
 {
-  const GraftKerasClassInfo *info = graft_keras_class_info (class_name);
+  const GraftKerasClass *info = graft_keras_class_lookup (class_name);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
-  if (info != NULL)
+  if (info != NULL && info->vars != NULL)
     {
       for (guint i = 0; info->vars[i] != NULL; i++)
         {
           const char *v = info->vars[i];
 
-          if (g_str_equal (v, "bias") && !graft_keras_config_flag (layer_config, "use_bias", TRUE))
+          if (g_str_equal (v, "bias") && !graft_config_get_bool (layer_config, "use_bias", TRUE))
             continue;
-          if (g_str_equal (v, "gamma") && !graft_keras_config_flag (layer_config, "scale", TRUE))
+          if (g_str_equal (v, "gamma") && !graft_config_get_bool (layer_config, "scale", TRUE))
             continue;
-          if (g_str_equal (v, "beta") && !graft_keras_config_flag (layer_config, "center", TRUE))
+          if (g_str_equal (v, "beta") && !graft_config_get_bool (layer_config, "center", TRUE))
             continue;
           g_ptr_array_add (names, g_strdup (v));
         }
       /* Without a config, a kernel-and-bias layer may simply lack its bias. */
-      if (layer_config == NULL && info->vars == graft_kernel_bias && n_vars == 1)
+      if (layer_config == NULL && info->vars == graft_keras_kernel_bias && n_vars == 1)
         g_ptr_array_set_size (names, 1);
     }
 
@@ -257,186 +356,25 @@ graft_keras_var_names (const char *class_name,
 }
 
 /**
- * graft_keras_var_names_from_shapes:
- * @infos: (array length=n_vars): the variables' datasets
+ * graft_keras_var_is_non_trainable:
  *
- * Names the variables of a layer whose class is unknown from the shapes
- * Keras's common layers give them: a kernel and its bias (Dense, Conv*),
- * a recurrent cell's kernel, recurrent kernel and bias, BatchNormalization's
- * four vectors, a normalisation's gamma and beta. Anything else keeps its
- * index as its name.
- *
- * Returns: (transfer full): @n_vars names
+ * Whether Keras never trains the variable @var_name of a @class_name
+ * layer, whatever the layer's trainable flag says: BatchNormalization's
+ * moving statistics, all of Normalization's state, and the running
+ * statistics old files name.
  */
-char **
-graft_keras_var_names_from_shapes (const GraftH5DatasetInfo *infos,
-                                   guint                     n_vars)
-{
-  const char *names[4] = { NULL };
-  char **out = g_new0 (char *, n_vars + 1);
-  gboolean vectors = TRUE;
-
-  for (guint i = 0; i < n_vars; i++)
-    vectors = vectors && infos[i].rank == 1 && infos[i].shape[0] == infos[0].shape[0];
-
-  if (n_vars >= 1 && n_vars <= 2 && infos[0].rank >= 2 &&
-      (n_vars == 1 || (infos[1].rank == 1 && infos[1].shape[0] == infos[0].shape[infos[0].rank - 1])))
-    {
-      names[0] = "kernel";
-      names[1] = "bias";
-    }
-  else if (n_vars == 3 && infos[0].rank == 2 && infos[1].rank == 2 &&
-           infos[0].shape[1] == infos[1].shape[1] &&
-           infos[2].shape[infos[2].rank - 1] == infos[0].shape[1])
-    {
-      names[0] = "kernel";
-      names[1] = "recurrent_kernel";
-      names[2] = "bias";
-    }
-  else if (n_vars == 4 && vectors)
-    {
-      names[0] = "gamma";
-      names[1] = "beta";
-      names[2] = "moving_mean";
-      names[3] = "moving_variance";
-    }
-  else if (n_vars == 2 && vectors)
-    {
-      names[0] = "gamma";
-      names[1] = "beta";
-    }
-
-  for (guint i = 0; i < n_vars; i++)
-    out[i] = names[0] != NULL ? g_strdup (names[i]) : g_strdup_printf ("%u", i);
-  return out;
-}
-
-/* Variables that Keras never trains, whatever the layer's flag says. */
 gboolean
 graft_keras_var_is_non_trainable (const char *class_name,
                                   const char *var_name)
 {
-  static const char * const always[] = {
-    "moving_mean", "moving_variance", "running_mean", "running_std", NULL,
-  };
+  static const char * const keras1[] = { "running_mean", "running_std", NULL };
+  const GraftKerasClass *info = graft_keras_class_lookup (class_name);
 
-  if (g_strv_contains (always, var_name))
+  if (g_strv_contains (keras1, var_name))
     return TRUE;
-  if (g_strcmp0 (class_name, "Normalization") == 0)
+  if (info == NULL)
+    return g_str_equal (var_name, "moving_mean") || g_str_equal (var_name, "moving_variance");
+  if (info->all_frozen)
     return TRUE;
-  return FALSE;
-}
-
-/* Config entries are {"class_name": …, "config": {…}, "name": …}. */
-JsonObject *
-graft_keras_config_entry_config (JsonObject *entry)
-{
-  JsonNode *node;
-
-  if (entry == NULL || !json_object_has_member (entry, "config"))
-    return NULL;
-  node = json_object_get_member (entry, "config");
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-const char *
-graft_keras_config_entry_name (JsonObject *entry)
-{
-  JsonObject *config = graft_keras_config_entry_config (entry);
-  JsonNode *node = NULL;
-
-  if (config != NULL && json_object_has_member (config, "name"))
-    node = json_object_get_member (config, "name");
-  else if (entry != NULL && json_object_has_member (entry, "name"))
-    node = json_object_get_member (entry, "name");
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-  return NULL;
-}
-
-const char *
-graft_keras_config_entry_class (JsonObject *entry)
-{
-  JsonNode *node;
-
-  if (entry == NULL || !json_object_has_member (entry, "class_name"))
-    return NULL;
-  node = json_object_get_member (entry, "class_name");
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return graft_keras_class_strip_package (json_node_get_string (node));
-  return NULL;
-}
-
-/**
- * graft_keras_config_layers:
- *
- * Returns: (transfer none) (nullable): the layer list of a model entry:
- *   config.layers, or config itself when it is a list (Keras 1 Sequential)
- */
-JsonArray *
-graft_keras_config_layers (JsonObject *entry)
-{
-  JsonObject *config = graft_keras_config_entry_config (entry);
-  JsonNode *node;
-
-  if (config == NULL)
-    {
-      if (entry != NULL && json_object_has_member (entry, "config"))
-        {
-          node = json_object_get_member (entry, "config");
-          if (JSON_NODE_HOLDS_ARRAY (node))
-            return json_node_get_array (node);
-        }
-      return NULL;
-    }
-  if (!json_object_has_member (config, "layers"))
-    return NULL;
-  node = json_object_get_member (config, "layers");
-  return JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-/**
- * graft_keras_config_find_child:
- *
- * Finds the entry of a sub-layer called @name inside a model entry
- * (config.layers) or a wrapper (config.layer, config.forward_layer,
- * config.backward_layer, config.cell).
- *
- * Returns: (transfer none) (nullable): the child's entry
- */
-JsonObject *
-graft_keras_config_find_child (JsonObject *entry,
-                               const char *name)
-{
-  static const char * const wrapped[] = { "layer", "forward_layer", "backward_layer", "cell", NULL };
-  JsonArray *layers = graft_keras_config_layers (entry);
-  JsonObject *config = graft_keras_config_entry_config (entry);
-
-  if (layers != NULL)
-    for (guint i = 0; i < json_array_get_length (layers); i++)
-      {
-        JsonNode *node = json_array_get_element (layers, i);
-
-        if (JSON_NODE_HOLDS_OBJECT (node) &&
-            g_strcmp0 (graft_keras_config_entry_name (json_node_get_object (node)), name) == 0)
-          return json_node_get_object (node);
-      }
-  for (guint i = 0; config != NULL && wrapped[i] != NULL; i++)
-    {
-      JsonNode *node;
-
-      if (!json_object_has_member (config, wrapped[i]))
-        continue;
-      node = json_object_get_member (config, wrapped[i]);
-      if (JSON_NODE_HOLDS_OBJECT (node) &&
-          g_strcmp0 (graft_keras_config_entry_name (json_node_get_object (node)), name) == 0)
-        return json_node_get_object (node);
-    }
-  return NULL;
-}
-
-gboolean
-graft_keras_config_is_frozen (JsonObject *entry)
-{
-  return !graft_keras_config_flag (graft_keras_config_entry_config (entry), "trainable", TRUE);
+  return info->frozen_vars != NULL && g_strv_contains (info->frozen_vars, var_name);
 }

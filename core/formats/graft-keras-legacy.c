@@ -144,7 +144,7 @@ graft_keras_legacy_add_layer (GraftModel   *model,
   g_autofree char *group = NULL;
   g_auto(GStrv) weight_names = NULL;
   GraftLayer *layer;
-  gboolean frozen = entry != NULL && graft_keras_config_is_frozen (entry);
+  gboolean frozen = entry != NULL && graft_config_is_frozen (entry);
 
   group = g_str_equal (weights_root, "/") ? g_strconcat ("/", layer_name, NULL)
                                           : g_strconcat (weights_root, "/", layer_name, NULL);
@@ -165,8 +165,8 @@ graft_keras_legacy_add_layer (GraftModel   *model,
   graft_layer_set_location (layer, group);
   if (entry != NULL)
     {
-      graft_layer_set_class_name (layer, graft_keras_config_entry_class (entry));
-      graft_layer_set_config (layer, graft_keras_config_entry_config (entry));
+      graft_layer_set_class_name (layer, graft_config_entry_class (entry));
+      graft_layer_set_config (layer, graft_config_entry_config (entry));
     }
 
   for (guint i = 0; weight_names[i] != NULL; i++)
@@ -189,18 +189,18 @@ graft_keras_legacy_add_layer (GraftModel   *model,
 
       for (guint j = 0; j + 1 < n; j++)
         {
-          JsonObject *child_entry = graft_keras_config_find_child (owner_entry, rel[j]);
+          JsonObject *child_entry = graft_config_find_child (owner_entry, rel[j]);
 
           owner = graft_layer_ensure_child (owner, rel[j]);
           if (child_entry != NULL && graft_layer_get_class_name (owner) == NULL)
             {
-              graft_layer_set_class_name (owner, graft_keras_config_entry_class (child_entry));
-              graft_layer_set_config (owner, graft_keras_config_entry_config (child_entry));
+              graft_layer_set_class_name (owner, graft_config_entry_class (child_entry));
+              graft_layer_set_config (owner, graft_config_entry_config (child_entry));
             }
           else if (graft_layer_get_class_name (owner) == NULL)
             graft_layer_set_class_name (owner, graft_keras_class_from_snake (rel[j]));
           owner_entry = child_entry;
-          owner_frozen = owner_frozen || (child_entry != NULL && graft_keras_config_is_frozen (child_entry));
+          owner_frozen = owner_frozen || (child_entry != NULL && graft_config_is_frozen (child_entry));
         }
 
       if (graft_keras_var_is_non_trainable (graft_layer_get_class_name (owner), rel[n - 1]) ||
@@ -220,14 +220,14 @@ static gint
 graft_keras_legacy_config_index (JsonObject *entry,
                                  const char *name)
 {
-  JsonArray *layers = graft_keras_config_layers (entry);
+  JsonArray *layers = graft_config_layers (entry);
 
   for (guint i = 0; layers != NULL && i < json_array_get_length (layers); i++)
     {
       JsonNode *node = json_array_get_element (layers, i);
 
       if (JSON_NODE_HOLDS_OBJECT (node) &&
-          g_strcmp0 (graft_keras_config_entry_name (json_node_get_object (node)), name) == 0)
+          g_strcmp0 (graft_config_entry_name (json_node_get_object (node)), name) == 0)
         return i;
     }
   return G_MAXINT;
@@ -256,7 +256,7 @@ graft_keras_legacy_sort_children (GraftLayer *layer,
   for (guint i = 0; i < children->len; i++)
     {
       GraftLayer *child = g_ptr_array_index (children, i);
-      JsonObject *child_entry = graft_keras_config_find_child (entry, child->name);
+      JsonObject *child_entry = graft_config_find_child (entry, child->name);
 
       if (child_entry != NULL)
         graft_keras_legacy_sort_children (child, child_entry);
@@ -291,7 +291,7 @@ graft_keras_load_legacy (GraftModel   *model,
 
   for (guint i = 0; layer_names[i] != NULL; i++)
     {
-      JsonObject *entry = graft_keras_config_find_child (model_entry, layer_names[i]);
+      JsonObject *entry = graft_config_find_child (model_entry, layer_names[i]);
 
       g_hash_table_add (listed, layer_names[i]);
       if (!graft_keras_legacy_add_layer (model, file, weights_root, layer_names[i], entry, error))

@@ -7,28 +7,11 @@
 #include <json-glib/json-glib.h>
 
 #include "graft-h5-private.h"
+#include "graft-keras-class.h"
+#include "graft-keras-config.h"
 #include "graft-model-private.h"
 
 G_BEGIN_DECLS
-
-/* graft-keras-names.c: facts about Keras classes */
-char            *graft_keras_snake_case         (const char   *class_name);
-const char      *graft_keras_class_from_snake   (const char   *snake);
-const char      *graft_keras_class_strip_package (const char  *class_name);
-char           **graft_keras_var_names          (const char   *class_name,
-                                                 JsonObject   *layer_config,
-                                                 guint         n_vars);
-char           **graft_keras_var_names_from_shapes (const GraftH5DatasetInfo *infos,
-                                                 guint         n_vars);
-gboolean         graft_keras_var_is_non_trainable (const char *class_name,
-                                                 const char   *var_name);
-JsonObject      *graft_keras_config_entry_config (JsonObject  *entry);
-const char      *graft_keras_config_entry_name  (JsonObject   *entry);
-const char      *graft_keras_config_entry_class (JsonObject   *entry);
-JsonArray       *graft_keras_config_layers      (JsonObject   *entry);
-JsonObject      *graft_keras_config_find_child  (JsonObject   *entry,
-                                                 const char   *name);
-gboolean         graft_keras_config_is_frozen   (JsonObject   *entry);
 
 /* graft-keras-legacy.c: model_weights / layer_names files */
 gboolean         graft_keras_load_legacy        (GraftModel   *model,

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "graft-keras-private.h"
+#include "graft-keras3-list.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,61 @@ graft_v3_is_state_name (const char *name)
          g_str_has_prefix (name, "metrics");
 }
 
+/**
+ * graft_v3_var_names_from_shapes:
+ * @infos: (array length=n_vars): the variables' datasets
+ *
+ * Names the variables of a layer whose class is unknown from the shapes
+ * Keras's common layers give them: a kernel and its bias (Dense, Conv*),
+ * a recurrent cell's kernel, recurrent kernel and bias, BatchNormalization's
+ * four vectors, a normalisation's gamma and beta. Anything else keeps its
+ * index as its name.
+ *
+ * Returns: (transfer full): @n_vars names
+ */
+static char **
+graft_v3_var_names_from_shapes (const GraftH5DatasetInfo *infos,
+                                guint                     n_vars)
+{
+  const char *names[4] = { NULL };
+  char **out = g_new0 (char *, n_vars + 1);
+  gboolean vectors = TRUE;
+
+  for (guint i = 0; i < n_vars; i++)
+    vectors = vectors && infos[i].rank == 1 && infos[i].shape[0] == infos[0].shape[0];
+
+  if (n_vars >= 1 && n_vars <= 2 && infos[0].rank >= 2 &&
+      (n_vars == 1 || (infos[1].rank == 1 && infos[1].shape[0] == infos[0].shape[infos[0].rank - 1])))
+    {
+      names[0] = "kernel";
+      names[1] = "bias";
+    }
+  else if (n_vars == 3 && infos[0].rank == 2 && infos[1].rank == 2 &&
+           infos[0].shape[1] == infos[1].shape[1] &&
+           infos[2].shape[infos[2].rank - 1] == infos[0].shape[1])
+    {
+      names[0] = "kernel";
+      names[1] = "recurrent_kernel";
+      names[2] = "bias";
+    }
+  else if (n_vars == 4 && vectors)
+    {
+      names[0] = "gamma";
+      names[1] = "beta";
+      names[2] = "moving_mean";
+      names[3] = "moving_variance";
+    }
+  else if (n_vars == 2 && vectors)
+    {
+      names[0] = "gamma";
+      names[1] = "beta";
+    }
+
+  for (guint i = 0; i < n_vars; i++)
+    out[i] = names[0] != NULL ? g_strdup (names[i]) : g_strdup_printf ("%u", i);
+  return out;
+}
+
 /* The structural key Keras gives to element @position of a layer list:
  * the class in snake_case, with _1, _2, … for later ones of that class. */
 static JsonObject *
@@ -123,39 +179,16 @@ graft_v3_entry_for_key (JsonObject *parent_entry,
                         const char *key,
                         gint       *position)
 {
-  JsonArray *layers = graft_keras_config_layers (parent_entry);
-  g_autoptr(GHashTable) counts = NULL;
-  gboolean sequential;
+  g_autoptr(GArray) items = graft_keras3_list_new (parent_entry);
 
-  if (layers == NULL)
-    return NULL;
-  sequential = g_strcmp0 (graft_keras_config_entry_class (parent_entry), "Sequential") == 0;
-  counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < json_array_get_length (layers); i++)
+  for (guint i = 0; i < items->len; i++)
     {
-      JsonNode *node = json_array_get_element (layers, i);
-      JsonObject *entry;
-      g_autofree char *snake = NULL;
-      g_autofree char *candidate = NULL;
-      guint n;
+      GraftKeras3Item *item = &g_array_index (items, GraftKeras3Item, i);
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      entry = json_node_get_object (node);
-      if (graft_keras_config_entry_class (entry) == NULL)
-        continue;
-      /* A Sequential model's layer list has no InputLayer. */
-      if (sequential && g_str_equal (graft_keras_config_entry_class (entry), "InputLayer"))
-        continue;
-      snake = graft_keras_snake_case (graft_keras_config_entry_class (entry));
-      n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, snake));
-      candidate = n == 0 ? g_strdup (snake) : g_strdup_printf ("%s_%u", snake, n);
-      g_hash_table_replace (counts, g_strdup (snake), GUINT_TO_POINTER (n + 1));
-      if (g_str_equal (candidate, key))
+      if (g_str_equal (item->key, key))
         {
-          *position = i;
-          return entry;
+          *position = item->position;
+          return item->entry;
         }
     }
   return NULL;
@@ -165,7 +198,7 @@ static gint
 graft_v3_entry_position (JsonObject *parent_entry,
                          JsonObject *entry)
 {
-  JsonArray *layers = graft_keras_config_layers (parent_entry);
+  JsonArray *layers = graft_config_layers (parent_entry);
 
   for (guint i = 0; layers != NULL && i < json_array_get_length (layers); i++)
     {
@@ -182,27 +215,21 @@ graft_v3_guess_class (GraftV3Obj *parent,
                       const char *key,
                       const char *name)
 {
+  const GraftKerasClass *parent_class = graft_keras_class_lookup (parent->class_name);
+  const GraftKerasSublayer *sublayer;
   const char *klass = NULL;
 
   if (name != NULL)
     klass = graft_keras_class_from_snake (name);
   if (klass == NULL)
     klass = graft_keras_class_from_snake (key);
-  if (klass == NULL && g_str_equal (key, "cell") && parent->class_name != NULL)
-    {
-      if (g_str_equal (parent->class_name, "LSTM"))
-        klass = "LSTMCell";
-      else if (g_str_equal (parent->class_name, "GRU"))
-        klass = "GRUCell";
-      else if (g_str_equal (parent->class_name, "SimpleRNN"))
-        klass = "SimpleRNNCell";
-    }
+  if (klass == NULL && g_str_equal (key, "cell") && parent_class != NULL)
+    klass = parent_class->cell_class;
   if (klass == NULL && name != NULL &&
       (g_str_has_prefix (name, "forward_") || g_str_has_prefix (name, "backward_")))
     klass = graft_keras_class_from_snake (strchr (name, '_') + 1);
-  if (klass == NULL && parent->class_name != NULL &&
-      g_str_equal (parent->class_name, "MultiHeadAttention") && g_str_has_suffix (key, "_dense"))
-    klass = "EinsumDense";
+  if (klass == NULL && (sublayer = graft_keras_class_find_sublayer (parent_class, key)) != NULL)
+    klass = sublayer->class_name;
   return klass;
 }
 
@@ -262,7 +289,7 @@ graft_v3_add_child (GraftV3Load *load,
       if (parent->entry != NULL)
         {
           if (name != NULL)
-            entry = graft_keras_config_find_child (parent->entry, name);
+            entry = graft_config_find_child (parent->entry, name);
           if (entry == NULL && in_list)
             entry = graft_v3_entry_for_key (parent->entry, key, &position);
           if (entry != NULL && position == G_MAXINT)
@@ -272,11 +299,11 @@ graft_v3_add_child (GraftV3Load *load,
         {
           child->entry = entry;
           child->order = position;
-          child->class_name = g_strdup (graft_keras_config_entry_class (entry));
+          child->class_name = g_strdup (graft_config_entry_class (entry));
           if (name == NULL)
-            name = g_strdup (graft_keras_config_entry_name (entry));
+            name = g_strdup (graft_config_entry_name (entry));
         }
-      child->frozen = parent->frozen || (entry != NULL && graft_keras_config_is_frozen (entry));
+      child->frozen = parent->frozen || (entry != NULL && graft_config_is_frozen (entry));
       if (child->class_name == NULL)
         child->class_name = g_strdup (graft_v3_guess_class (parent, key, name));
       /* Nothing tells the class of a group named after an attribute in a
@@ -468,7 +495,7 @@ graft_v3_emit (GraftV3Load *load,
                GError     **error)
 {
   g_auto(GStrv) names = NULL;
-  JsonObject *config = graft_keras_config_entry_config (obj->entry);
+  JsonObject *config = graft_config_entry_config (obj->entry);
   g_autofree GraftH5DatasetInfo *infos = g_new0 (GraftH5DatasetInfo, MAX (obj->vars->len, 1));
   gboolean ok = TRUE;
 
@@ -484,7 +511,7 @@ graft_v3_emit (GraftV3Load *load,
     }
 
   if (ok && obj->by_shapes)
-    names = graft_keras_var_names_from_shapes (infos, obj->vars->len);
+    names = graft_v3_var_names_from_shapes (infos, obj->vars->len);
   else if (ok)
     names = graft_keras_var_names (obj->class_name, config, obj->vars->len);
 
@@ -519,7 +546,7 @@ graft_v3_emit (GraftV3Load *load,
         sub = graft_layer_ensure_child (layer, child->name);
       graft_layer_set_location (sub, child->location);
       graft_layer_set_class_name (sub, child->class_name);
-      graft_layer_set_config (sub, graft_keras_config_entry_config (child->entry));
+      graft_layer_set_config (sub, graft_config_entry_config (child->entry));
       if (!graft_v3_emit (load, child, sub, error))
         return FALSE;
     }
@@ -580,8 +607,8 @@ graft_keras_load_v3 (GraftModel  *model,
   if (config != NULL && JSON_NODE_HOLDS_OBJECT (config))
     {
       root->entry = json_node_get_object (config);
-      root->class_name = g_strdup (graft_keras_config_entry_class (root->entry));
-      root->frozen = graft_keras_config_is_frozen (root->entry);
+      root->class_name = g_strdup (graft_config_entry_class (root->entry));
+      root->frozen = graft_config_is_frozen (root->entry);
     }
 
   for (guint i = 0; ok && i < files->len; i++)

@@ -301,7 +301,7 @@ graft_keras_load_h5 (const char  *path,
 
         if (config != NULL && JSON_NODE_HOLDS_OBJECT (config))
           graft_layer_set_class_name (graft_model_get_root (model),
-                                      graft_keras_config_entry_class (json_node_get_object (config)));
+                                      graft_config_entry_class (json_node_get_object (config)));
       }
     }
 

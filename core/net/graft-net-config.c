@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "graft-error.h"
+#include "graft-keras-class.h"
 #include "graft-net-graph-private.h"
 
 /* A reference to an output by layer name, resolved once all calls exist. */
@@ -36,16 +37,11 @@ graft_net_ref_clear (gpointer data)
   g_free (ref->layer);
 }
 
-static gboolean
-graft_net_is_model_class (const char *class_name)
-{
-  return g_strcmp0 (class_name, "Sequential") == 0 || g_strcmp0 (class_name, "Functional") == 0 ||
-         g_strcmp0 (class_name, "Model") == 0;
-}
-
-/* Collects every layer of @config that Graft cannot run, nested ones too. */
+/* Collects every layer of @config that Graft cannot run, nested ones too.
+ * The root is a model (graft_keras_class_is_model()) and runs as one. */
 static void
 graft_net_collect_unknown (JsonObject *entry,
+                           gboolean    root,
                            GString    *names)
 {
   const char *class_name = json_object_get_string_member_with_default (entry, "class_name", "?");
@@ -55,7 +51,7 @@ graft_net_collect_unknown (JsonObject *entry,
   JsonNode *layers = config ? json_object_get_member (config, "layers") : NULL;
   JsonNode *inner = config ? json_object_get_member (config, "layer") : NULL;
 
-  if (graft_layer_class_lookup (class_name) == NULL)
+  if (!root && graft_layer_class_lookup (class_name) == NULL)
     {
       g_string_append_printf (names, "%s'%s' (%s)", names->len ? ", " : "",
                               config ? graft_config_get_string (config, "name", "?") : "?",
@@ -68,10 +64,11 @@ graft_net_collect_unknown (JsonObject *entry,
 
       for (guint i = 0; i < json_array_get_length (array); i++)
         if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (array, i)))
-          graft_net_collect_unknown (json_array_get_object_element (array, i), names);
+          graft_net_collect_unknown (json_array_get_object_element (array, i), FALSE,
+                                     names);
     }
   if (inner != NULL && JSON_NODE_HOLDS_OBJECT (inner))
-    graft_net_collect_unknown (json_node_get_object (inner), names);
+    graft_net_collect_unknown (json_node_get_object (inner), FALSE, names);
 }
 
 /* The input shape of a Sequential model without an InputLayer entry. */
@@ -506,7 +503,7 @@ graft_net_new_from_config (JsonNode  *config,
     }
   root = json_node_get_object (config);
   class_name = graft_config_get_string (root, "class_name", NULL);
-  if (!graft_net_is_model_class (class_name))
+  if (!graft_keras_class_is_model (class_name, root))
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
                    "model class '%s' is subclassed: its architecture is not in the file; "
@@ -518,7 +515,7 @@ graft_net_new_from_config (JsonNode  *config,
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "model config has no config object");
       return NULL;
     }
-  graft_net_collect_unknown (root, unknown);
+  graft_net_collect_unknown (root, TRUE, unknown);
   if (unknown->len > 0)
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,

@@ -244,131 +244,6 @@ graft_node_weight_set (GraftNode        *node,
   return TRUE;
 }
 
-gint64
-graft_config_get_int (JsonObject *config,
-                      const char *key,
-                      gint64      fallback)
-{
-  JsonNode *node = json_object_get_member (config, key);
-
-  double v;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return fallback;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    v = (double) json_node_get_int (node);
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    v = json_node_get_double (node);
-  else
-    return fallback;
-  /* Out of range (or NaN) would be undefined to convert. */
-  if (!(v >= -2147483648.0 && v <= 2147483647.0))
-    return fallback;
-  return (gint64) v;
-}
-
-double
-graft_config_get_double (JsonObject *config,
-                         const char *key,
-                         double      fallback)
-{
-  JsonNode *node = json_object_get_member (config, key);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return fallback;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return (double) json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return json_node_get_double (node);
-  return fallback;
-}
-
-gboolean
-graft_config_get_bool (JsonObject *config,
-                       const char *key,
-                       gboolean    fallback)
-{
-  JsonNode *node = json_object_get_member (config, key);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return fallback;
-  return json_node_get_boolean (node);
-}
-
-const char *
-graft_config_get_string (JsonObject *config,
-                         const char *key,
-                         const char *fallback)
-{
-  JsonNode *node = json_object_get_member (config, key);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return fallback;
-  return json_node_get_string (node);
-}
-
-/**
- * graft_config_get_ints:
- * @values: (out caller-allocates): @n integers
- *
- * Reads a Keras int-or-tuple argument ("strides": 2 or [2, 2]). A missing
- * key leaves @values untouched, so callers fill in defaults first.
- */
-/* A config number that must be a whole count: never cast NaN, infinities
- * or huge values from a hostile file to an integer. */
-static gboolean
-graft_config_int_value (JsonNode *node,
-                        gint64   *value)
-{
-  double v;
-
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    v = (double) json_node_get_int (node);
-  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    v = json_node_get_double (node);
-  else
-    return FALSE;
-  if (!(v >= 0 && v <= (1 << 24)))
-    return FALSE;
-  *value = (gint64) v;
-  return TRUE;
-}
-
-gboolean
-graft_config_get_ints (JsonObject  *config,
-                       const char  *key,
-                       guint        n,
-                       gint64      *values,
-                       GError     **error)
-{
-  JsonNode *node = json_object_get_member (config, key);
-  gboolean ok = FALSE;
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (JSON_NODE_HOLDS_VALUE (node))
-    {
-      ok = graft_config_int_value (node, &values[0]);
-      for (guint i = 1; ok && i < n; i++)
-        values[i] = values[0];
-    }
-  else if (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) == n)
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      ok = TRUE;
-      for (guint i = 0; ok && i < n; i++)
-        ok = graft_config_int_value (json_array_get_element (array, i), &values[i]);
-    }
-  if (!ok)
-    g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT,
-                 "layer '%s': '%s' must be a whole number from 0 to %d, or a list of %u of them",
-                 graft_config_get_string (config, "name", "?"), key, 1 << 24, n);
-  return ok;
-}
-
 /* Reads a list like "batch_shape": [null, 28, 28, 1]; null becomes -1. */
 gboolean
 graft_config_get_shape (JsonObject *config,
@@ -392,7 +267,7 @@ graft_config_get_shape (JsonObject *config,
 
       if (JSON_NODE_HOLDS_NULL (dim))
         shape->dims[i] = -1;
-      else if (graft_config_int_value (dim, &v))
+      else if (graft_config_node_get_count (dim, &v))
         shape->dims[i] = (gssize) v;
       else
         return FALSE;
@@ -404,22 +279,6 @@ gboolean
 graft_config_channels_first (JsonObject *config)
 {
   return g_strcmp0 (graft_config_get_string (config, "data_format", NULL), "channels_first") == 0;
-}
-
-/* A deep copy: json_node_copy() shares the objects and arrays inside, so
- * editing its result would edit the original too. */
-JsonNode *
-graft_config_dup (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
-  if (!json_parser_load_from_data (parser, text, -1, NULL))
-    g_assert_not_reached ();
-  return json_node_copy (json_parser_get_root (parser));
 }
 
 /**

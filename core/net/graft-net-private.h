@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "graft-keras-config.h"
 #include "graft-keras-write-new.h"
 #include "graft-layer-class.h"
 #include "graft-net.h"
@@ -64,29 +65,12 @@ gboolean          graft_node_weight_set       (GraftNode         *node,
                                                GError           **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraftNode, graft_node_free)
 
-/* Reading layer configs. Missing keys give the default. */
-gint64            graft_config_get_int        (JsonObject        *config,
-                                               const char        *key,
-                                               gint64             fallback);
-double            graft_config_get_double     (JsonObject        *config,
-                                               const char        *key,
-                                               double             fallback);
-gboolean          graft_config_get_bool       (JsonObject        *config,
-                                               const char        *key,
-                                               gboolean           fallback);
-const char       *graft_config_get_string     (JsonObject        *config,
-                                               const char        *key,
-                                               const char        *fallback);
-gboolean          graft_config_get_ints       (JsonObject        *config,
-                                               const char        *key,
-                                               guint              n,
-                                               gint64            *values,
-                                               GError           **error);
+/* Reading layer configs beyond graft-keras-config.h: shapes as a net
+ * sees them. */
 gboolean          graft_config_get_shape      (JsonObject        *config,
                                                const char        *key,
                                                GraftShape        *shape);
 gboolean          graft_config_channels_first (JsonObject        *config);
-JsonNode         *graft_config_dup            (JsonNode          *node);
 
 /* Shapes. */
 gboolean         graft_shape_check_size   (const char        *layer,
