@@ -178,24 +178,18 @@ graft_convert_plan_child (GraftConvertBuild     *build,
 {
   JsonObject *entry = graft_config_get_object (config, child->config_key);
   g_autofree char *child_group = graft_convert_join (group, child->attribute);
-  g_autofree char *renamed = NULL;
+  g_autofree char *name = NULL;
+  gboolean mirrored = FALSE;
 
   if (entry == NULL && child->mirror_key != NULL)
     {
-      const char *mirrored;
-
       entry = graft_config_get_object (config, child->mirror_key);
-      if (entry == NULL)
-        return;
-      /* Keras names the copy after the original without its own prefix:
-       * forward_lstm -> backward_lstm. */
-      mirrored = graft_config_entry_name (entry);
-      if (mirrored != NULL && g_str_has_prefix (mirrored, "forward_"))
-        mirrored += strlen ("forward_");
-      renamed = g_strconcat (child->mirror_prefix, mirrored ? mirrored : "", NULL);
+      mirrored = TRUE;
     }
-  if (entry != NULL)
-    graft_convert_plan_layer (build, entry, renamed, child_group, tree_path, scope, top, frozen);
+  if (entry == NULL)
+    return;
+  name = graft_keras_child_name (child, graft_config_entry_name (entry), mirrored);
+  graft_convert_plan_layer (build, entry, name, child_group, tree_path, scope, top, frozen);
 }
 
 /* One layer of a layer list (or a wrapped layer) at @group. @name_override

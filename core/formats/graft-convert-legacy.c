@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "graft-error.h"
+#include "graft-keras.h"
 #include "graft-model.h"
 
 static gboolean
@@ -200,7 +201,7 @@ graft_convert_write_legacy (GraftConvertPlan  *plan,
   if (backend == NULL)
     backend = "tensorflow";
   if (version == NULL)
-    version = "3.0.0";
+    version = GRAFT_KERAS_WRITE_VERSION;
   if (!graft_h5_writer_ensure_group (writer, weights_root, error) ||
       !graft_h5_writer_set_attr_string (writer, weights_root, "backend", backend, FALSE, error) ||
       !graft_h5_writer_set_attr_string (writer, weights_root, "keras_version", version, FALSE,

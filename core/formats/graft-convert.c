@@ -26,6 +26,7 @@
 #include "graft-atomic.h"
 #include "graft-convert-private.h"
 #include "graft-error.h"
+#include "graft-keras.h"
 #include "graft-keras-private.h"
 #include "graft-keras-save-private.h"
 #include "graft-model.h"
@@ -198,7 +199,7 @@ graft_convert_save_keras (GraftModel      *model,
   else
     config_text = graft_convert_keras_config (config);
   if (version == NULL || !g_str_has_prefix (version, "3."))
-    version = "3.0.0";
+    version = GRAFT_KERAS_WRITE_VERSION;
   metadata = g_strdup_printf ("{\"keras_version\": \"%s\", \"date_saved\": \"%s\"}", version, date);
 
   member = graft_atomic_file_new (member_target, error);
@@ -298,7 +299,7 @@ graft_convert_save_legacy (GraftModel      *model,
 
       if (!graft_h5_writer_set_attr_string (w, "/", "backend", backend ? backend : "tensorflow",
                                             TRUE, error) ||
-          !graft_h5_writer_set_attr_string (w, "/", "keras_version", version ? version : "3.0.0",
+          !graft_h5_writer_set_attr_string (w, "/", "keras_version", version ? version : GRAFT_KERAS_WRITE_VERSION,
                                             TRUE, error) ||
           !graft_h5_writer_set_attr_string (w, "/", "model_config", model_config, FALSE, error))
         return FALSE;

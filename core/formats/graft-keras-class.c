@@ -34,17 +34,17 @@ static const char * const graft_keras_recurrent[] = { "kernel", "recurrent_kerne
 static const char * const graft_keras_normalization[] = { "mean", "variance", "count", NULL };
 static const char * const graft_keras_alpha[] = { "alpha", NULL };
 
-/* Bidirectional: the forward layer is config.layer; the backward one is
- * config.backward_layer, or else a copy of the forward one named
- * "backward_…". */
+/* Bidirectional: the forward layer is config.layer, renamed "forward_…";
+ * the backward one is config.backward_layer as it is, or else a copy of
+ * the forward one named "backward_…". */
 static const GraftKerasChild graft_keras_bidirectional_children[] = {
-  { "layer", "forward_layer", NULL, NULL },
-  { "backward_layer", "backward_layer", "layer", "backward_" },
+  { "layer", "forward_layer", "forward_", NULL, NULL },
+  { "backward_layer", "backward_layer", "backward_", "layer", "forward_" },
   { NULL }
 };
 
 static const GraftKerasChild graft_keras_wrapper_children[] = {
-  { "layer", "layer", NULL, NULL },
+  { "layer", "layer", NULL, NULL, NULL },
   { NULL }
 };
 
@@ -213,6 +213,29 @@ graft_keras_class_get_cell_name (const GraftKerasClass *klass)
   cell = graft_keras_class_lookup (klass->cell_class);
   g_assert (cell != NULL);
   return cell->snake;
+}
+
+/**
+ * graft_keras_child_name:
+ * @name: the name in the wrapped layer's config entry
+ * @mirrored: the entry came from @child's mirror_key
+ *
+ * Returns: (transfer full): the name the wrapper gives the layer
+ */
+char *
+graft_keras_child_name (const GraftKerasChild *child,
+                        const char            *name,
+                        gboolean               mirrored)
+{
+  const char *strip = mirrored ? child->mirror_strip : child->prefix;
+
+  if (name == NULL)
+    name = "";
+  if (child->prefix == NULL || (!mirrored && child->mirror_key != NULL))
+    return g_strdup (name);
+  if (strip != NULL && g_str_has_prefix (name, strip))
+    name += strlen (strip);
+  return g_strconcat (child->prefix, name, NULL);
 }
 
 /**

@@ -12,16 +12,24 @@ G_BEGIN_DECLS
  * GraftKerasChild:
  * @config_key: the key of the wrapped layer's entry in the wrapper's config
  * @attribute: the group that holds it in a Keras 3 file
- * @mirror_key: (nullable): when @config_key is absent, the entry at this
- *   key is used instead, renamed with @mirror_prefix
+ * @prefix: (nullable): the wrapper names the layer @prefix + its name
+ *   without @prefix ("gru" and "forward_gru" both become "forward_gru")
+ * @mirror_key: (nullable): when @config_key is absent, the layer is a copy
+ *   of the one at @mirror_key, named @prefix + that layer's name without
+ *   @mirror_strip ("forward_gru" becomes "backward_gru")
  */
 typedef struct
 {
   const char *config_key;
   const char *attribute;
+  const char *prefix;
   const char *mirror_key;
-  const char *mirror_prefix;
+  const char *mirror_strip;
 } GraftKerasChild;
+
+char *graft_keras_child_name (const GraftKerasChild *child,
+                              const char            *name,
+                              gboolean               mirrored) G_GNUC_WARN_UNUSED_RESULT;
 
 /**
  * GraftKerasSublayer:

@@ -8,6 +8,11 @@
 
 G_BEGIN_DECLS
 
+/* The Keras release whose layouts (FORMATS.md) Graft writes, named in the
+ * files it writes when the model does not name one of its own. */
+#define GRAFT_KERAS_WRITE_VERSION "3.15.1"
+#define GRAFT_KERAS_WRITE_BACKEND "numpy"
+
 GraftFormat  graft_keras_detect (const char  *path,
                                  GError     **error);
 GraftModel  *graft_keras_load   (const char  *path,

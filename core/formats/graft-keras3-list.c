@@ -27,16 +27,35 @@ graft_keras3_item_clear (gpointer data)
   g_free (item->key);
 }
 
-/* A raw operation's config is just {"name": …}, where a layer's has
- * "trainable" and "dtype". */
+/* Keras writes "trainable" and "dtype" into the config of every layer it
+ * saves. */
 static gboolean
-graft_keras3_list_is_operation (JsonObject *entry,
-                                const char *class_name)
+graft_keras3_list_has_layer_keys (JsonObject *entry)
 {
   JsonObject *config = graft_config_entry_config (entry);
 
-  return !g_str_equal (class_name, "InputLayer") && config != NULL &&
-         !json_object_has_member (config, "trainable") && !json_object_has_member (config, "dtype");
+  return config != NULL &&
+         (json_object_has_member (config, "trainable") || json_object_has_member (config, "dtype"));
+}
+
+/* A raw operation: Keras 3 names its module (keras.src.ops.numpy); an
+ * older file, or a config translated from one, only leaves out the keys
+ * every layer of the list has. Nested
+ * models have neither key either, and a model spec written by hand may
+ * leave them out everywhere. */
+static gboolean
+graft_keras3_list_is_operation (JsonObject *entry,
+                                const char *class_name,
+                                gboolean    keras_written)
+{
+  const char *module = json_object_get_string_member_with_default (entry, "module", NULL);
+
+  if (module != NULL &&
+      (g_str_has_prefix (module, "keras.src.ops") || g_str_has_prefix (module, "keras.ops")))
+    return TRUE;
+  return keras_written && !g_str_equal (class_name, "InputLayer") &&
+         !graft_keras_class_is_model (class_name, entry) &&
+         !graft_keras3_list_has_layer_keys (entry);
 }
 
 /**
@@ -54,8 +73,17 @@ graft_keras3_list_new (JsonObject *model_entry)
   g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean sequential = g_strcmp0 (graft_config_entry_class (model_entry), "Sequential") == 0;
   GArray *items = g_array_new (FALSE, TRUE, sizeof (GraftKeras3Item));
+  gboolean keras_written = FALSE;
 
   g_array_set_clear_func (items, graft_keras3_item_clear);
+  for (guint i = 0; layers != NULL && i < json_array_get_length (layers); i++)
+    {
+      JsonNode *node = json_array_get_element (layers, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          graft_keras3_list_has_layer_keys (json_node_get_object (node)))
+        keras_written = TRUE;
+    }
   for (guint i = 0; layers != NULL && i < json_array_get_length (layers); i++)
     {
       JsonNode *node = json_array_get_element (layers, i);
@@ -72,7 +100,7 @@ graft_keras3_list_new (JsonObject *model_entry)
         continue;
       if (sequential && g_str_equal (class_name, "InputLayer"))
         continue;
-      if (graft_keras3_list_is_operation (item.entry, class_name))
+      if (graft_keras3_list_is_operation (item.entry, class_name, keras_written))
         continue;
       snake = graft_keras_snake_case (class_name);
       n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, snake));

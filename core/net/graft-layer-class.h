@@ -87,21 +87,12 @@ typedef enum
  * GraftLayerClass:
  * @class_name: the Keras class name ("Dense")
  * @aliases: (nullable): other names of the same kind, %NULL-terminated
- * @weight_names: (nullable): every weight the kind can own, in Keras
- *   order, %NULL-terminated; a layer declares the ones it has in @build
  * @variant: a constant that lets several kinds share one implementation
  * @setup: parses the layer config into node->priv
  * @infer: computes the output shapes from the input shapes
  * @build: (nullable): declares the weights with their shapes, once
  * @forward: computes the outputs, already allocated with @infer's shapes
  * @clear: (nullable): frees node->priv's contents
- * @cell_name: (nullable): recurrent layers keep their weights in a cell
- *   ("lstm_cell"), the attribute "cell" in Keras 3 files
- * @child_attributes: (nullable): the Keras attribute holding each child
- *   node ("forward_layer", "backward_layer"), %NULL-terminated
- * @sublayer_attributes: (nullable): for scoped weight names
- *   ("query/kernel"), pairs of sub-layer name and Keras attribute
- *   ("query", "query_dense"), %NULL-terminated
  * @compute_mask: (nullable): the mask of output @output given the masks
  *   of the inputs (Keras's compute_mask); %NULL drops every mask, as Keras
  *   does at layers that do not support masking. Masks are float32 tensors
@@ -113,7 +104,6 @@ struct GraftLayerClass
 {
   const char         *class_name;
   const char *const  *aliases;
-  const char *const  *weight_names;
   int                 variant;
   gboolean          (*setup)   (GraftNode          *node,
                                 JsonObject         *config,
@@ -135,9 +125,6 @@ struct GraftLayerClass
                                 GraftTensor *const *out,
                                 GError            **error);
   void              (*clear)   (GraftNode          *node);
-  const char         *cell_name;
-  const char *const  *child_attributes;
-  const char *const  *sublayer_attributes;
   GraftTensor      *(*compute_mask)   (GraftNode          *node,
                                        guint               n_in,
                                        GraftTensor *const *in,

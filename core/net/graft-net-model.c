@@ -22,57 +22,13 @@
 
 #include "graft-dtype.h"
 #include "graft-error.h"
+#include "graft-convert.h"
+#include "graft-keras.h"
+#include "graft-keras-class.h"
 #include "graft-keras-save.h"
-#include "graft-keras-write-new.h"
 #include "graft-model-private.h"
 #include "graft-net-graph-private.h"
 #include "graft-tensor.h"
-
-typedef struct
-{
-  GraftModel             *model;
-  GraftFormat             format;
-  GraftKerasWriteLayout  *layout;
-  const char             *weights_root;   /* legacy: "" or "/model_weights" */
-} GraftNetModelWalk;
-
-/* Keras's to_snake_case(): "Conv2DTranspose" -> "conv2d_transpose",
- * "ReLU" -> "re_lu". A registered name "package>Class" uses the class. */
-static char *
-graft_net_model_snake_case (const char *class_name)
-{
-  const char *sep = strrchr (class_name, '>');
-  g_autoptr(GString) word = g_string_new (NULL);
-  GString *out = g_string_new (NULL);
-  gsize n;
-
-  for (const char *c = sep != NULL ? sep + 1 : class_name; *c; c++)
-    if (g_ascii_isalnum (*c) || *c == '_')
-      g_string_append_c (word, *c);
-  n = word->len;
-
-  /* (.)([A-Z][a-z]+) -> \1_\2, then ([a-z])([A-Z]) -> \1_\2. */
-  for (gsize i = 0; i < n; i++)
-    {
-      char c = word->str[i];
-
-      if (i > 0 && g_ascii_isupper (c) && i + 1 < n && g_ascii_islower (word->str[i + 1]))
-        g_string_append_c (out, '_');
-      else if (i > 0 && g_ascii_isupper (c) && g_ascii_islower (word->str[i - 1]))
-        g_string_append_c (out, '_');
-      g_string_append_c (out, g_ascii_tolower (c));
-    }
-  return g_string_free (out, FALSE);
-}
-
-static char *
-graft_net_model_join (const char *scope,
-                      const char *name)
-{
-  if (scope == NULL || scope[0] == '\0')
-    return g_strdup (name);
-  return g_strconcat (scope, "/", name, NULL);
-}
 
 static gboolean
 graft_net_model_is_input (GraftNode *node)
@@ -88,23 +44,12 @@ graft_net_model_is_listed (GraftNet  *net,
   return !(net->sequential && graft_net_model_is_input (node));
 }
 
-static const char *
-graft_net_model_lookup_pair (const char *const *pairs,
-                             const char        *key)
-{
-  for (guint i = 0; pairs != NULL && pairs[i] != NULL && pairs[i + 1] != NULL; i += 2)
-    if (g_str_equal (pairs[i], key))
-      return pairs[i + 1];
-  return key;
-}
-
 static void
-graft_net_model_add (GraftNetModelWalk *walk,
-                     GraftLayer        *layer,
-                     const char        *leaf,
-                     const char        *location,
-                     GraftNodeWeight   *w,
-                     gboolean           frozen)
+graft_net_model_add (GraftModel      *model,
+                     GraftLayer      *layer,
+                     const char      *leaf,
+                     GraftNodeWeight *w,
+                     gboolean         frozen)
 {
   GraftTensor *tensor = graft_tensor_ref (w->tensor);
 
@@ -121,7 +66,7 @@ graft_net_model_add (GraftNetModelWalk *walk,
       graft_tensor_unref (tensor);
       tensor = converted;
     }
-  graft_model_add_weight (walk->model, layer, leaf, location, tensor,
+  graft_model_add_weight (model, layer, leaf, NULL, tensor,
                           w->trainable && !frozen ? GRAFT_TRAINABLE_YES : GRAFT_TRAINABLE_NO);
 }
 
@@ -132,158 +77,36 @@ graft_net_model_is_frozen (GraftNode *node,
   return frozen || !graft_config_get_bool (node->config, "trainable", TRUE);
 }
 
-static void graft_net_model_keras3_net (GraftNetModelWalk *walk,
-                                        GraftNet          *net,
-                                        const char        *location,
-                                        const char        *name,
-                                        GraftLayer        *parent,
-                                        gboolean           frozen);
+static void graft_net_model_add_net (GraftModel *model,
+                                     GraftNet   *net,
+                                     GraftLayer *parent,
+                                     gboolean    frozen);
 
-/* One object of a Keras 3 file at @location: its vars/ group, its weights
- * (in a cell or in scoped sub-layers), its children. */
+/* @node's weights and wrapped layers below @layer, as the readers would
+ * build the tree from a file: an RNN's weights in its cell, a
+ * MultiHeadAttention's "query/kernel" in its sub-layer "query". */
 static void
-graft_net_model_keras3_node (GraftNetModelWalk *walk,
-                             GraftNode         *node,
-                             const char        *location,
-                             GraftLayer        *layer,
-                             gboolean           frozen)
+graft_net_model_add_node (GraftModel *model,
+                          GraftNode  *node,
+                          GraftLayer *layer,
+                          gboolean    frozen)
 {
-  const GraftLayerClass *klass = node->klass;
-  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  frozen = graft_net_model_is_frozen (node, frozen);
-  graft_layer_set_class_name (layer, node->class_name);
-  graft_layer_set_location (layer, location);
-  if (node->net != NULL)
-    {
-      graft_net_model_keras3_net (walk, node->net, location, node->name, layer, frozen);
-      return;
-    }
-  graft_keras_write_layout_add_object (walk->layout, location, node->name);
-
-  for (guint i = 0; i < node->weights->len; i++)
-    {
-      GraftNodeWeight *w = g_ptr_array_index (node->weights, i);
-      const char *slash = strrchr (w->name, '/');
-      g_autofree char *scope = slash != NULL ? g_strndup (w->name, slash - w->name) : NULL;
-      g_autofree char *group = NULL;
-      g_autofree char *dataset = NULL;
-      GraftLayer *owner = layer;
-      guint index;
-
-      if (scope != NULL)
-        {
-          const char *attribute = graft_net_model_lookup_pair (klass->sublayer_attributes, scope);
-
-          group = g_strconcat (location, "/", attribute, NULL);
-          owner = graft_layer_ensure_child (layer, scope);
-          if (!g_hash_table_contains (counts, scope))
-            graft_keras_write_layout_add_object (walk->layout, group, scope);
-        }
-      else if (klass->cell_name != NULL)
-        {
-          group = g_strconcat (location, "/cell", NULL);
-          owner = graft_layer_ensure_child (layer, klass->cell_name);
-          if (!g_hash_table_contains (counts, ""))
-            graft_keras_write_layout_add_object (walk->layout, group, klass->cell_name);
-        }
-      else
-        group = g_strdup (location);
-      graft_layer_set_location (owner, group);
-
-      index = GPOINTER_TO_UINT (g_hash_table_lookup (counts, scope != NULL ? scope : ""));
-      g_hash_table_insert (counts, g_strdup (scope != NULL ? scope : ""),
-                           GUINT_TO_POINTER (index + 1));
-      dataset = g_strdup_printf ("%s/vars/%u", group, index);
-      graft_net_model_add (walk, owner, slash != NULL ? slash + 1 : w->name, dataset, w, frozen);
-    }
-
-  for (guint i = 0; i < node->children->len; i++)
-    {
-      GraftNode *child = g_ptr_array_index (node->children, i);
-      const char *attribute = klass->child_attributes != NULL &&
-                              i < g_strv_length ((char **) klass->child_attributes)
-                              ? klass->child_attributes[i] : child->name;
-      g_autofree char *sub = g_strconcat (location, "/", attribute, NULL);
-
-      graft_net_model_keras3_node (walk, child, sub, graft_layer_ensure_child (layer, child->name),
-                                   frozen);
-    }
-}
-
-static void
-graft_net_model_keras3_net (GraftNetModelWalk *walk,
-                            GraftNet          *net,
-                            const char        *location,
-                            const char        *name,
-                            GraftLayer        *parent,
-                            gboolean           frozen)
-{
-  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  graft_keras_write_layout_add_object (walk->layout, location[0] ? location : "/", name);
-  for (guint i = 0; i < net->nodes->len; i++)
-    {
-      GraftNode *node = g_ptr_array_index (net->nodes, i);
-      g_autofree char *snake = NULL;
-      g_autofree char *key = NULL;
-      g_autofree char *sub = NULL;
-      guint n;
-
-      if (!graft_net_model_is_listed (net, node))
-        continue;
-      snake = graft_net_model_snake_case (node->class_name);
-      n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, snake));
-      key = n == 0 ? g_strdup (snake) : g_strdup_printf ("%s_%u", snake, n);
-      g_hash_table_insert (counts, g_strdup (snake), GUINT_TO_POINTER (n + 1));
-      sub = g_strconcat (location, "/layers/", key, NULL);
-      graft_net_model_keras3_node (walk, node, sub, graft_layer_ensure_child (parent, node->name),
-                                   frozen);
-    }
-}
-
-static void graft_net_model_legacy_net (GraftNetModelWalk *walk,
-                                        GraftNet          *net,
-                                        const char        *scope,
-                                        const char        *group,
-                                        GraftLayer        *parent,
-                                        gboolean           frozen);
-
-/* The weights of @node, below the top-level layer group @group, at their
- * variable paths in @scope. */
-static void
-graft_net_model_legacy_node (GraftNetModelWalk *walk,
-                             GraftNode         *node,
-                             const char        *scope,
-                             const char        *group,
-                             GraftLayer        *layer,
-                             gboolean           frozen)
-{
-  g_autofree char *own = graft_net_model_join (scope, node->name);
+  const GraftKerasClass *klass = graft_keras_class_lookup (node->class_name);
+  const char *cell = graft_keras_class_get_cell_name (klass);
 
   frozen = graft_net_model_is_frozen (node, frozen);
   graft_layer_set_class_name (layer, node->class_name);
   if (node->net != NULL)
     {
-      /* A nested Sequential names its scope; a Functional model's layers
-       * were built outside any scope. */
-      graft_net_model_legacy_net (walk, node->net, scope, group, layer, frozen);
+      graft_net_model_add_net (model, node->net, layer, frozen);
       return;
     }
-  if (node->klass->cell_name != NULL)
-    {
-      g_autofree char *cell = graft_net_model_join (own, node->klass->cell_name);
-
-      g_free (own);
-      own = g_steal_pointer (&cell);
-      layer = graft_layer_ensure_child (layer, node->klass->cell_name);
-    }
+  if (cell != NULL && node->weights->len > 0)
+    layer = graft_layer_ensure_child (layer, cell);
   for (guint i = 0; i < node->weights->len; i++)
     {
       GraftNodeWeight *w = g_ptr_array_index (node->weights, i);
       const char *slash = strrchr (w->name, '/');
-      g_autofree char *path = graft_net_model_join (own, w->name);
-      g_autofree char *dataset = g_strconcat (group, "/", path, NULL);
       GraftLayer *owner = layer;
 
       if (slash != NULL)
@@ -292,70 +115,67 @@ graft_net_model_legacy_node (GraftNetModelWalk *walk,
 
           owner = graft_layer_ensure_child (layer, sub);
         }
-      graft_net_model_add (walk, owner, slash != NULL ? slash + 1 : w->name, dataset, w, frozen);
+      graft_net_model_add (model, owner, slash != NULL ? slash + 1 : w->name, w, frozen);
     }
   for (guint i = 0; i < node->children->len; i++)
     {
       GraftNode *child = g_ptr_array_index (node->children, i);
 
-      graft_net_model_legacy_node (walk, child, own, group,
-                                   graft_layer_ensure_child (layer, child->name), frozen);
+      graft_net_model_add_node (model, child, graft_layer_ensure_child (layer, child->name),
+                                frozen);
     }
 }
 
 static void
-graft_net_model_legacy_net (GraftNetModelWalk *walk,
-                            GraftNet          *net,
-                            const char        *scope,
-                            const char        *group,
-                            GraftLayer        *parent,
-                            gboolean           frozen)
+graft_net_model_add_net (GraftModel *model,
+                         GraftNet   *net,
+                         GraftLayer *parent,
+                         gboolean    frozen)
 {
-  g_autofree char *inner = net->sequential ? graft_net_model_join (scope, net->name)
-                                           : g_strdup ("");
-
   for (guint i = 0; i < net->nodes->len; i++)
     {
       GraftNode *node = g_ptr_array_index (net->nodes, i);
-      GraftLayer *layer;
-      g_autofree char *top = NULL;
 
-      if (!graft_net_model_is_listed (net, node))
-        continue;
-      layer = graft_layer_ensure_child (parent, node->name);
-      if (group == NULL)
-        {
-          /* A top-level layer: one entry of layer_names and one group. */
-          top = g_strconcat (walk->weights_root, "/", node->name, NULL);
-          graft_keras_write_layout_add_layer (walk->layout, node->name);
-          graft_layer_set_location (layer, top);
-        }
-      graft_net_model_legacy_node (walk, node, inner, group != NULL ? group : top, layer, frozen);
+      if (graft_net_model_is_listed (net, node))
+        graft_net_model_add_node (model, node, graft_layer_ensure_child (parent, node->name),
+                                  frozen);
     }
 }
 
+/* Drops a spec's weight sources, which point into another checkpoint, and
+ * gives every layer the "trainable" and "dtype" keys Keras writes for each
+ * layer it saves (and by whose absence a saved config marks the raw
+ * operations of a Functional model). */
 static void
-graft_net_model_strip_sources (JsonNode *node)
+graft_net_model_tidy_config (JsonNode *node)
 {
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *array = json_node_get_array (node);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
-        graft_net_model_strip_sources (json_array_get_element (array, i));
+        graft_net_model_tidy_config (json_array_get_element (array, i));
     }
   else if (JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *object = json_node_get_object (node);
       g_autoptr(GList) members = NULL;
 
-      /* A spec's weight sources point into another checkpoint. */
-      if (json_object_has_member (object, "class_name") &&
-          json_object_has_member (object, "weights"))
+      JsonObject *config = graft_config_get_object (object, "config");
+      const char *class_name = graft_config_get_string (object, "class_name", NULL);
+
+      if (class_name != NULL && json_object_has_member (object, "weights"))
         json_object_remove_member (object, "weights");
+      if (class_name != NULL && config != NULL && !graft_keras_class_is_model (class_name, object))
+        {
+          if (!json_object_has_member (config, "trainable"))
+            json_object_set_boolean_member (config, "trainable", TRUE);
+          if (!json_object_has_member (config, "dtype"))
+            json_object_set_string_member (config, "dtype", "float32");
+        }
       members = json_object_get_members (object);
       for (GList *l = members; l != NULL; l = l->next)
-        graft_net_model_strip_sources (json_object_get_member (object, l->data));
+        graft_net_model_tidy_config (json_object_get_member (object, l->data));
     }
 }
 
@@ -386,7 +206,7 @@ graft_net_model_dup_config (GraftNet *self)
   JsonArray *layers = json_object_get_array_member (config, "layers");
   gboolean has_input = FALSE;
 
-  graft_net_model_strip_sources (copy);
+  graft_net_model_tidy_config (copy);
   for (guint i = 0; i < json_array_get_length (layers); i++)
     {
       JsonObject *entry = json_array_get_object_element (layers, i);
@@ -418,56 +238,28 @@ graft_net_model_dup_config (GraftNet *self)
 
 /**
  * graft_net_dup_model:
- * @format: the file format whose weight locations the model gets
  *
- * Describes the net's weights as a checkpoint's model tree: layers named
- * as in the config, every weight sharing the net's tensor and located
- * where Keras writes it in @format, and a copy of the net's config (its
- * inputs set to the built shapes). The net is built first; every weight
- * needs values (graft_net_init_weights() or graft_net_bind()).
+ * Describes the net's weights as a checkpoint's model tree, the tree the
+ * readers would build from a file of the net: layers named as in the
+ * config, every weight sharing the net's tensor (converted to the dtype
+ * Keras keeps it in), and a copy of the net's config with its inputs set
+ * to the built shapes. The weights have no file locations yet: saving the
+ * model places them (graft_convert_save_full()). The net is built first;
+ * every weight needs values (graft_net_init_weights() or graft_net_bind()).
  *
  * Returns: (transfer full): the model, or %NULL with
- *   %GRAFT_ERROR_NOT_FOUND naming the weights without values,
+ *   %GRAFT_ERROR_NOT_FOUND naming the weights without values, or
  *   %GRAFT_ERROR_UNSUPPORTED for a net built in code (it has no config)
- *   or for the sharded format
  */
 GraftModel *
-graft_net_dup_model (GraftNet     *self,
-                     GraftFormat   format,
-                     GError      **error)
-{
-  g_autoptr(GraftKerasWriteLayout) layout = NULL;
-
-  return graft_net_dup_model_with_layout (self, format, &layout, error);
-}
-
-/**
- * graft_net_dup_model_with_layout: (skip)
- * @layout: (out) (transfer full): what a fresh file needs beyond the
- *   weights: the Keras 3 objects without weights, the legacy layer list
- *
- * graft_net_dup_model(), for graft_net_save().
- */
-GraftModel *
-graft_net_dup_model_with_layout (GraftNet                *self,
-                                 GraftFormat              format,
-                                 GraftKerasWriteLayout  **layout,
-                                 GError                 **error)
+graft_net_dup_model (GraftNet  *self,
+                     GError   **error)
 {
   g_autoptr(GraftModel) model = NULL;
-  GraftNetModelWalk walk = { 0 };
   guint n;
 
   g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (layout != NULL && *layout == NULL, NULL);
 
-  if (format == GRAFT_FORMAT_SHARDED || format == GRAFT_FORMAT_UNKNOWN || format >= GRAFT_N_FORMATS)
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
-                   "model '%s': cannot write a new %s file", self->name,
-                   format == GRAFT_FORMAT_SHARDED ? "sharded" : "unknown");
-      return NULL;
-    }
   if (self->config == NULL)
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
@@ -490,26 +282,14 @@ graft_net_dup_model_with_layout (GraftNet                *self,
         }
     }
 
-  model = graft_model_new (NULL, format);
+  model = graft_model_new (NULL, GRAFT_FORMAT_UNKNOWN);
   graft_model_set_versions (model, GRAFT_KERAS_WRITE_VERSION, GRAFT_KERAS_WRITE_BACKEND);
   graft_model_take_config (model, graft_net_model_dup_config (self));
   graft_layer_set_class_name (graft_model_get_root (model),
                               graft_config_get_string (json_node_get_object (self->config),
                                                        "class_name", NULL));
-
-  walk.model = model;
-  walk.format = format;
-  walk.layout = graft_keras_write_layout_new ();
-  walk.weights_root = format == GRAFT_FORMAT_LEGACY_H5 ? "/model_weights" : "";
-  if (format == GRAFT_FORMAT_LEGACY_H5 || format == GRAFT_FORMAT_LEGACY_WEIGHTS_H5)
-    graft_net_model_legacy_net (&walk, self, "", NULL, graft_model_get_root (model), FALSE);
-  else
-    {
-      graft_layer_set_location (graft_model_get_root (model), "/");
-      graft_net_model_keras3_net (&walk, self, "", self->name, graft_model_get_root (model), FALSE);
-    }
+  graft_net_model_add_net (model, self, graft_model_get_root (model), FALSE);
   graft_model_finish (model);
-  *layout = walk.layout;
   return g_steal_pointer (&model);
 }
 
@@ -521,9 +301,11 @@ graft_net_dup_model_with_layout (GraftNet                *self,
  *   %GRAFT_FORMAT_UNKNOWN picks one from @path's name
  *
  * Writes the net's architecture and weights as a new Keras file, in the
- * layout Keras itself writes (see graft_net_dup_model()).
+ * layout Keras itself writes, through the same writers as a conversion.
  *
- * Returns: %FALSE with an error naming @path on failure
+ * Returns: %FALSE with an error naming @path when the format is unknown
+ *   or sharded (%GRAFT_ERROR_INVALID, %GRAFT_ERROR_UNSUPPORTED), the net
+ *   cannot be described (graft_net_dup_model()) or writing fails
  */
 gboolean
 graft_net_save (GraftNet     *self,
@@ -531,7 +313,6 @@ graft_net_save (GraftNet     *self,
                 GraftFormat   format,
                 GError      **error)
 {
-  g_autoptr(GraftKerasWriteLayout) layout = NULL;
   g_autoptr(GraftModel) model = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -545,11 +326,18 @@ graft_net_save (GraftNet     *self,
                    "%s: name it .keras, .weights.h5 or .h5 to choose a format", path);
       return FALSE;
     }
-  model = graft_net_dup_model_with_layout (self, format, &layout, error);
+  if (format == GRAFT_FORMAT_SHARDED || format >= GRAFT_N_FORMATS)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
+                   "%s: model '%s': cannot write a new %s file", path, self->name,
+                   format == GRAFT_FORMAT_SHARDED ? "sharded" : "unknown");
+      return FALSE;
+    }
+  model = graft_net_dup_model (self, error);
   if (model == NULL)
     {
       g_prefix_error (error, "%s: ", path);
       return FALSE;
     }
-  return graft_keras_write_new (model, layout, path, format, error);
+  return graft_convert_save_full (model, NULL, path, format, GRAFT_SAVE_NONE, 0, error);
 }

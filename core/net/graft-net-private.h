@@ -5,13 +5,13 @@
 #pragma once
 
 #include "graft-keras-config.h"
-#include "graft-keras-write-new.h"
 #include "graft-layer-class.h"
 #include "graft-net.h"
 
 G_BEGIN_DECLS
 
-/* One weight of a node, float32, in the order of the kind's weight_names. */
+/* One weight of a node, float32, in the order Keras creates them (the
+ * Keras class table, graft-keras-class.c, lists them). */
 typedef struct
 {
   char         *name;         /* "kernel", or "forward/kernel" for a wrapper */
@@ -109,10 +109,6 @@ gboolean          graft_net_run               (GraftNet          *self,
                                                GraftTensor *const *in,
                                                GraftTensor      **out,
                                                GError           **error);
-GraftModel       *graft_net_dup_model_with_layout (GraftNet               *self,
-                                                   GraftFormat             format,
-                                                   GraftKerasWriteLayout **layout,
-                                                   GError                **error);
 guint             graft_net_get_n_nodes       (GraftNet          *self);
 GraftNode        *graft_net_get_node          (GraftNet          *self,
                                                guint              position);

@@ -76,7 +76,6 @@ GPtrArray    *graft_net_predict             (GraftNet     *self,
 
 /* Saving a built, initialised net as a new Keras file (graft-net-model.c). */
 GraftModel   *graft_net_dup_model           (GraftNet     *self,
-                                             GraftFormat   format,
                                              GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean      graft_net_save                (GraftNet     *self,
                                              const char   *path,

@@ -116,13 +116,8 @@ graft_layer_batch_normalization_forward (GraftNode          *node,
   return TRUE;
 }
 
-static const char *const graft_layer_batch_normalization_weights[] = {
-  "gamma", "beta", "moving_mean", "moving_variance", NULL
-};
-
 const GraftLayerClass graft_layer_batch_normalization_class = {
   .class_name = "BatchNormalization",
-  .weight_names = graft_layer_batch_normalization_weights,
   .setup = graft_layer_batch_normalization_setup,
   .infer = graft_layer_infer_same,
   .build = graft_layer_batch_normalization_build,

@@ -237,10 +237,6 @@ graft_layer_bidirectional_run (GraftNode          *node,
   return ok;
 }
 
-static const char *const graft_layer_bidirectional_children[] = {
-  "forward_layer", "backward_layer", NULL
-};
-
 static gboolean
 graft_layer_bidirectional_forward (GraftNode          *node,
                                    guint               n_in,
@@ -286,7 +282,6 @@ const GraftLayerClass graft_layer_bidirectional_class = {
   .infer = graft_layer_bidirectional_infer,
   .build = graft_layer_bidirectional_build,
   .forward = graft_layer_bidirectional_forward,
-  .child_attributes = graft_layer_bidirectional_children,
   .forward_masked = graft_layer_bidirectional_forward_masked,
   .compute_mask = graft_layer_bidirectional_compute_mask,
 };

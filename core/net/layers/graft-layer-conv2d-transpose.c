@@ -8,11 +8,8 @@
 
 #include "graft-layer-families-private.h"
 
-static const char *const graft_layer_conv2d_transpose_weights[] = { "kernel", "bias", NULL };
-
 const GraftLayerClass graft_layer_conv2d_transpose_class = {
   .class_name = "Conv2DTranspose",
-  .weight_names = graft_layer_conv2d_transpose_weights,
   .variant = GRAFT_CONV_TRANSPOSE,
   .setup = graft_layer_conv_setup,
   .infer = graft_layer_conv_infer,

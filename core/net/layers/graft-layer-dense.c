@@ -96,11 +96,8 @@ graft_layer_dense_forward (GraftNode          *node,
   return TRUE;
 }
 
-static const char *const graft_layer_dense_weights[] = { "kernel", "bias", NULL };
-
 const GraftLayerClass graft_layer_dense_class = {
   .class_name = "Dense",
-  .weight_names = graft_layer_dense_weights,
   .setup = graft_layer_dense_setup,
   .infer = graft_layer_dense_infer,
   .build = graft_layer_dense_build,

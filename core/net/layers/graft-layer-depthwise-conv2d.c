@@ -8,11 +8,8 @@
 
 #include "graft-layer-families-private.h"
 
-static const char *const graft_layer_depthwise_conv2d_weights[] = { "kernel", "bias", NULL };
-
 const GraftLayerClass graft_layer_depthwise_conv2d_class = {
   .class_name = "DepthwiseConv2D",
-  .weight_names = graft_layer_depthwise_conv2d_weights,
   .variant = GRAFT_CONV_DEPTHWISE,
   .setup = graft_layer_conv_setup,
   .infer = graft_layer_conv_infer,

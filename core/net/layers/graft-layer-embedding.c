@@ -124,11 +124,8 @@ graft_layer_embedding_compute_mask (GraftNode          *node,
   return mask;
 }
 
-static const char *const graft_layer_embedding_weights[] = { "embeddings", NULL };
-
 const GraftLayerClass graft_layer_embedding_class = {
   .class_name = "Embedding",
-  .weight_names = graft_layer_embedding_weights,
   .setup = graft_layer_embedding_setup,
   .infer = graft_layer_embedding_infer,
   .build = graft_layer_embedding_build,

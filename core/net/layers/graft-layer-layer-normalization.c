@@ -117,11 +117,8 @@ graft_layer_layer_normalization_forward (GraftNode          *node,
   return TRUE;
 }
 
-static const char *const graft_layer_layer_normalization_weights[] = { "gamma", "beta", NULL };
-
 const GraftLayerClass graft_layer_layer_normalization_class = {
   .class_name = "LayerNormalization",
-  .weight_names = graft_layer_layer_normalization_weights,
   .setup = graft_layer_layer_normalization_setup,
   .infer = graft_layer_infer_same,
   .build = graft_layer_layer_normalization_build,

@@ -212,24 +212,11 @@ graft_layer_multi_head_attention_forward (GraftNode          *node,
   return TRUE;
 }
 
-static const char *const graft_layer_multi_head_attention_weights[] = {
-  "query/kernel", "query/bias", "key/kernel", "key/bias", "value/kernel", "value/bias",
-  "attention_output/kernel", "attention_output/bias", NULL
-};
-
-/* Keras 3 files name the EinsumDense parts by attribute. */
-static const char *const graft_layer_multi_head_attention_sublayers[] = {
-  "query", "query_dense", "key", "key_dense", "value", "value_dense",
-  "attention_output", "output_dense", NULL
-};
-
 const GraftLayerClass graft_layer_multi_head_attention_class = {
   .class_name = "MultiHeadAttention",
-  .weight_names = graft_layer_multi_head_attention_weights,
   .setup = graft_layer_multi_head_attention_setup,
   .infer = graft_layer_multi_head_attention_infer,
   .build = graft_layer_multi_head_attention_build,
   .forward = graft_layer_multi_head_attention_forward,
-  .sublayer_attributes = graft_layer_multi_head_attention_sublayers,
   .forward_masked = graft_layer_mask_refuse,
 };

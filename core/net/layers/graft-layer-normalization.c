@@ -74,12 +74,8 @@ graft_layer_normalization_forward (GraftNode          *node,
   return TRUE;
 }
 
-/* "count" is bookkeeping for adapt(): stored, but not needed to run. */
-static const char *const graft_layer_normalization_weights[] = { "mean", "variance", "count", NULL };
-
 const GraftLayerClass graft_layer_normalization_class = {
   .class_name = "Normalization",
-  .weight_names = graft_layer_normalization_weights,
   .setup = graft_layer_normalization_setup,
   .infer = graft_layer_infer_same,
   .build = graft_layer_normalization_build,

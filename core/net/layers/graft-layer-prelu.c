@@ -89,11 +89,8 @@ graft_layer_prelu_forward (GraftNode          *node,
   return TRUE;
 }
 
-static const char *const graft_layer_prelu_weights[] = { "alpha", NULL };
-
 const GraftLayerClass graft_layer_prelu_class = {
   .class_name = "PReLU",
-  .weight_names = graft_layer_prelu_weights,
   .setup = graft_layer_prelu_setup,
   .infer = graft_layer_infer_same,
   .build = graft_layer_prelu_build,

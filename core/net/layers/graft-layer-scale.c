@@ -61,11 +61,8 @@ graft_layer_scale_forward (GraftNode          *node,
   return TRUE;
 }
 
-static const char *const graft_layer_scale_weights[] = { "scale", NULL };
-
 const GraftLayerClass graft_layer_scale_class = {
   .class_name = "Scale",
-  .weight_names = graft_layer_scale_weights,
   .setup = graft_layer_setup_none,
   .infer = graft_layer_scale_infer,
   .build = graft_layer_scale_build,

@@ -8,17 +8,13 @@
 
 #include "graft-layer-families-private.h"
 
-static const char *const graft_layer_simple_rnn_weights[] = { "kernel", "recurrent_kernel", "bias", NULL };
-
 const GraftLayerClass graft_layer_simple_rnn_class = {
   .class_name = "SimpleRNN",
-  .weight_names = graft_layer_simple_rnn_weights,
   .variant = GRAFT_RNN_SIMPLE,
   .setup = graft_layer_rnn_setup,
   .infer = graft_layer_rnn_infer,
   .build = graft_layer_rnn_build,
   .forward = graft_layer_rnn_forward,
-  .cell_name = "simple_rnn_cell",
   .forward_masked = graft_layer_rnn_forward_masked,
   .compute_mask = graft_layer_rnn_compute_mask,
 };

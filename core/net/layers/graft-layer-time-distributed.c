@@ -122,13 +122,10 @@ graft_layer_time_distributed_forward (GraftNode          *node,
   return ok;
 }
 
-static const char *const graft_layer_time_distributed_children[] = { "layer", NULL };
-
 const GraftLayerClass graft_layer_time_distributed_class = {
   .class_name = "TimeDistributed",
   .setup = graft_layer_time_distributed_setup,
   .infer = graft_layer_time_distributed_infer,
   .build = graft_layer_time_distributed_build,
   .forward = graft_layer_time_distributed_forward,
-  .child_attributes = graft_layer_time_distributed_children,
 };
