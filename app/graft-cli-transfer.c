@@ -11,23 +11,6 @@
 
 #include "graft-cli-private.h"
 
-/* The format to write OUT in: the target's own, unless OUT's name asks for
- * another one (a .h5 name fits both legacy formats). */
-static GraftFormat
-graft_cli_transfer_out_format (GraftModel *target,
-                               const char *out)
-{
-  GraftFormat own = graft_model_get_format (target);
-  GraftFormat guess = graft_format_guess_for_path (out);
-
-  if (guess == GRAFT_FORMAT_UNKNOWN)
-    return own;
-  if (guess == GRAFT_FORMAT_LEGACY_H5 &&
-      (own == GRAFT_FORMAT_LEGACY_H5 || own == GRAFT_FORMAT_LEGACY_WEIGHTS_H5))
-    return own;
-  return guess;
-}
-
 static void
 graft_cli_transfer_print (GraftTransferPlan *plan,
                           gboolean           json)
@@ -290,7 +273,9 @@ graft_cli_transfer (int    argc,
         graft_cli_transfer_print (plan, FALSE);
       return graft_cli_fail (error);
     }
-  if (!graft_edit_save (edit, out, graft_cli_transfer_out_format (target, out),
+  if (!graft_edit_save (edit, out,
+                        graft_format_for_save (out, GRAFT_FORMAT_UNKNOWN,
+                                               graft_model_get_format (target)),
                         no_sync ? GRAFT_SAVE_NO_SYNC : GRAFT_SAVE_NONE,
                         &error))
     return graft_cli_fail (error);

@@ -8,6 +8,7 @@
 #include "graft-atomic.h"
 #include "graft-dtype.h"
 #include "graft-error.h"
+#include "graft-format.h"
 #include "graft-init.h"
 #include "graft-json.h"
 #include "graft-initializer.h"

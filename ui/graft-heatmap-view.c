@@ -12,7 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "graft-format.h"
+#include "graft-numbers.h"
 
 /* Room at the right for the colour bar and its labels, in logical pixels. */
 #define BAR_SPACE   84
@@ -339,7 +339,7 @@ graft_heatmap_view_render_done_cb (GObject      *object,
                                                2 * BAR_MARGIN) * scale);
       if (graft_heatmap_frame_get_n_clipped (frame) > 0)
         {
-          g_autofree char *n = graft_format_count (graft_heatmap_frame_get_n_clipped (frame));
+          g_autofree char *n = graft_numbers_count (graft_heatmap_frame_get_n_clipped (frame));
           g_autofree char *msg = g_strdup_printf (_("%s pixels are beyond the colour limits"), n);
 
           graft_heatmap_view_set_status (self, msg);
@@ -566,15 +566,15 @@ graft_heatmap_view_motion_cb (GraftHeatmapView         *self,
 
   tensor = graft_heatmap_get_tensor (self->engine->heatmap);
   rank = graft_tensor_get_rank (tensor);
-  index = graft_format_index (rank, pixel.value_index);
-  value = graft_format_value (pixel.value);
+  index = graft_numbers_index (rank, pixel.value_index);
+  value = graft_numbers_value (pixel.value);
   if (pixel.n_values <= 1)
     status = g_strdup_printf ("%s = %s", index, value);
   else
     {
-      g_autofree char *n = graft_format_count (pixel.n_values);
-      g_autofree char *lo = graft_format_value (pixel.min);
-      g_autofree char *hi = graft_format_value (pixel.max);
+      g_autofree char *n = graft_numbers_count (pixel.n_values);
+      g_autofree char *lo = graft_numbers_value (pixel.min);
+      g_autofree char *hi = graft_numbers_value (pixel.max);
 
       status = g_strdup_printf (_("%s = %s   (largest of %s values in this pixel, %s … %s)"),
                                 index, value, n, lo, hi);

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "graft-format.h"
+#include "graft-numbers.h"
 
 /* A GObject face for one node of a GraftModel's tree, so that GTK list
  * models can hold it. The item keeps the model alive; the layer or weight
@@ -230,7 +230,7 @@ graft_layer_item_new_weight (GraftModel  *model,
   self->name = g_strdup (graft_weight_get_name (weight));
   self->shape = graft_tensor_format_shape (tensor);
   self->dtype = g_strdup (graft_dtype_get_name (graft_tensor_get_dtype (tensor)));
-  self->params = graft_format_count (graft_tensor_get_n_elements (tensor));
+  self->params = graft_numbers_count (graft_tensor_get_n_elements (tensor));
   self->tooltip = g_strdup_printf ("%s\n%s %s%s", graft_weight_get_path (weight), self->dtype,
                                    self->shape,
                                    trainable == GRAFT_TRAINABLE_NO ? ", not trainable" : "");
@@ -246,7 +246,7 @@ graft_layer_item_new_layer (GraftModel *model,
 
   self->layer = layer;
   self->name = g_strdup (graft_layer_get_name (layer));
-  self->params = graft_format_count (graft_layer_count_params (layer));
+  self->params = graft_numbers_count (graft_layer_count_params (layer));
   self->tooltip = g_strdup_printf ("%s\n%s", graft_layer_get_path (layer),
                                    graft_layer_get_class_name (layer));
   graft_layer_item_set_search_key (self, graft_layer_get_path (layer));
@@ -308,7 +308,7 @@ graft_layer_item_new_for_model (GraftModel *model)
           n += graft_tensor_get_n_elements (graft_weight_get_tensor (w));
           g_list_store_append (group->children, child);
         }
-      group->params = graft_format_count (n);
+      group->params = graft_numbers_count (n);
       g_list_store_append (self->children, group);
     }
   return self;

@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "graft-format.h"
+#include "graft-numbers.h"
 
 /* The rows of the table, in order; percentiles follow. */
 static const char * const graft_stats_view_rows[] = {
@@ -125,7 +125,7 @@ graft_stats_view_set_value (GraftStatsView *self,
                             const char     *name,
                             double          value)
 {
-  g_autofree char *text = graft_format_value (value);
+  g_autofree char *text = graft_numbers_value (value);
 
   graft_stats_view_set_figure (self, name, text);
 }
@@ -136,7 +136,7 @@ graft_stats_view_set_count (GraftStatsView *self,
                             guint64         count,
                             guint64         total)
 {
-  g_autofree char *n = graft_format_count (count);
+  g_autofree char *n = graft_numbers_count (count);
   g_autofree char *text = NULL;
 
   if (total > 0 && count > 0)
@@ -211,8 +211,8 @@ graft_stats_view_done_cb (GObject      *object,
   self->histogram = g_steal_pointer (&job->histogram);
   if (self->histogram != NULL)
     {
-      g_autofree char *lo = graft_format_value (self->histogram->lo);
-      g_autofree char *hi = graft_format_value (self->histogram->hi);
+      g_autofree char *lo = graft_numbers_value (self->histogram->lo);
+      g_autofree char *hi = graft_numbers_value (self->histogram->hi);
       g_autofree char *text = g_strdup_printf (_("%u bins from %s to %s"),
                                                self->histogram->n_bins, lo, hi);
 

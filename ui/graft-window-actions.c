@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "graft-format.h"
+#include "graft-numbers.h"
 #include "graft-match-dialog.h"
 #include "graft-window-private.h"
 
@@ -353,27 +353,6 @@ graft_window_save_action (GtkWidget  *widget,
   graft_window_save_to (self, self->target_path, graft_model_get_format (self->target), FALSE);
 }
 
-/* The format a Save As writes: the one chosen, else the one the name asks
- * for, else the target's own (a .h5 name fits both legacy formats). */
-static GraftFormat
-graft_window_save_as_format (GraftWindow *self,
-                             const char  *path,
-                             const char  *choice)
-{
-  GraftFormat own = graft_model_get_format (self->target);
-  GraftFormat chosen = choice ? graft_format_from_name (choice) : GRAFT_FORMAT_UNKNOWN;
-  GraftFormat guess = graft_format_guess_for_path (path);
-
-  if (chosen != GRAFT_FORMAT_UNKNOWN)
-    return chosen;
-  if (guess == GRAFT_FORMAT_UNKNOWN)
-    return own;
-  if (guess == GRAFT_FORMAT_LEGACY_H5 &&
-      (own == GRAFT_FORMAT_LEGACY_H5 || own == GRAFT_FORMAT_LEGACY_WEIGHTS_H5))
-    return own;
-  return guess;
-}
-
 static void
 graft_window_save_as_response_cb (GraftWindow     *self,
                                   int              response,
@@ -387,7 +366,12 @@ graft_window_save_as_response_cb (GraftWindow     *self,
   choice = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "format");
   if (g_strcmp0 (choice, "auto") == 0)
     choice = NULL;
-  graft_window_save_to (self, path, graft_window_save_as_format (self, path, choice), FALSE);
+  graft_window_save_to (self, path,
+                        graft_format_for_save (path,
+                                               choice ? graft_format_from_name (choice)
+                                                      : GRAFT_FORMAT_UNKNOWN,
+                                               graft_model_get_format (self->target)),
+                        FALSE);
 }
 
 static void
@@ -579,7 +563,7 @@ graft_window_transfer (GraftWindow *self,
         }
     }
 
-  params_text = graft_format_count (n_params);
+  params_text = graft_numbers_count (n_params);
   msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                       "Copied %u weight (%s values) %s. Undo with Ctrl+Z.",
                                       "Copied %u weights (%s values) %s. Undo with Ctrl+Z.",

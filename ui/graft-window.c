@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "graft-format.h"
+#include "graft-numbers.h"
 #include "graft-probe.h"
 #include "graft-window-private.h"
 
@@ -258,7 +258,7 @@ graft_window_refresh_selection (GraftWindow *self)
       g_autofree char *params = NULL;
       GraftLayer *layer = graft_layer_item_get_layer (item);
 
-      params = layer ? graft_format_count (graft_layer_count_params (layer)) : NULL;
+      params = layer ? graft_numbers_count (graft_layer_count_params (layer)) : NULL;
       if (layer != NULL)
         message = g_strdup_printf (_("%s (%s): %u items, %s parameters.\nSelect one of its "
                                      "weights to see its values."),

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "graft-error.h"
+#include "graft-fault.h"
 
 struct GraftAtomicFile
 {
@@ -28,22 +29,6 @@ struct GraftAtomicFile
   gboolean  committed;
   gboolean  sync;
 };
-
-static void
-graft_atomic_set_errno (GError     **error,
-                        int          saved_errno,
-                        const char  *what,
-                        const char  *path)
-{
-  const char *hint = "";
-
-  if (saved_errno == ENOSPC || saved_errno == EDQUOT)
-    hint = " (the disk is full)";
-  else if (saved_errno == EFBIG)
-    hint = " (file size limit reached)";
-  g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: %s: %s%s",
-               path, what, g_strerror (saved_errno), hint);
-}
 
 /**
  * graft_atomic_file_new:
@@ -73,7 +58,7 @@ graft_atomic_file_new (const char  *target,
   fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0)
     {
-      graft_atomic_set_errno (error, errno, "cannot create a file in its folder", target);
+      graft_error_set_errno (error, errno, target, "cannot create a file in its folder");
       return NULL;
     }
 
@@ -82,6 +67,11 @@ graft_atomic_file_new (const char  *target,
   self->tmp_path = g_steal_pointer (&tmpl);
   self->fd = fd;
   self->sync = TRUE;
+  if (!graft_fault_step (target, "create the temporary file", error))
+    {
+      graft_atomic_file_free (self);
+      return NULL;
+    }
   return self;
 }
 
@@ -128,12 +118,38 @@ graft_atomic_file_write (GraftAtomicFile  *self,
         continue;
       if (n <= 0)
         {
-          graft_atomic_set_errno (error, n < 0 ? errno : ENOSPC, "cannot write", self->target);
+          graft_error_set_errno (error, n < 0 ? errno : ENOSPC, self->target, "cannot write");
           return FALSE;
         }
       p += n;
       len -= n;
     }
+  return TRUE;
+}
+
+/**
+ * graft_atomic_file_reopen:
+ *
+ * Takes the file now at the temporary path, after a writer that renames
+ * its own temporary file over the path it was given (libzip does) has
+ * replaced the one this object created; the commit then flushes that file.
+ *
+ * Returns: %FALSE with @error set when the file cannot be opened
+ */
+gboolean
+graft_atomic_file_reopen (GraftAtomicFile  *self,
+                          GError          **error)
+{
+  int fd = g_open (self->tmp_path, O_RDWR | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    {
+      graft_error_set_errno (error, errno, self->target, "cannot reopen the temporary file");
+      return FALSE;
+    }
+  if (self->fd >= 0)
+    close (self->fd);
+  self->fd = fd;
   return TRUE;
 }
 
@@ -149,26 +165,32 @@ graft_atomic_file_commit (GraftAtomicFile  *self,
   g_autofree char *dir = g_path_get_dirname (self->target);
   int dfd;
 
+  if (!graft_fault_step (self->target, "flush", error))
+    return FALSE;
   if (self->sync && fsync (self->fd) != 0)
     {
-      graft_atomic_set_errno (error, errno, "cannot flush to disk", self->target);
+      graft_error_set_errno (error, errno, self->target, "cannot flush to disk");
       return FALSE;
     }
   if (close (self->fd) != 0)
     {
       self->fd = -1;
-      graft_atomic_set_errno (error, errno, "cannot close", self->target);
+      graft_error_set_errno (error, errno, self->target, "cannot close");
       return FALSE;
     }
   self->fd = -1;
+  if (!graft_fault_step (self->target, "rename", error))
+    return FALSE;
   if (g_rename (self->tmp_path, self->target) != 0)
     {
-      graft_atomic_set_errno (error, errno, "cannot replace", self->target);
+      graft_error_set_errno (error, errno, self->target, "cannot replace");
       return FALSE;
     }
   self->committed = TRUE;
 
-  /* Make the rename itself durable. */
+  /* Make the rename itself durable. The target is complete from here on,
+   * so a failure to flush the folder is not an error. */
+  graft_fault_step (self->target, "flush the folder", NULL);
   dfd = self->sync ? open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   if (dfd >= 0)
     {

@@ -20,6 +20,8 @@ gboolean         graft_atomic_file_write     (GraftAtomicFile  *self,
                                               const void       *data,
                                               gsize             len,
                                               GError          **error);
+gboolean         graft_atomic_file_reopen    (GraftAtomicFile  *self,
+                                              GError          **error);
 gboolean         graft_atomic_file_commit    (GraftAtomicFile  *self,
                                               GError          **error);
 void             graft_atomic_file_free      (GraftAtomicFile  *self);

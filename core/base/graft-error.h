@@ -32,4 +32,9 @@ void   graft_error_add_context (GError     **error,
                                 const char  *format,
                                 ...) G_GNUC_PRINTF (3, 4);
 
+void   graft_error_set_errno   (GError     **error,
+                                int          saved_errno,
+                                const char  *path,
+                                const char  *what);
+
 G_END_DECLS

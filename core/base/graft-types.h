@@ -52,4 +52,18 @@ typedef enum
   GRAFT_TRAINABLE_YES = 1,
 } GraftTrainable;
 
+/**
+ * GraftSaveFlags:
+ * @GRAFT_SAVE_NONE: keep everything
+ * @GRAFT_SAVE_DROP_OPTIMIZER: leave out optimizer and training state
+ * @GRAFT_SAVE_NO_SYNC: do not fsync(): still atomic, not durable across a
+ *   power loss (for scripts that sync themselves, and for benchmarks)
+ */
+typedef enum
+{
+  GRAFT_SAVE_NONE           = 0,
+  GRAFT_SAVE_DROP_OPTIMIZER = 1 << 0,
+  GRAFT_SAVE_NO_SYNC        = 1 << 1,
+} GraftSaveFlags;
+
 G_END_DECLS

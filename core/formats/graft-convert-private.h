@@ -66,6 +66,7 @@ gboolean          graft_convert_save_sharded   (GraftModel        *model,
                                                 JsonNode          *config,
                                                 const char        *path,
                                                 guint64            max_shard_size,
+                                                GraftSaveFlags     flags,
                                                 GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraftConvertPlan, graft_convert_plan_free)

@@ -158,6 +158,7 @@ typedef struct
   GPtrArray     *files;    /* of GraftAtomicFile */
   GPtrArray     *names;    /* of char *, shard file names */
   GraftH5Writer *writer;   /* of the last shard */
+  gboolean       sync;
 } GraftShardOut;
 
 static gboolean
@@ -181,6 +182,7 @@ graft_convert_sharded_next (GraftShardOut  *out,
   file = graft_atomic_file_new (target, error);
   if (file == NULL)
     return FALSE;
+  graft_atomic_file_set_sync (file, out->sync);
   g_ptr_array_add (out->files, file);
   g_ptr_array_add (out->names, g_steal_pointer (&name));
   out->writer = graft_h5_writer_create (graft_atomic_file_get_path (file), error);
@@ -197,11 +199,12 @@ graft_convert_sharded_next (GraftShardOut  *out,
  * that were not written.
  */
 gboolean
-graft_convert_save_sharded (GraftModel  *model,
-                            JsonNode    *config,
-                            const char  *path,
-                            guint64      max_shard_size,
-                            GError     **error)
+graft_convert_save_sharded (GraftModel      *model,
+                            JsonNode        *config,
+                            const char      *path,
+                            guint64          max_shard_size,
+                            GraftSaveFlags   flags,
+                            GError         **error)
 {
   g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_atomic_file_free);
@@ -212,7 +215,7 @@ graft_convert_save_sharded (GraftModel  *model,
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *text = NULL;
-  GraftShardOut out = { files, names, NULL };
+  GraftShardOut out = { files, names, NULL, !(flags & GRAFT_SAVE_NO_SYNC) };
   guint64 current = 0;
   guint64 total = 0;
   gboolean ok = FALSE;
@@ -288,7 +291,16 @@ graft_convert_save_sharded (GraftModel  *model,
   json_generator_set_pretty (gen, TRUE);
   json_generator_set_indent (gen, 4);
   text = json_generator_to_data (gen, NULL);
-  ok = graft_atomic_write_bytes (path, text, strlen (text), error);
+  {
+    g_autoptr(GraftAtomicFile) index_file = graft_atomic_file_new (path, error);
+
+    if (index_file != NULL)
+      {
+        graft_atomic_file_set_sync (index_file, out.sync);
+        ok = graft_atomic_file_write (index_file, text, strlen (text), error) &&
+             graft_atomic_file_commit (index_file, error);
+      }
+  }
 
 out:
   g_clear_pointer (&out.writer, graft_h5_writer_free);

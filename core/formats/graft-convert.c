@@ -19,16 +19,14 @@
 
 #include "graft-convert.h"
 
-#include <errno.h>
 #include <string.h>
-#include <zip.h>
 
 #include "graft-atomic.h"
 #include "graft-convert-private.h"
 #include "graft-error.h"
 #include "graft-keras.h"
 #include "graft-keras-private.h"
-#include "graft-keras-save-private.h"
+#include "graft-keras-archive.h"
 #include "graft-model.h"
 
 /* Writes the Keras 3 HDF5 layout of @model into the new file @dest. */
@@ -49,14 +47,14 @@ graft_convert_write_keras3_file (GraftModel      *model,
     {
       /* The member is exactly this layout. */
       if (!(flags & GRAFT_SAVE_DROP_OPTIMIZER))
-        return graft_keras_save_extract_weights (graft_model_get_filename (model), dest_fd, target,
-                                                 error);
+        return graft_keras_archive_extract_weights (graft_model_get_filename (model), dest_fd,
+                                                    target, error);
       {
         g_autoptr(GraftAtomicFile) raw = graft_atomic_file_new (dest, error);
 
         if (raw == NULL ||
-            !graft_keras_save_extract_weights (graft_model_get_filename (model),
-                                               graft_atomic_file_get_fd (raw), target, error))
+            !graft_keras_archive_extract_weights (graft_model_get_filename (model),
+                                                  graft_atomic_file_get_fd (raw), target, error))
           return FALSE;
         w = graft_h5_writer_create (dest, error);
         if (w == NULL || !graft_h5_writer_merge_from (w, graft_atomic_file_get_path (raw), TRUE, error))
@@ -115,49 +113,11 @@ graft_convert_save_weights_h5 (GraftModel      *model,
 
   if (out == NULL)
     return FALSE;
+  graft_atomic_file_set_sync (out, !(flags & GRAFT_SAVE_NO_SYNC));
   if (!graft_convert_write_keras3_file (model, config, graft_atomic_file_get_path (out),
                                         graft_atomic_file_get_fd (out), flags, path, error))
     return FALSE;
   return graft_atomic_file_commit (out, error);
-}
-
-/* Adds a member from memory, stored, dated like Keras's JSON members. */
-static gboolean
-graft_convert_zip_add_text (zip_t       *za,
-                            const char  *name,
-                            char        *text,
-                            const char  *path,
-                            GError     **error)
-{
-  zip_source_t *source = zip_source_buffer (za, text, strlen (text), 1);
-  zip_int64_t index;
-
-  if (source == NULL)
-    {
-      g_free (text);
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot add %s: %s", path, name,
-                   zip_strerror (za));
-      return FALSE;
-    }
-  index = zip_file_add (za, name, source, ZIP_FL_ENC_UTF_8);
-  if (index < 0)
-    {
-      zip_source_free (source);
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot add %s: %s", path, name,
-                   zip_strerror (za));
-      return FALSE;
-    }
-  zip_set_file_compression (za, index, ZIP_CM_STORE, 0);
-  /* 1980-01-01 00:00 local time, as Python's zipfile writes a dateless member. */
-  {
-    struct tm tm = { 0 };
-
-    tm.tm_year = 80;
-    tm.tm_mday = 1;
-    tm.tm_isdst = -1;
-    zip_file_set_mtime (za, index, mktime (&tm), 0);
-  }
-  return TRUE;
 }
 
 static gboolean
@@ -167,18 +127,10 @@ graft_convert_save_keras (GraftModel      *model,
                           GraftSaveFlags   flags,
                           GError         **error)
 {
-  g_autoptr(GraftAtomicFile) out = NULL;
   g_autoptr(GraftAtomicFile) member = NULL;
   g_autofree char *member_target = g_strconcat (path, ".weights", NULL);
   g_autofree char *config_text = NULL;
   g_autofree char *metadata = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d@%H:%M:%S");
-  const char *version = graft_model_get_keras_version (model);
-  zip_source_t *source;
-  zip_int64_t index;
-  zip_t *za;
-  int zerr = 0;
 
   if (config == NULL || !JSON_NODE_HOLDS_OBJECT (config))
     {
@@ -198,53 +150,15 @@ graft_convert_save_keras (GraftModel      *model,
     }
   else
     config_text = graft_convert_keras_config (config);
-  if (version == NULL || !g_str_has_prefix (version, "3."))
-    version = GRAFT_KERAS_WRITE_VERSION;
-  metadata = g_strdup_printf ("{\"keras_version\": \"%s\", \"date_saved\": \"%s\"}", version, date);
+  metadata = graft_keras_archive_new_metadata (graft_model_get_keras_version (model));
 
   member = graft_atomic_file_new (member_target, error);
   if (member == NULL ||
       !graft_convert_write_keras3_file (model, config, graft_atomic_file_get_path (member),
                                         graft_atomic_file_get_fd (member), flags, path, error))
     return FALSE;
-
-  out = graft_atomic_file_new (path, error);
-  if (out == NULL)
-    return FALSE;
-  za = zip_open (graft_atomic_file_get_path (out), ZIP_CREATE | ZIP_TRUNCATE, &zerr);
-  if (za == NULL)
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot create the archive", path);
-      return FALSE;
-    }
-  if (!graft_convert_zip_add_text (za, "metadata.json", g_steal_pointer (&metadata), path, error) ||
-      !graft_convert_zip_add_text (za, "config.json", g_steal_pointer (&config_text), path, error))
-    {
-      zip_discard (za);
-      return FALSE;
-    }
-  source = zip_source_file (za, graft_atomic_file_get_path (member), 0, -1);
-  index = source ? zip_file_add (za, "model.weights.h5", source, ZIP_FL_ENC_UTF_8) : -1;
-  if (index < 0)
-    {
-      if (source != NULL)
-        zip_source_free (source);
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot add model.weights.h5: %s", path,
-                   zip_strerror (za));
-      zip_discard (za);
-      return FALSE;
-    }
-  zip_set_file_compression (za, index, ZIP_CM_STORE, 0);
-  if (zip_close (za) != 0)
-    {
-      int sys = zip_error_code_system (zip_get_error (za));
-
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot write the archive: %s%s", path,
-                   zip_strerror (za), sys == ENOSPC ? " (the disk is full)" : "");
-      zip_discard (za);
-      return FALSE;
-    }
-  return graft_atomic_file_commit (out, error);
+  return graft_keras_archive_write (path, NULL, metadata, config_text,
+                                    graft_atomic_file_get_path (member), flags, error);
 }
 
 /* A legacy full-model file's model_weights is the weights-only file. */
@@ -269,6 +183,7 @@ graft_convert_save_legacy (GraftModel      *model,
                            JsonNode        *config,
                            const char      *path,
                            GraftFormat      format,
+                           GraftSaveFlags   flags,
                            GError         **error)
 {
   g_autoptr(GraftAtomicFile) out = graft_atomic_file_new (path, error);
@@ -278,6 +193,7 @@ graft_convert_save_legacy (GraftModel      *model,
 
   if (out == NULL)
     return FALSE;
+  graft_atomic_file_set_sync (out, !(flags & GRAFT_SAVE_NO_SYNC));
   if (!full && graft_model_get_format (model) == GRAFT_FORMAT_LEGACY_H5)
     {
       if (!graft_convert_legacy_full_to_weights (model, graft_atomic_file_get_path (out), error))
@@ -359,9 +275,9 @@ graft_convert_save_full (GraftModel      *model,
       return graft_convert_save_keras (model, config, path, flags, error);
     case GRAFT_FORMAT_LEGACY_H5:
     case GRAFT_FORMAT_LEGACY_WEIGHTS_H5:
-      return graft_convert_save_legacy (model, config, path, format, error);
+      return graft_convert_save_legacy (model, config, path, format, flags, error);
     case GRAFT_FORMAT_SHARDED:
-      return graft_convert_save_sharded (model, config, path, max_shard_size, error);
+      return graft_convert_save_sharded (model, config, path, max_shard_size, flags, error);
     case GRAFT_FORMAT_UNKNOWN:
     case GRAFT_N_FORMATS:
     default:

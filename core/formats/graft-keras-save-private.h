@@ -1,4 +1,4 @@
-/* graft-keras-save-private.h: saving helpers the conversion files share
+/* graft-keras-save-private.h: saving in a checkpoint's own format, per format
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,13 +8,10 @@
 
 G_BEGIN_DECLS
 
-gboolean  graft_keras_save_copy_file        (const char  *src_path,
-                                             int          dest_fd,
-                                             const char  *dest_name,
-                                             GError     **error);
-gboolean  graft_keras_save_extract_weights  (const char  *archive,
-                                             int          dest_fd,
-                                             const char  *target,
-                                             GError     **error);
+gboolean graft_keras_save_sharded (GraftModel      *model,
+                                   const char      *path,
+                                   GraftSaveFlags   flags,
+                                   GPtrArray       *changed,
+                                   GError         **error);
 
 G_END_DECLS

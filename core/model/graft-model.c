@@ -262,23 +262,6 @@ graft_model_get_format (const GraftModel *self)
 }
 
 const char *
-graft_format_get_name (GraftFormat format)
-{
-  static const char * const names[] = {
-    [GRAFT_FORMAT_UNKNOWN] = "unknown",
-    [GRAFT_FORMAT_LEGACY_H5] = "legacy-h5",
-    [GRAFT_FORMAT_LEGACY_WEIGHTS_H5] = "legacy-weights-h5",
-    [GRAFT_FORMAT_WEIGHTS_H5] = "weights-h5",
-    [GRAFT_FORMAT_KERAS] = "keras",
-    [GRAFT_FORMAT_SHARDED] = "sharded-weights",
-  };
-  G_STATIC_ASSERT (G_N_ELEMENTS (names) == GRAFT_N_FORMATS);
-
-  g_return_val_if_fail (format < GRAFT_N_FORMATS, "unknown");
-  return names[format];
-}
-
-const char *
 graft_model_get_keras_version (const GraftModel *self)
 {
   return self->keras_version;

@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "graft-format.h"
 #include "graft-types.h"
 
 G_BEGIN_DECLS
@@ -15,7 +16,6 @@ void               graft_model_unref               (GraftModel        *self);
 
 const char        *graft_model_get_filename        (const GraftModel  *self);
 GraftFormat        graft_model_get_format          (const GraftModel  *self);
-const char        *graft_format_get_name           (GraftFormat        format);
 const char        *graft_model_get_keras_version   (const GraftModel  *self);
 const char        *graft_model_get_backend         (const GraftModel  *self);
 JsonNode          *graft_model_get_config          (const GraftModel  *self);

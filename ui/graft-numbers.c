@@ -1,24 +1,24 @@
-/* graft-format.c: numbers as the user interface shows them
+/* graft-numbers.c: numbers as the user interface shows them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "graft-format"
+#define G_LOG_DOMAIN "graft-numbers"
 
 #include "config.h"
 
-#include "graft-format.h"
+#include "graft-numbers.h"
 
 #include <math.h>
 #include <string.h>
 
 /**
- * graft_format_count:
+ * graft_numbers_count:
  *
  * Returns: (transfer full): @n with thin spaces between groups of three
  *   digits, "54 410", which reads the same in every locale
  */
 char *
-graft_format_count (guint64 n)
+graft_numbers_count (guint64 n)
 {
   g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
   GString *out = g_string_new (NULL);
@@ -34,13 +34,13 @@ graft_format_count (guint64 n)
 }
 
 /**
- * graft_format_value:
+ * graft_numbers_value:
  *
  * Returns: (transfer full): @value with enough digits to tell a float32
  *   apart from its neighbours, NaN and infinities spelled out
  */
 char *
-graft_format_value (double value)
+graft_numbers_value (double value)
 {
   if (isnan (value))
     return g_strdup ("NaN");
@@ -52,12 +52,12 @@ graft_format_value (double value)
 }
 
 /**
- * graft_format_index:
+ * graft_numbers_index:
  *
  * Returns: (transfer full): "[1, 2, 0]"
  */
 char *
-graft_format_index (guint        rank,
+graft_numbers_index (guint        rank,
                     const gsize *index)
 {
   GString *out = g_string_new ("[");
