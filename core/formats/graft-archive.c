@@ -179,6 +179,7 @@ graft_archive_get_member (GraftArchive        *self,
   member->size = st.size;
   member->comp_size = st.comp_size;
   member->stored = (st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method == ZIP_CM_STORE;
+  member->mtime = (st.valid & ZIP_STAT_MTIME) ? (gint64) st.mtime : 0;
   return TRUE;
 }
 

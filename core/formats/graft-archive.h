@@ -19,6 +19,7 @@ typedef struct GraftArchiveWriter GraftArchiveWriter;
  * @size: its size once inflated
  * @comp_size: its size in the archive
  * @stored: whether it is stored without compression
+ * @mtime: its modification time (Unix time)
  */
 typedef struct
 {
@@ -26,6 +27,7 @@ typedef struct
   guint64     size;
   guint64     comp_size;
   gboolean    stored;
+  gint64      mtime;
 } GraftArchiveMember;
 
 GraftArchive       *graft_archive_open             (const char          *path,

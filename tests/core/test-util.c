@@ -6,6 +6,8 @@
 
 #include "test-util.h"
 
+#include <sys/wait.h>
+
 /* $GRAFT_CORPUS_DIR/keras/@name, or NULL after skipping the test when the
  * corpus or the file is absent. */
 char *
@@ -49,4 +51,48 @@ test_util_load (const char *name)
   if (path == NULL)
     return NULL;
   return test_util_load_path (path);
+}
+
+/* tests/data/keras/@name. */
+char *
+test_util_fixture (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "keras", name, NULL);
+}
+
+/* Runs graft-cli (GRAFT_CLI) with @args and the extra "VAR=value" entries
+ * of @env. Returns its exit status, or minus the signal that ended it. */
+int
+test_util_run_cli (const char * const  *env,
+                   const char * const  *args,
+                   char               **out,
+                   char               **err)
+{
+  const char *cli = g_getenv ("GRAFT_CLI");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *ignored_out = NULL;
+  g_autofree char *ignored_err = NULL;
+  GError *error = NULL;
+  int status = -1;
+
+  g_assert_nonnull (cli);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
+
+      envp = g_environ_setenv (envp, kv[0], kv[1], TRUE);
+    }
+  g_ptr_array_add (argv, (char *) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  /* Output is always captured: the test's own stdout is its TAP stream. */
+  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                out != NULL ? out : &ignored_out, err != NULL ? err : &ignored_err, &status,
+                &error);
+  g_assert_no_error (error);
+  if (WIFSIGNALED (status))
+    return -WTERMSIG (status);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }

@@ -12,4 +12,10 @@ char       *test_util_corpus_file (const char *name);
 GraftModel *test_util_load_path   (const char *path);
 GraftModel *test_util_load        (const char *name);
 
+int         test_util_run_cli     (const char * const *env,
+                                   const char * const *args,
+                                   char              **out,
+                                   char              **err);
+char       *test_util_fixture     (const char *name);
+
 G_END_DECLS
