@@ -8,26 +8,61 @@
 
 #include <sys/wait.h>
 
-/* $GRAFT_CORPUS_DIR/keras/@name, or NULL after skipping the test when the
- * corpus or the file is absent. */
+/**
+ * test_util_keras_dir:
+ *
+ * The folder of Keras-written models the tests read: the shared corpus's
+ * keras/ ($GRAFT_CORPUS_DIR) when it is there, else the fixtures committed
+ * in tests/data/keras, which hold a few models of the same kind.
+ */
+char *
+test_util_keras_dir (void)
+{
+  const char *corpus = g_getenv ("GRAFT_CORPUS_DIR");
+  g_autofree char *shared = corpus ? g_build_filename (corpus, "keras", NULL) : NULL;
+
+  if (shared != NULL && g_file_test (shared, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer (&shared);
+  return g_test_build_filename (G_TEST_DIST, "data", "keras", NULL);
+}
+
+/**
+ * test_util_real_dir:
+ *
+ * Returns: $GRAFT_CORPUS_DIR/real, the third-party checkpoints, or %NULL
+ *   when it is not there (as on a user's machine: they are never copied
+ *   into the project)
+ */
+char *
+test_util_real_dir (void)
+{
+  const char *corpus = g_getenv ("GRAFT_CORPUS_DIR");
+  g_autofree char *real = corpus ? g_build_filename (corpus, "real", NULL) : NULL;
+
+  if (real != NULL && g_file_test (real, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer (&real);
+  return NULL;
+}
+
+/* A Keras-written model @name: from the shared corpus when it has it, else
+ * from tests/data/keras; NULL after skipping the test, naming the file,
+ * when neither has it. */
 char *
 test_util_corpus_file (const char *name)
 {
-  const char *dir = g_getenv ("GRAFT_CORPUS_DIR");
-  g_autofree char *path = NULL;
+  const char *corpus = g_getenv ("GRAFT_CORPUS_DIR");
+  g_autofree char *shared = corpus ? g_build_filename (corpus, "keras", name, NULL) : NULL;
+  g_autofree char *fixture = test_util_fixture (name);
+  g_autofree char *why = NULL;
 
-  if (dir == NULL)
-    {
-      g_test_skip ("corpus not available (GRAFT_CORPUS_DIR)");
-      return NULL;
-    }
-  path = g_build_filename (dir, "keras", name, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("corpus not available (GRAFT_CORPUS_DIR)");
-      return NULL;
-    }
-  return g_steal_pointer (&path);
+  if (shared != NULL && g_file_test (shared, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&shared);
+  if (g_file_test (fixture, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&fixture);
+  why = g_strdup_printf ("%s is neither in tests/data/keras nor in the shared corpus "
+                         "(../shared/corpus/keras, absent here)", name);
+  g_test_skip (why);
+  return NULL;
 }
 
 /* Loads @path; any error fails the test. */

@@ -8,6 +8,8 @@
 
 G_BEGIN_DECLS
 
+char       *test_util_keras_dir    (void);
+char       *test_util_real_dir     (void);
 char       *test_util_corpus_file (const char *name);
 GraftModel *test_util_load_path   (const char *path);
 GraftModel *test_util_load        (const char *name);

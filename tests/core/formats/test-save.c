@@ -57,32 +57,6 @@ fixture_teardown (Fixture       *fx,
   g_free (fx->tmp);
 }
 
-static char *
-corpus_file (const char *sub,
-             const char *name)
-{
-  const char *dir = g_getenv ("GRAFT_CORPUS_DIR");
-
-  if (dir == NULL)
-    return NULL;
-  return g_build_filename (dir, sub, name, NULL);
-}
-
-/* Skips the test when the corpus is absent. */
-static char *
-require_corpus_file (const char *sub,
-                     const char *name)
-{
-  g_autofree char *path = corpus_file (sub, name);
-
-  if (path == NULL || !g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("corpus not available (GRAFT_CORPUS_DIR)");
-      return NULL;
-    }
-  return g_steal_pointer (&path);
-}
-
 static GBytes *
 read_bytes (const char *path)
 {
@@ -303,7 +277,7 @@ static void
 check_modified_save (Fixture    *fx,
                      const char *name)
 {
-  g_autofree char *path = require_corpus_file ("keras", name);
+  g_autofree char *path = test_util_corpus_file (name);
   g_autoptr(GError) error = NULL;
   g_autoptr(GraftModel) model = NULL;
   g_autoptr(GraftModel) orig = NULL;
@@ -395,7 +369,7 @@ static void
 check_drop_optimizer (Fixture    *fx,
                       const char *name)
 {
-  g_autofree char *path = require_corpus_file ("keras", name);
+  g_autofree char *path = test_util_corpus_file (name);
   g_autoptr(GError) error = NULL;
   g_autoptr(GraftModel) model = NULL;
   g_autoptr(GraftModel) back = NULL;
@@ -457,7 +431,7 @@ static void
 test_save_over_input (Fixture       *fx,
                       gconstpointer  data)
 {
-  g_autofree char *path = require_corpus_file ("keras", "seq_conv.legacy.h5");
+  g_autofree char *path = test_util_corpus_file ("seq_conv.legacy.h5");
   g_autoptr(GError) error = NULL;
   g_autoptr(GraftModel) model = NULL;
   g_autoptr(GraftModel) back = NULL;
@@ -524,7 +498,7 @@ static void
 test_save_failure_keeps_old_file (Fixture       *fx,
                                   gconstpointer  data)
 {
-  g_autofree char *path = require_corpus_file ("keras", "seq_conv.weights.h5");
+  g_autofree char *path = test_util_corpus_file ("seq_conv.weights.h5");
   g_autoptr(GError) error = NULL;
   g_autoptr(GraftModel) model = NULL;
   g_autoptr(GraftEdit) edit = NULL;
@@ -560,7 +534,7 @@ static void
 test_save_error_bad_folder (Fixture       *fx,
                             gconstpointer  data)
 {
-  g_autofree char *path = require_corpus_file ("keras", "seq_conv.weights.h5");
+  g_autofree char *path = test_util_corpus_file ("seq_conv.weights.h5");
   g_autoptr(GError) error = NULL;
   g_autoptr(GraftModel) model = NULL;
   g_autoptr(GPtrArray) unchanged = g_ptr_array_new ();
@@ -606,7 +580,7 @@ check_kill_loop (Fixture    *fx,
                  const char *old_name,
                  const char *target_name)
 {
-  g_autofree char *input = require_corpus_file ("keras", input_name);
+  g_autofree char *input = test_util_corpus_file (input_name);
   g_autofree char *old = NULL;
   const char *cli = g_getenv ("GRAFT_CLI");
   g_autofree char *target = NULL;
@@ -624,7 +598,7 @@ check_kill_loop (Fixture    *fx,
       g_test_skip ("GRAFT_CLI not set");
       return;
     }
-  old = corpus_file ("keras", old_name);
+  old = test_util_corpus_file (old_name);
   old_bytes = read_bytes (old);
   target = g_build_filename (fx->tmp, target_name, NULL);
 
@@ -696,29 +670,30 @@ static void
 test_save_kill_loop_h5 (Fixture       *fx,
                         gconstpointer  data)
 {
-  check_kill_loop (fx, "mobilenet_v2.legacy.h5", "mobilenet_v1.legacy.h5", "model.h5");
+  check_kill_loop (fx, "seq_conv.legacy.h5", "seq_conv_newhead.legacy.h5", "model.h5");
 }
 
 static void
 test_save_kill_loop_keras (Fixture       *fx,
                            gconstpointer  data)
 {
-  check_kill_loop (fx, "mobilenet_v2.keras", "mobilenet_v1.keras", "model.keras");
+  check_kill_loop (fx, "seq_conv.keras", "seq_conv_newhead.keras", "model.keras");
 }
 
 static void
-test_save_roundtrip_absent (Fixture       *fx,
-                            gconstpointer  data)
+test_save_roundtrip_real_absent (Fixture       *fx,
+                                 gconstpointer  data)
 {
-  g_test_skip ("corpus not available (GRAFT_CORPUS_DIR)");
+  g_test_skip ("the third-party checkpoints (../shared/corpus/real) are not here; they are "
+               "never copied into the project");
 }
 
 /* g_test_add() does not free its data: @keep owns the paths until the end. */
 static void
 add_roundtrip_tests (const char *sub,
+                     const char *dir,
                      GPtrArray  *keep)
 {
-  g_autofree char *dir = corpus_file (sub, "");
   g_autoptr(GDir) d = dir ? g_dir_open (dir, 0, NULL) : NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
@@ -727,7 +702,7 @@ add_roundtrip_tests (const char *sub,
     {
       g_autofree char *test_path = g_strdup_printf ("/save/roundtrip/%s/absent", sub);
 
-      g_test_add (test_path, Fixture, NULL, fixture_setup, test_save_roundtrip_absent,
+      g_test_add (test_path, Fixture, NULL, fixture_setup, test_save_roundtrip_real_absent,
                   fixture_teardown);
       return;
     }
@@ -770,8 +745,13 @@ main (int    argc,
   g_test_add ("/save/failure/bad-folder", Fixture, NULL, fixture_setup, test_save_error_bad_folder, fixture_teardown);
   g_test_add ("/save/kill-loop/h5", Fixture, NULL, fixture_setup, test_save_kill_loop_h5, fixture_teardown);
   g_test_add ("/save/kill-loop/keras", Fixture, NULL, fixture_setup, test_save_kill_loop_keras, fixture_teardown);
-  add_roundtrip_tests ("keras", keep);
-  add_roundtrip_tests ("real", keep);
+  {
+    g_autofree char *keras = test_util_keras_dir ();
+    g_autofree char *real = test_util_real_dir ();
+
+    add_roundtrip_tests ("keras", keras, keep);
+    add_roundtrip_tests ("real", real, keep);
+  }
 
   status = g_test_run ();
   g_ptr_array_unref (keep);
