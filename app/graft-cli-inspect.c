@@ -103,7 +103,7 @@ graft_cli_inspect_add_weight (JsonBuilder *b,
   graft_cli_json_set_string (b, "path", graft_weight_get_path (w));
   graft_cli_json_set_string (b, "location", graft_weight_get_location (w));
   json_builder_set_member_name (b, "shape");
-  graft_cli_json_add_shape (b, t);
+  graft_json_add_shape (b, graft_tensor_get_rank (t), graft_tensor_get_shape (t));
   graft_cli_json_set_string (b, "dtype", graft_dtype_get_name (graft_tensor_get_dtype (t)));
   json_builder_set_member_name (b, "trainable");
   if (graft_weight_get_trainable (w) == GRAFT_TRAINABLE_UNKNOWN)

@@ -46,8 +46,6 @@ GraftModel   *graft_cli_load_weight    (const char   *file,
                                         GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 void          graft_cli_json_print_node (JsonNode   *root);
 void          graft_cli_json_print     (JsonBuilder *builder);
-void          graft_cli_json_add_shape (JsonBuilder *builder,
-                                        GraftTensor *tensor);
 void          graft_cli_json_add_double (JsonBuilder *builder,
                                         double       value);
 void          graft_cli_json_set_string (JsonBuilder *builder,

@@ -76,7 +76,7 @@ graft_cli_stats_print_json (const char           *file,
   graft_cli_json_set_string (b, "location", graft_weight_get_location (weight));
   graft_cli_json_set_string (b, "file", file);
   json_builder_set_member_name (b, "shape");
-  graft_cli_json_add_shape (b, tensor);
+  graft_json_add_shape (b, graft_tensor_get_rank (tensor), graft_tensor_get_shape (tensor));
   graft_cli_json_set_string (b, "dtype", graft_dtype_get_name (graft_tensor_get_dtype (tensor)));
   graft_cli_json_set_int (b, "count", s->count);
   graft_cli_json_set_int (b, "finite", s->n_finite);

@@ -186,7 +186,7 @@ graft_cli_transfer (int    argc,
   gboolean no_sync = FALSE;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to write the changed target", "OUT" },
-    { "by", 0, 0, G_OPTION_ARG_STRING, &by, "Match by name (default), order, shape or location",
+    { "by", 0, 0, G_OPTION_ARG_STRING, &by, "Match by STRATEGY (listed below; default: name)",
       "STRATEGY" },
     { "map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &maps,
       "Map weights or layers; '*' wildcards carry over (enc/*=encoder/*)", "SRC=DST" },
@@ -222,6 +222,14 @@ graft_cli_transfer (int    argc,
                                 "Copy weights from SOURCE into TARGET and write the result to OUT.\n"
                                 "SOURCE and TARGET are never modified.");
   g_option_context_add_main_entries (context, entries, NULL);
+  {
+    g_autoptr(GString) strategies = g_string_new ("Strategies (--by):\n");
+
+    for (guint i = 0; i < GRAFT_N_TRANSFER_STRATEGIES; i++)
+      g_string_append_printf (strategies, "  %-10s %s\n", graft_transfer_strategy_get_name (i),
+                              graft_transfer_strategy_get_description (i));
+    g_option_context_set_description (context, strategies->str);
+  }
   if (!graft_cli_parse (context, &argc, &argv, "transfer"))
     return 2;
   if (argc != 3)
@@ -231,7 +239,11 @@ graft_cli_transfer (int    argc,
   if (verify != NULL && dry_run)
     return graft_cli_usage_error ("transfer", "--verify runs OUT, which --dry-run does not write");
   if (by != NULL && !graft_transfer_strategy_from_name (by, &strategy))
-    return graft_cli_usage_error ("transfer", "unknown --by '%s' (name, order, shape, location)", by);
+    {
+      g_autofree char *names = graft_transfer_strategy_dup_names ();
+
+      return graft_cli_usage_error ("transfer", "unknown --by '%s' (%s)", by, names);
+    }
   use_strategy = by != NULL || (maps == NULL && layers == NULL);
 
   source = graft_cli_load (argv[1], &error);

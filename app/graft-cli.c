@@ -145,16 +145,6 @@ graft_cli_json_print (JsonBuilder *builder)
   graft_cli_json_print_node (root);
 }
 
-void
-graft_cli_json_add_shape (JsonBuilder *builder,
-                          GraftTensor *tensor)
-{
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < graft_tensor_get_rank (tensor); i++)
-    json_builder_add_int_value (builder, graft_tensor_get_dim (tensor, i));
-  json_builder_end_array (builder);
-}
-
 /* JSON has no NaN or infinity: those become null. */
 void
 graft_cli_json_add_double (JsonBuilder *builder,

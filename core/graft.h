@@ -27,3 +27,4 @@
 #include "graft-colormap.h"
 #include "graft-heatmap.h"
 #include "graft-tensor.h"
+#include "graft-tensor-convert.h"

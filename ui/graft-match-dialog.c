@@ -381,6 +381,17 @@ graft_match_dialog_init (GraftMatchDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* One entry per matching strategy of the core's table, in its order. */
+  {
+    g_autoptr(GtkStringList) strategies = gtk_string_list_new (NULL);
+
+    for (guint i = 0; i < GRAFT_N_TRANSFER_STRATEGIES; i++)
+      gtk_string_list_append (strategies, graft_transfer_strategy_get_label (i));
+    g_signal_handlers_block_by_func (self->strategy_dropdown, graft_match_dialog_replan_cb, self);
+    gtk_drop_down_set_model (self->strategy_dropdown, G_LIST_MODEL (strategies));
+    g_signal_handlers_unblock_by_func (self->strategy_dropdown, graft_match_dialog_replan_cb, self);
+  }
+
   /* The check box writes back into its row, which a builder factory's
    * one-way bindings cannot do. */
   g_signal_connect (factory, "setup", G_CALLBACK (graft_match_dialog_check_setup_cb), NULL);

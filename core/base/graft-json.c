@@ -89,3 +89,20 @@ graft_json_parse (const char  *text,
     }
   return json_node_ref (json_parser_get_root (parser));
 }
+
+/**
+ * graft_json_add_shape:
+ *
+ * Adds a shape to @builder as an array of whole numbers, as every JSON
+ * report of Graft writes shapes.
+ */
+void
+graft_json_add_shape (JsonBuilder  *builder,
+                      guint         rank,
+                      const gsize  *shape)
+{
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rank; i++)
+    json_builder_add_int_value (builder, shape[i]);
+  json_builder_end_array (builder);
+}

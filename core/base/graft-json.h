@@ -17,4 +17,8 @@ JsonNode *graft_json_parse (const char  *text,
                             const char  *what,
                             GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 
+void      graft_json_add_shape (JsonBuilder  *builder,
+                                guint         rank,
+                                const gsize  *shape);
+
 G_END_DECLS

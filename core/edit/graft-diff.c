@@ -18,6 +18,7 @@
 
 #include "graft-dtype.h"
 #include "graft-error.h"
+#include "graft-json.h"
 #include "graft-model.h"
 #include "graft-tensor.h"
 #include "graft-transfer.h"
@@ -509,10 +510,7 @@ graft_diff_to_json (const GraftDiff *self)
       json_builder_set_member_name (builder, "b");
       json_builder_add_string_value (builder, graft_weight_get_path (pair->b));
       json_builder_set_member_name (builder, "shape");
-      json_builder_begin_array (builder);
-      for (guint d = 0; d < graft_tensor_get_rank (t); d++)
-        json_builder_add_int_value (builder, graft_tensor_get_dim (t, d));
-      json_builder_end_array (builder);
+      graft_json_add_shape (builder, graft_tensor_get_rank (t), graft_tensor_get_shape (t));
       json_builder_set_member_name (builder, "shape_mismatch");
       json_builder_add_boolean_value (builder, pair->stats.shape_mismatch);
       graft_diff_json_double (builder, "max_abs_diff", pair->stats.max_abs);

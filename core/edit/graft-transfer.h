@@ -54,6 +54,9 @@ typedef enum
 
 const char          *graft_transfer_status_get_name     (GraftTransferStatus    status);
 const char          *graft_transfer_strategy_get_name   (GraftTransferStrategy  strategy);
+const char          *graft_transfer_strategy_get_label  (GraftTransferStrategy  strategy);
+char                *graft_transfer_strategy_dup_names  (void) G_GNUC_WARN_UNUSED_RESULT;
+const char          *graft_transfer_strategy_get_description (GraftTransferStrategy strategy);
 gboolean             graft_transfer_strategy_from_name  (const char            *name,
                                                          GraftTransferStrategy *strategy);
 
@@ -98,13 +101,6 @@ JsonNode            *graft_transfer_plan_to_json        (const GraftTransferPlan
 gboolean             graft_transfer_plan_apply          (GraftTransferPlan     *self,
                                                          GraftEdit             *edit,
                                                          GError               **error);
-
-GraftTensor         *graft_tensor_convert               (GraftTensor           *tensor,
-                                                         GraftDType             dtype,
-                                                         GError               **error) G_GNUC_WARN_UNUSED_RESULT;
-GraftTensor         *graft_tensor_new_overlay           (GraftTensor           *base,
-                                                         GraftTensor           *block,
-                                                         GError               **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraftTransferPlan, graft_transfer_plan_free)
 

@@ -617,6 +617,27 @@ test_transfer_cli (void)
   g_rmdir (tmp);
 }
 
+/* Every strategy of the table is reachable by its name and describes
+ * itself; an unknown name is refused. */
+static void
+test_transfer_strategy_table (void)
+{
+  g_autofree char *names = graft_transfer_strategy_dup_names ();
+  GraftTransferStrategy strategy;
+
+  g_assert_cmpstr (names, ==, "name, order, shape, location");
+  for (guint i = 0; i < GRAFT_N_TRANSFER_STRATEGIES; i++)
+    {
+      g_assert_true (graft_transfer_strategy_from_name (graft_transfer_strategy_get_name (i),
+                                                        &strategy));
+      g_assert_cmpuint (strategy, ==, i);
+      g_assert_cmpuint (strlen (graft_transfer_strategy_get_label (i)), >, 0);
+      g_assert_cmpuint (strlen (graft_transfer_strategy_get_description (i)), >, 20);
+    }
+  g_assert_false (graft_transfer_strategy_from_name ("nonsense", &strategy));
+  g_assert_false (graft_transfer_strategy_from_name (NULL, &strategy));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -624,6 +645,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   graft_init ();
 
+  g_test_add_func ("/transfer/strategy-table", test_transfer_strategy_table);
   g_test_add_func ("/transfer/names", test_transfer_names);
   g_test_add_func ("/transfer/reference/legacy-by-name", test_transfer_reference_legacy_by_name);
   g_test_add_func ("/transfer/reference/keras3-skip-mismatch", test_transfer_reference_keras3_skip_mismatch);
