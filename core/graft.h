@@ -26,5 +26,7 @@
 #include "graft-stats.h"
 #include "graft-colormap.h"
 #include "graft-heatmap.h"
+#include "graft-nonfinite.h"
+#include "graft-viewport.h"
 #include "graft-tensor.h"
 #include "graft-tensor-convert.h"

@@ -45,12 +45,7 @@ struct _GraftHeatmapView
   guint                   row_axis;
   guint                   col_axis;
   gsize                   index[GRAFT_MAX_RANK];
-  gsize                   n_rows;
-  gsize                   n_cols;
-  double                  center_row;
-  double                  center_col;
-  double                  extent_rows;
-  double                  extent_cols;
+  GraftViewport           viewport;
 
   /* Where the frame lands, in logical pixels. */
   double                  image_x;
@@ -126,50 +121,12 @@ graft_heatmap_view_uses_grid (GraftHeatmapView *self)
 
 /* ---- geometry ------------------------------------------------------------ */
 
-static void
-graft_heatmap_view_window_axis (double  center,
-                                double  extent,
-                                gsize   total,
-                                gsize  *start,
-                                gsize  *end)
-{
-  gsize n = (gsize) CLAMP (round (extent), 1, (double) total);
-  double first = round (center - n / 2.0);
-
-  *start = (gsize) CLAMP (first, 0, (double) (total - n));
-  *end = *start + n;
-}
-
 /* The zoom window in whole elements, inside the slice. */
 static void
 graft_heatmap_view_get_window (GraftHeatmapView   *self,
                                GraftHeatmapWindow *window)
 {
-  graft_heatmap_view_window_axis (self->center_row, self->extent_rows, self->n_rows,
-                                  &window->row_start, &window->row_end);
-  graft_heatmap_view_window_axis (self->center_col, self->extent_cols, self->n_cols,
-                                  &window->col_start, &window->col_end);
-}
-
-/* The frame size, in device pixels, for a window of n_rows × n_cols
- * elements in an area of width × height: an axis with more elements than
- * pixels fills the area, one with fewer gets whole pixels per element, and
- * when both have room the cells are square. */
-static void
-graft_heatmap_view_image_size (gsize  n_rows,
-                               gsize  n_cols,
-                               int    width,
-                               int    height,
-                               guint *out_width,
-                               guint *out_height)
-{
-  gsize cell_r = n_rows <= (gsize) height ? (gsize) height / n_rows : 0;
-  gsize cell_c = n_cols <= (gsize) width ? (gsize) width / n_cols : 0;
-
-  if (cell_r > 0 && cell_c > 0)
-    cell_r = cell_c = MIN (cell_r, cell_c);
-  *out_height = cell_r > 0 ? (guint) (cell_r * n_rows) : (guint) height;
-  *out_width = cell_c > 0 ? (guint) (cell_c * n_cols) : (guint) width;
+  graft_viewport_get_window (&self->viewport, window);
 }
 
 static void
@@ -395,7 +352,7 @@ graft_heatmap_view_render (GraftHeatmapView *self)
       h = height;
     }
   else
-    graft_heatmap_view_image_size (job->window.row_end - job->window.row_start,
+    graft_viewport_image_size (job->window.row_end - job->window.row_start,
                                    job->window.col_end - job->window.col_start,
                                    width, height, &w, &h);
   job->width = MAX (w, 1);
@@ -595,8 +552,7 @@ graft_heatmap_view_zoom_at (GraftHeatmapView *self,
                             double            x,
                             double            y)
 {
-  double old_r = self->extent_rows, old_c = self->extent_cols;
-  double pr = self->center_row, pc = self->center_col;
+  double row = NAN, col = NAN;
   guint px, py;
 
   if (self->engine == NULL || graft_heatmap_view_uses_grid (self))
@@ -605,23 +561,13 @@ graft_heatmap_view_zoom_at (GraftHeatmapView *self,
   if (!isnan (x) && graft_heatmap_view_frame_pixel (self, x, y, &px, &py))
     {
       GraftHeatmapWindow w;
-      guint fw = graft_heatmap_frame_get_width (self->frame);
-      guint fh = graft_heatmap_frame_get_height (self->frame);
 
       graft_heatmap_view_get_window (self, &w);
-      pr = w.row_start + (py + 0.5) * (w.row_end - w.row_start) / fh;
-      pc = w.col_start + (px + 0.5) * (w.col_end - w.col_start) / fw;
+      graft_viewport_pixel_element (&w, graft_heatmap_frame_get_width (self->frame),
+                                    graft_heatmap_frame_get_height (self->frame), px, py,
+                                    &row, &col);
     }
-
-  self->extent_rows = CLAMP (old_r / factor, MIN (1, self->n_rows), (double) self->n_rows);
-  self->extent_cols = CLAMP (old_c / factor, MIN (1, self->n_cols), (double) self->n_cols);
-  /* Keep the element under the pointer where it is. */
-  self->center_row = pr + (self->center_row - pr) * self->extent_rows / old_r;
-  self->center_col = pc + (self->center_col - pc) * self->extent_cols / old_c;
-  self->center_row = CLAMP (self->center_row, self->extent_rows / 2,
-                            self->n_rows - self->extent_rows / 2);
-  self->center_col = CLAMP (self->center_col, self->extent_cols / 2,
-                            self->n_cols - self->extent_cols / 2);
+  graft_viewport_zoom_at (&self->viewport, factor, row, col);
   graft_heatmap_view_invalidate (self);
 }
 
@@ -630,10 +576,7 @@ graft_heatmap_view_pan (GraftHeatmapView *self,
                         double            drow,
                         double            dcol)
 {
-  self->center_row = CLAMP (self->center_row + drow, self->extent_rows / 2,
-                            self->n_rows - self->extent_rows / 2);
-  self->center_col = CLAMP (self->center_col + dcol, self->extent_cols / 2,
-                            self->n_cols - self->extent_cols / 2);
+  graft_viewport_pan (&self->viewport, drow, dcol);
   graft_heatmap_view_invalidate (self);
 }
 
@@ -648,11 +591,11 @@ graft_heatmap_view_density (GraftHeatmapView *self,
   guint w, h;
 
   graft_heatmap_view_area (self, &width, &height);
-  graft_heatmap_view_image_size ((gsize) MAX (1, self->extent_rows),
-                                 (gsize) MAX (1, self->extent_cols),
+  graft_viewport_image_size ((gsize) MAX (1, self->viewport.extent_rows),
+                                 (gsize) MAX (1, self->viewport.extent_cols),
                                  MAX (width, 1), MAX (height, 1), &w, &h);
-  *per_row_px = self->extent_rows * scale / MAX (h, 1);
-  *per_col_px = self->extent_cols * scale / MAX (w, 1);
+  *per_row_px = self->viewport.extent_rows * scale / MAX (h, 1);
+  *per_col_px = self->viewport.extent_cols * scale / MAX (w, 1);
 }
 
 static gboolean
@@ -692,8 +635,8 @@ graft_heatmap_view_drag_begin_cb (GraftHeatmapView *self,
                                   double            y,
                                   GtkGestureDrag   *drag)
 {
-  self->drag_center_row = self->center_row;
-  self->drag_center_col = self->center_col;
+  self->drag_center_row = self->viewport.center_row;
+  self->drag_center_col = self->viewport.center_col;
 }
 
 static void
@@ -707,8 +650,8 @@ graft_heatmap_view_drag_update_cb (GraftHeatmapView *self,
   if (self->engine == NULL || graft_heatmap_view_uses_grid (self))
     return;
   graft_heatmap_view_density (self, &pr, &pc);
-  self->center_row = self->drag_center_row;
-  self->center_col = self->drag_center_col;
+  self->viewport.center_row = self->drag_center_row;
+  self->viewport.center_col = self->drag_center_col;
   graft_heatmap_view_pan (self, -dy * pr, -dx * pc);
 }
 
@@ -761,8 +704,8 @@ graft_heatmap_view_pan_action (GtkWidget  *widget,
   if (self->engine == NULL)
     return;
   g_variant_get (parameter, "(ii)", &drow, &dcol);
-  graft_heatmap_view_pan (self, drow * MAX (1, self->extent_rows / 8),
-                          dcol * MAX (1, self->extent_cols / 8));
+  graft_heatmap_view_pan (self, drow * MAX (1, self->viewport.extent_rows / 8),
+                          dcol * MAX (1, self->viewport.extent_cols / 8));
 }
 
 /* ---- GObject ------------------------------------------------------------- */
@@ -914,12 +857,9 @@ graft_heatmap_view_new (void)
 static void
 graft_heatmap_view_reset_window (GraftHeatmapView *self)
 {
-  self->n_rows = self->engine ? MAX (graft_heatmap_get_n_rows (self->engine->heatmap), 1) : 1;
-  self->n_cols = self->engine ? MAX (graft_heatmap_get_n_cols (self->engine->heatmap), 1) : 1;
-  self->extent_rows = self->n_rows;
-  self->extent_cols = self->n_cols;
-  self->center_row = self->n_rows / 2.0;
-  self->center_col = self->n_cols / 2.0;
+  graft_viewport_reset (&self->viewport,
+                        self->engine ? graft_heatmap_get_n_rows (self->engine->heatmap) : 1,
+                        self->engine ? graft_heatmap_get_n_cols (self->engine->heatmap) : 1);
 }
 
 /**
@@ -1059,12 +999,8 @@ graft_heatmap_view_set_slice (GraftHeatmapView *self,
 
   if (rank >= 2 && (row_axis != self->row_axis || col_axis != self->col_axis))
     {
-      self->n_rows = graft_tensor_get_dim (tensor, row_axis);
-      self->n_cols = graft_tensor_get_dim (tensor, col_axis);
-      self->extent_rows = self->n_rows;
-      self->extent_cols = self->n_cols;
-      self->center_row = self->n_rows / 2.0;
-      self->center_col = self->n_cols / 2.0;
+      graft_viewport_reset (&self->viewport, graft_tensor_get_dim (tensor, row_axis),
+                            graft_tensor_get_dim (tensor, col_axis));
     }
   self->row_axis = row_axis;
   self->col_axis = col_axis;
@@ -1097,10 +1033,7 @@ graft_heatmap_view_zoom_fit (GraftHeatmapView *self)
 
   if (self->engine == NULL)
     return;
-  self->extent_rows = self->n_rows;
-  self->extent_cols = self->n_cols;
-  self->center_row = self->n_rows / 2.0;
-  self->center_col = self->n_cols / 2.0;
+  graft_viewport_reset (&self->viewport, self->viewport.n_rows, self->viewport.n_cols);
   graft_heatmap_view_invalidate (self);
 }
 

@@ -354,23 +354,14 @@ graft_window_scan_thread (GTask        *task,
                           GCancellable *cancellable)
 {
   GraftWindowScan *scan = task_data;
+  GError *error = NULL;
 
-  for (guint i = 0; i < graft_model_get_n_weights (scan->model); i++)
-    {
-      GraftWeight *w = graft_model_get_weight (scan->model, i);
-      GraftTensor *t = graft_weight_get_tensor (w);
-      GraftStats stats;
-
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-      if (graft_tensor_get_n_elements (t) > GRAFT_WINDOW_SCAN_MAX_ELEMENTS ||
-          !graft_dtype_is_float (graft_tensor_get_dtype (t)))
-        continue;
-      if (graft_stats_compute (t, &stats, cancellable, NULL) &&
-          stats.nan + stats.pos_inf + stats.neg_inf > 0)
-        g_ptr_array_add (scan->found, w);
-    }
-  g_task_return_boolean (task, TRUE);
+  scan->found = graft_nonfinite_scan (scan->model, GRAFT_WINDOW_SCAN_MAX_ELEMENTS, cancellable,
+                                      &error);
+  if (scan->found == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -398,7 +389,6 @@ graft_window_scan (GraftWindow *self,
   GraftWindowScan *scan = g_new0 (GraftWindowScan, 1);
 
   scan->model = graft_model_ref (model);
-  scan->found = g_ptr_array_new ();
   task = g_task_new (self, self->scan_cancellable, graft_window_scan_done_cb, NULL);
   g_task_set_task_data (task, scan, graft_window_scan_free);
   g_task_run_in_thread (task, graft_window_scan_thread);
