@@ -58,9 +58,32 @@ struct _GraftWindow
   guint                 close_confirmed : 1;
 };
 
-void      graft_window_actions_init      (GtkWidgetClass      *widget_class);
+/* Init hooks of the files of GraftWindow. */
+void      graft_window_actions_class_init (GtkWidgetClass     *widget_class);
+void      graft_window_actions_init      (GraftWindow         *self);
 void      graft_window_dnd_init          (GraftWindow         *self);
+
+/* graft-window.c */
+char     *graft_window_display_name      (const char          *path);
 void      graft_window_sync              (GraftWindow         *self);
+void      graft_window_refresh_selection (GraftWindow         *self);
+void      graft_window_drop_hint_cb      (GraftWindow         *self,
+                                          GParamSpec          *pspec,
+                                          GraftLayerTree      *tree);
+
+/* graft-window-actions.c */
+void      graft_window_action_set_enabled (GraftWindow        *self,
+                                          const char          *name,
+                                          gboolean             enabled);
+
+/* graft-window-messages.c */
+void      graft_window_set_message       (GraftWindow         *self,
+                                          GtkMessageType       type,
+                                          const char          *message);
+void      graft_window_hide_info         (GraftWindow         *self);
+void      graft_window_info_response_cb  (GraftWindow         *self,
+                                          int                  response,
+                                          GtkInfoBar          *info_bar);
 void      graft_window_show_error        (GraftWindow         *self,
                                           const char          *context,
                                           const GError        *error);
@@ -68,19 +91,37 @@ void      graft_window_show_info         (GraftWindow         *self,
                                           const char          *message);
 void      graft_window_set_busy          (GraftWindow         *self,
                                           const char          *what);
-void      graft_window_refresh_selection (GraftWindow         *self);
-void      graft_window_confirm_discard   (GraftWindow         *self,
-                                          GraftWindowContinue  next,
-                                          gpointer             data,
-                                          GDestroyNotify       data_free);
+
+/* graft-window-open.c (graft_window_open() is public) */
+
+/* graft-window-recent.c */
+void      graft_window_recent_add        (const char          *path);
+void      graft_window_recent_update     (GraftWindow         *self);
+
+/* graft-window-files.c */
+void      graft_window_open_path_cb      (GraftWindow         *self,
+                                          gpointer             data);
+void      graft_window_show_compare_dialog (GraftWindow       *self);
+void      graft_window_show_save_as_dialog (GraftWindow       *self);
+void      graft_window_show_export_npy_dialog (GraftWindow    *self);
+void      graft_window_show_export_png_dialog (GraftWindow    *self);
+
+/* graft-window-save.c */
 void      graft_window_save_to           (GraftWindow         *self,
                                           const char          *path,
                                           GraftFormat          format,
                                           gboolean             close_after);
+void      graft_window_confirm_discard   (GraftWindow         *self,
+                                          GraftWindowContinue  next,
+                                          gpointer             data,
+                                          GDestroyNotify       data_free);
+
+/* graft-window-edit.c */
 gboolean  graft_window_transfer          (GraftWindow         *self,
                                           GPtrArray           *pairs,
                                           gboolean             partial,
                                           const char          *what);
-void      graft_window_update_recent     (GraftWindow         *self);
+void      graft_window_undo              (GraftWindow         *self,
+                                          gboolean             redo);
 
 G_END_DECLS
