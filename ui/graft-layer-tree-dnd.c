@@ -1,0 +1,228 @@
+/* graft-layer-tree-dnd.c: dragging rows out of a layer tree, and dropping them onto its rows
+ *
+ * A drag carries the row's GraftLayerItem; while it hovers over a target
+ * row, the tree says whether the transfer it would plan is possible, and
+ * a drop activates win.transfer-weights.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "graft-layer-tree"
+
+#include "config.h"
+
+#include "graft-layer-tree-private.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+GdkContentProvider *
+graft_layer_tree_drag_prepare_cb (GraftLayerTree *self,
+                                  double          x,
+                                  double          y,
+                                  GtkDragSource  *source)
+{
+  GraftLayerItem *item = graft_layer_tree_item_at (self, x, y, NULL);
+
+  if (item == NULL || graft_layer_item_get_path (item) == NULL)
+    return NULL;
+
+  self->drag_item = item;
+  return gdk_content_provider_new_typed (GRAFT_TYPE_LAYER_ITEM, item);
+}
+
+void
+graft_layer_tree_drag_begin_cb (GraftLayerTree *self,
+                                GdkDrag        *drag,
+                                GtkDragSource  *source)
+{
+  gtk_widget_add_css_class (GTK_WIDGET (self), "dragging");
+}
+
+void
+graft_layer_tree_drag_end_cb (GraftLayerTree *self,
+                              GdkDrag        *drag,
+                              gboolean        delete_data,
+                              GtkDragSource  *source)
+{
+  self->drag_item = NULL;
+  gtk_widget_remove_css_class (GTK_WIDGET (self), "dragging");
+}
+
+void
+graft_layer_tree_clear_drop_row (GraftLayerTree *self)
+{
+  if (self->drop_row == NULL)
+    return;
+  gtk_widget_remove_css_class (self->drop_row, "drop-ok");
+  gtk_widget_remove_css_class (self->drop_row, "drop-refused");
+  gtk_widget_set_tooltip_text (self->drop_row, NULL);
+  g_object_remove_weak_pointer (G_OBJECT (self->drop_row), (gpointer *) &self->drop_row);
+  self->drop_row = NULL;
+}
+
+void
+graft_layer_tree_set_drop_hint (GraftLayerTree *self,
+                                const char     *hint)
+{
+  if (g_strcmp0 (self->drop_why, hint) == 0)
+    return;
+  g_free (self->drop_why);
+  self->drop_why = g_strdup (hint);
+  graft_layer_tree_notify_drop_hint (self);
+}
+
+/**
+ * graft_layer_tree_check_drop:
+ * @source: the dragged item, from another checkpoint
+ * @target: the row it would land on, in this tree
+ * @why: (out) (optional): what the drop would do, or why it cannot be done
+ *
+ * Plans the transfer a drop would run, without applying it.
+ *
+ * Returns: %TRUE when the drop would copy something and nothing refuses
+ */
+gboolean
+graft_layer_tree_check_drop (GraftLayerTree  *self,
+                             GraftLayerItem  *source,
+                             GraftLayerItem  *target,
+                             char           **why)
+{
+  g_autoptr(GraftTransferPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *source_path, *target_path;
+  guint n_refused, n_copies;
+
+  g_return_val_if_fail (GRAFT_IS_LAYER_TREE (self), FALSE);
+
+  source_path = graft_layer_item_get_path (source);
+  target_path = graft_layer_item_get_path (target);
+  if (!self->accepts_drops)
+    {
+      if (why)
+        *why = g_strdup (_("Drop onto the target checkpoint"));
+      return FALSE;
+    }
+  if (graft_layer_item_get_model (source) == self->model)
+    {
+      if (why)
+        *why = g_strdup (_("Drag from the source checkpoint onto the target"));
+      return FALSE;
+    }
+  if (source_path == NULL || target_path == NULL)
+    {
+      if (why)
+        *why = g_strdup (_("Optimizer state cannot be transferred"));
+      return FALSE;
+    }
+
+  plan = graft_transfer_plan_new (graft_layer_item_get_model (source), self->model);
+  if (!graft_transfer_plan_add_layer (plan, source_path, target_path, &error))
+    {
+      if (why)
+        *why = g_strdup (error->message);
+      return FALSE;
+    }
+  graft_transfer_plan_finish (plan);
+
+  n_refused = graft_transfer_plan_count (plan, GRAFT_TRANSFER_SHAPE_MISMATCH);
+  n_copies = graft_transfer_plan_get_n_copies (plan);
+  if (n_refused > 0)
+    {
+      for (guint i = 0; i < graft_transfer_plan_get_n_pairs (plan); i++)
+        if (graft_transfer_plan_get_status (plan, i) == GRAFT_TRANSFER_SHAPE_MISMATCH)
+          {
+            if (why)
+              *why = g_strdup (graft_transfer_plan_get_reason (plan, i));
+            break;
+          }
+      return FALSE;
+    }
+  if (n_copies == 0)
+    {
+      if (why)
+        *why = g_strdup_printf (_("Nothing in “%s” matches a weight of “%s”"), source_path,
+                                target_path);
+      return FALSE;
+    }
+  if (why)
+    *why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copy %u weight from “%s” onto “%s”",
+                                         "Copy %u weights from “%s” onto “%s”", n_copies),
+                            n_copies, source_path, target_path);
+  return TRUE;
+}
+
+static GraftLayerItem *
+graft_layer_tree_drop_item (GtkDropTarget *target)
+{
+  const GValue *value = gtk_drop_target_get_value (target);
+
+  if (value == NULL || !G_VALUE_HOLDS (value, GRAFT_TYPE_LAYER_ITEM))
+    return NULL;
+  return g_value_get_object (value);
+}
+
+GdkDragAction
+graft_layer_tree_drop_motion_cb (GraftLayerTree *self,
+                                 double          x,
+                                 double          y,
+                                 GtkDropTarget  *target)
+{
+  GraftLayerItem *source = graft_layer_tree_drop_item (target);
+  GtkWidget *row = NULL;
+  GraftLayerItem *item = graft_layer_tree_item_at (self, x, y, &row);
+  g_autofree char *why = NULL;
+  gboolean ok;
+
+  if (row != self->drop_row)
+    {
+      graft_layer_tree_clear_drop_row (self);
+      if (row != NULL)
+        {
+          self->drop_row = row;
+          g_object_add_weak_pointer (G_OBJECT (row), (gpointer *) &self->drop_row);
+        }
+    }
+  if (source == NULL || item == NULL)
+    {
+      graft_layer_tree_set_drop_hint (self, source ? _("Drop onto a layer or weight") : NULL);
+      return 0;
+    }
+
+  ok = graft_layer_tree_check_drop (self, source, item, &why);
+  gtk_widget_remove_css_class (row, ok ? "drop-refused" : "drop-ok");
+  gtk_widget_add_css_class (row, ok ? "drop-ok" : "drop-refused");
+  gtk_widget_set_tooltip_text (row, why);
+  graft_layer_tree_set_drop_hint (self, why);
+  return ok ? GDK_ACTION_COPY : 0;
+}
+
+void
+graft_layer_tree_drop_leave_cb (GraftLayerTree *self,
+                                GtkDropTarget  *target)
+{
+  graft_layer_tree_clear_drop_row (self);
+  graft_layer_tree_set_drop_hint (self, NULL);
+}
+
+gboolean
+graft_layer_tree_drop_cb (GraftLayerTree *self,
+                          const GValue   *value,
+                          double          x,
+                          double          y,
+                          GtkDropTarget  *target)
+{
+  GraftLayerItem *source, *item;
+
+  graft_layer_tree_clear_drop_row (self);
+  graft_layer_tree_set_drop_hint (self, NULL);
+  if (!G_VALUE_HOLDS (value, GRAFT_TYPE_LAYER_ITEM))
+    return FALSE;
+  source = g_value_get_object (value);
+  item = graft_layer_tree_item_at (self, x, y, NULL);
+  if (source == NULL || item == NULL || !graft_layer_tree_check_drop (self, source, item, NULL))
+    return FALSE;
+
+  return gtk_widget_activate_action (GTK_WIDGET (self), "win.transfer-weights", "(ss)",
+                                     graft_layer_item_get_path (source),
+                                     graft_layer_item_get_path (item));
+}

@@ -1,0 +1,76 @@
+/* graft-layer-tree-private.h: what the files of GraftLayerTree share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "graft-layer-tree.h"
+
+G_BEGIN_DECLS
+
+struct _GraftLayerTree
+{
+  GtkWidget            parent_instance;
+
+  /* Template widgets */
+  GtkLabel            *heading_label;
+  GtkSearchEntry      *search_entry;
+  GtkColumnView       *column_view;
+  GtkColumnViewColumn *class_column;
+  gboolean             compact;
+  gboolean             has_classes;
+  GtkColumnViewColumn *dtype_column;
+  GtkDropTarget       *drop_target;
+
+  /* Owned */
+  GraftModel          *model;
+  GraftLayerItem      *root;
+  GtkCustomFilter     *filter;
+  GtkTreeListModel    *tree_model;
+  GtkSingleSelection  *selection;
+  GHashTable          *items_by_path;  /* path → GraftLayerItem (borrowed from root) */
+  char                *needle;
+  char                *drop_why;
+
+  /* Borrowed */
+  GtkWidget           *drop_row;
+  GraftLayerItem      *drag_item;
+
+  guint                accepts_drops : 1;
+};
+
+/* graft-layer-tree.c */
+void            graft_layer_tree_notify_drop_hint (GraftLayerTree *self);
+GraftLayerItem *graft_layer_tree_item_at          (GraftLayerTree *self,
+                                                   double          x,
+                                                   double          y,
+                                                   GtkWidget     **row);
+
+/* graft-layer-tree-dnd.c: the template's drag and drop callbacks */
+void            graft_layer_tree_clear_drop_row   (GraftLayerTree *self);
+void            graft_layer_tree_set_drop_hint    (GraftLayerTree *self,
+                                                   const char     *hint);
+GdkContentProvider *graft_layer_tree_drag_prepare_cb (GraftLayerTree *self,
+                                                      double          x,
+                                                      double          y,
+                                                      GtkDragSource  *source);
+void            graft_layer_tree_drag_begin_cb    (GraftLayerTree *self,
+                                                   GdkDrag        *drag,
+                                                   GtkDragSource  *source);
+void            graft_layer_tree_drag_end_cb      (GraftLayerTree *self,
+                                                   GdkDrag        *drag,
+                                                   gboolean        delete_data,
+                                                   GtkDragSource  *source);
+GdkDragAction   graft_layer_tree_drop_motion_cb   (GraftLayerTree *self,
+                                                   double          x,
+                                                   double          y,
+                                                   GtkDropTarget  *target);
+void            graft_layer_tree_drop_leave_cb    (GraftLayerTree *self,
+                                                   GtkDropTarget  *target);
+gboolean        graft_layer_tree_drop_cb          (GraftLayerTree *self,
+                                                   const GValue   *value,
+                                                   double          x,
+                                                   double          y,
+                                                   GtkDropTarget  *target);
+
+G_END_DECLS
