@@ -169,8 +169,8 @@ graft_match_pair_shape (GraftWeight *weight)
 }
 
 static GraftMatchPair *
-graft_match_pair_new (const GraftTransferPlan *plan,
-                      guint                    i)
+graft_match_pair_new (GraftTransferPlan *plan,
+                      guint              i)
 {
   GraftMatchPair *self = g_object_new (GRAFT_TYPE_MATCH_PAIR, NULL);
   GraftWeight *s = graft_transfer_plan_get_source (plan, i);

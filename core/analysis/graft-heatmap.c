@@ -110,7 +110,7 @@ graft_heatmap_free (GraftHeatmap *self)
 }
 
 GraftTensor *
-graft_heatmap_get_tensor (const GraftHeatmap *self)
+graft_heatmap_get_tensor (GraftHeatmap       *self)
 {
   return self->tensor;
 }

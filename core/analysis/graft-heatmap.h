@@ -123,7 +123,7 @@ void                graft_heatmap_style_init       (GraftHeatmapStyle        *st
 
 GraftHeatmap       *graft_heatmap_new              (GraftTensor              *tensor) G_GNUC_WARN_UNUSED_RESULT;
 void                graft_heatmap_free             (GraftHeatmap             *self);
-GraftTensor        *graft_heatmap_get_tensor       (const GraftHeatmap       *self);
+GraftTensor        *graft_heatmap_get_tensor       (GraftHeatmap             *self);
 gboolean            graft_heatmap_set_slice        (GraftHeatmap             *self,
                                                     guint                     row_axis,
                                                     guint                     col_axis,

@@ -237,7 +237,7 @@ graft_diff_get_n_pairs (const GraftDiff *self)
  * Returns: (transfer none): the weight of A in an aligned pair
  */
 GraftWeight *
-graft_diff_get_a (const GraftDiff *self,
+graft_diff_get_a (GraftDiff       *self,
                   guint            position)
 {
   g_return_val_if_fail (position < self->pairs->len, NULL);
@@ -250,7 +250,7 @@ graft_diff_get_a (const GraftDiff *self,
  * Returns: (transfer none): the weight of B in an aligned pair
  */
 GraftWeight *
-graft_diff_get_b (const GraftDiff *self,
+graft_diff_get_b (GraftDiff       *self,
                   guint            position)
 {
   g_return_val_if_fail (position < self->pairs->len, NULL);
@@ -272,7 +272,7 @@ graft_diff_get_n_only_a (const GraftDiff *self)
 }
 
 GraftWeight *
-graft_diff_get_only_a (const GraftDiff *self,
+graft_diff_get_only_a (GraftDiff       *self,
                        guint            position)
 {
   g_return_val_if_fail (position < self->only_a->len, NULL);
@@ -286,7 +286,7 @@ graft_diff_get_n_only_b (const GraftDiff *self)
 }
 
 GraftWeight *
-graft_diff_get_only_b (const GraftDiff *self,
+graft_diff_get_only_b (GraftDiff       *self,
                        guint            position)
 {
   g_return_val_if_fail (position < self->only_b->len, NULL);

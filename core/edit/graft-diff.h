@@ -42,17 +42,17 @@ GraftDiff            *graft_diff_new            (GraftModel          *a,
                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 void                  graft_diff_free           (GraftDiff           *self);
 guint                 graft_diff_get_n_pairs    (const GraftDiff     *self);
-GraftWeight          *graft_diff_get_a          (const GraftDiff     *self,
+GraftWeight          *graft_diff_get_a          (GraftDiff           *self,
                                                  guint                position);
-GraftWeight          *graft_diff_get_b          (const GraftDiff     *self,
+GraftWeight          *graft_diff_get_b          (GraftDiff           *self,
                                                  guint                position);
 const GraftDiffStats *graft_diff_get_stats      (const GraftDiff     *self,
                                                  guint                position);
 guint                 graft_diff_get_n_only_a   (const GraftDiff     *self);
-GraftWeight          *graft_diff_get_only_a     (const GraftDiff     *self,
+GraftWeight          *graft_diff_get_only_a     (GraftDiff           *self,
                                                  guint                position);
 guint                 graft_diff_get_n_only_b   (const GraftDiff     *self);
-GraftWeight          *graft_diff_get_only_b     (const GraftDiff     *self,
+GraftWeight          *graft_diff_get_only_b     (GraftDiff           *self,
                                                  guint                position);
 guint                 graft_diff_get_n_changed  (const GraftDiff     *self);
 gboolean              graft_diff_is_identical   (const GraftDiff     *self);

@@ -147,7 +147,7 @@ graft_edit_unref (GraftEdit *self)
  * Returns: (transfer none): the edited model
  */
 GraftModel *
-graft_edit_get_model (const GraftEdit *self)
+graft_edit_get_model (GraftEdit       *self)
 {
   return self->model;
 }
@@ -341,7 +341,7 @@ graft_edit_is_dirty (const GraftEdit *self)
  */
 gboolean
 graft_edit_weight_is_modified (const GraftEdit   *self,
-                               const GraftWeight *weight)
+                               GraftWeight       *weight)
 {
   GraftTensor *saved = g_hash_table_lookup (self->saved, weight);
 

@@ -14,7 +14,7 @@ typedef struct GraftEdit GraftEdit;
 GraftEdit   *graft_edit_new               (GraftModel         *model) G_GNUC_WARN_UNUSED_RESULT;
 GraftEdit   *graft_edit_ref               (GraftEdit          *self);
 void         graft_edit_unref             (GraftEdit          *self);
-GraftModel  *graft_edit_get_model         (const GraftEdit    *self);
+GraftModel  *graft_edit_get_model         (GraftEdit          *self);
 
 void         graft_edit_begin             (GraftEdit          *self,
                                            const char         *label);
@@ -33,7 +33,7 @@ guint        graft_edit_get_n_steps       (const GraftEdit    *self);
 
 gboolean     graft_edit_is_dirty          (const GraftEdit    *self);
 gboolean     graft_edit_weight_is_modified (const GraftEdit   *self,
-                                           const GraftWeight  *weight);
+                                           GraftWeight        *weight);
 GPtrArray   *graft_edit_dup_changed       (const GraftEdit    *self) G_GNUC_WARN_UNUSED_RESULT;
 gboolean     graft_edit_save              (GraftEdit          *self,
                                            const char         *path,

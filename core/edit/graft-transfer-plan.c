@@ -375,7 +375,7 @@ graft_transfer_plan_get_pair (const GraftTransferPlan *self,
  * Returns: (transfer none) (nullable): the source weight of a pair
  */
 GraftWeight *
-graft_transfer_plan_get_source (const GraftTransferPlan *self,
+graft_transfer_plan_get_source (GraftTransferPlan       *self,
                                 guint                    position)
 {
   const GraftTransferPair *pair = graft_transfer_plan_get_pair (self, position);
@@ -389,7 +389,7 @@ graft_transfer_plan_get_source (const GraftTransferPlan *self,
  * Returns: (transfer none) (nullable): the target weight of a pair
  */
 GraftWeight *
-graft_transfer_plan_get_target (const GraftTransferPlan *self,
+graft_transfer_plan_get_target (GraftTransferPlan       *self,
                                 guint                    position)
 {
   const GraftTransferPair *pair = graft_transfer_plan_get_pair (self, position);

@@ -81,9 +81,9 @@ gboolean             graft_transfer_plan_match          (GraftTransferPlan     *
 void                 graft_transfer_plan_finish         (GraftTransferPlan     *self);
 
 guint                graft_transfer_plan_get_n_pairs    (const GraftTransferPlan *self);
-GraftWeight         *graft_transfer_plan_get_source     (const GraftTransferPlan *self,
+GraftWeight         *graft_transfer_plan_get_source     (GraftTransferPlan       *self,
                                                          guint                  position);
-GraftWeight         *graft_transfer_plan_get_target     (const GraftTransferPlan *self,
+GraftWeight         *graft_transfer_plan_get_target     (GraftTransferPlan       *self,
                                                          guint                  position);
 GraftTransferStatus  graft_transfer_plan_get_status     (const GraftTransferPlan *self,
                                                          guint                  position);

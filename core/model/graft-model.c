@@ -274,13 +274,13 @@ graft_model_get_backend (const GraftModel *self)
 }
 
 JsonNode *
-graft_model_get_config (const GraftModel *self)
+graft_model_get_config (GraftModel       *self)
 {
   return self->config;
 }
 
 GraftLayer *
-graft_model_get_root (const GraftModel *self)
+graft_model_get_root (GraftModel       *self)
 {
   return self->root;
 }
@@ -292,7 +292,7 @@ graft_model_get_n_weights (const GraftModel *self)
 }
 
 GraftWeight *
-graft_model_get_weight (const GraftModel *self,
+graft_model_get_weight (GraftModel       *self,
                         guint             position)
 {
   g_return_val_if_fail (position < self->weights->len, NULL);
@@ -312,7 +312,7 @@ graft_model_get_n_extra_weights (const GraftModel *self)
 }
 
 GraftWeight *
-graft_model_get_extra_weight (const GraftModel *self,
+graft_model_get_extra_weight (GraftModel       *self,
                               guint             position)
 {
   g_return_val_if_fail (position < self->extra_layer->weights->len, NULL);
@@ -327,7 +327,7 @@ graft_model_get_extra_weight (const GraftModel *self,
  * Returns: (transfer none) (nullable): the model weight, or %NULL
  */
 GraftWeight *
-graft_model_find_weight (const GraftModel *self,
+graft_model_find_weight (GraftModel       *self,
                          const char       *path_or_location)
 {
   g_return_val_if_fail (path_or_location != NULL, NULL);
@@ -335,7 +335,7 @@ graft_model_find_weight (const GraftModel *self,
 }
 
 GraftLayer *
-graft_model_find_layer (const GraftModel *self,
+graft_model_find_layer (GraftModel       *self,
                         const char       *path)
 {
   return g_hash_table_lookup (self->layers_by_path, path);
@@ -461,13 +461,13 @@ graft_layer_get_location (const GraftLayer *self)
 }
 
 JsonObject *
-graft_layer_get_config (const GraftLayer *self)
+graft_layer_get_config (GraftLayer       *self)
 {
   return self->config;
 }
 
 GraftLayer *
-graft_layer_get_parent (const GraftLayer *self)
+graft_layer_get_parent (GraftLayer       *self)
 {
   return self->parent;
 }
@@ -479,7 +479,7 @@ graft_layer_get_n_children (const GraftLayer *self)
 }
 
 GraftLayer *
-graft_layer_get_child (const GraftLayer *self,
+graft_layer_get_child (GraftLayer       *self,
                        guint             position)
 {
   g_return_val_if_fail (position < self->children->len, NULL);
@@ -493,7 +493,7 @@ graft_layer_get_n_weights (const GraftLayer *self)
 }
 
 GraftWeight *
-graft_layer_get_weight (const GraftLayer *self,
+graft_layer_get_weight (GraftLayer       *self,
                         guint             position)
 {
   g_return_val_if_fail (position < self->weights->len, NULL);
@@ -533,13 +533,13 @@ graft_weight_get_location (const GraftWeight *self)
 }
 
 GraftLayer *
-graft_weight_get_layer (const GraftWeight *self)
+graft_weight_get_layer (GraftWeight       *self)
 {
   return self->layer;
 }
 
 GraftTensor *
-graft_weight_get_tensor (const GraftWeight *self)
+graft_weight_get_tensor (GraftWeight       *self)
 {
   return self->tensor;
 }
