@@ -36,7 +36,9 @@ struct GraftAtomicFile
  *
  * Creates the temporary file beside @target.
  *
- * Returns: (transfer full): the open temporary file
+ * Returns: (transfer full): the open temporary file, or %NULL with a
+ *   %GRAFT_ERROR_IO error when @target is a folder or its folder refuses a
+ *   new file (missing, read-only, full)
  */
 GraftAtomicFile *
 graft_atomic_file_new (const char  *target,
@@ -102,6 +104,14 @@ graft_atomic_file_get_fd (GraftAtomicFile *self)
   return self->fd;
 }
 
+/**
+ * graft_atomic_file_write:
+ *
+ * Appends @len bytes of @data to the temporary file.
+ *
+ * Returns: %FALSE with a %GRAFT_ERROR_IO error naming the target when the
+ *   write fails (a full disk named as such)
+ */
 gboolean
 graft_atomic_file_write (GraftAtomicFile  *self,
                          const void       *data,
@@ -157,6 +167,10 @@ graft_atomic_file_reopen (GraftAtomicFile  *self,
  * graft_atomic_file_commit:
  *
  * Flushes the temporary file to disk and renames it over the target.
+ *
+ * Returns: %FALSE with a %GRAFT_ERROR_IO error naming the target (a full
+ *   disk named as such) when flushing, closing or renaming fails; the
+ *   target is then as it was, and freeing @self removes the temporary file
  */
 gboolean
 graft_atomic_file_commit (GraftAtomicFile  *self,
@@ -213,6 +227,14 @@ graft_atomic_file_free (GraftAtomicFile *self)
   g_free (self);
 }
 
+/**
+ * graft_atomic_write_bytes:
+ *
+ * Replaces @target with @len bytes of @data, atomically and flushed.
+ *
+ * Returns: %FALSE with a %GRAFT_ERROR_IO error when the file cannot be
+ *   created, written or renamed; @target is then as it was
+ */
 gboolean
 graft_atomic_write_bytes (const char  *target,
                           const void  *data,

@@ -51,7 +51,9 @@ graft_json_depth (const char *text,
  * Parses JSON from a file after checking its size and nesting against
  * Graft's limits.
  *
- * Returns: (transfer full): the document's root
+ * Returns: (transfer full): the document's root, or %NULL with
+ *   %GRAFT_ERROR_LIMIT (too large or too deeply nested) or
+ *   %GRAFT_ERROR_CORRUPT (not valid JSON) naming @what
  */
 JsonNode *
 graft_json_parse (const char  *text,

@@ -68,6 +68,13 @@ graft_limits_get_max_alloc (void)
   return graft_limits_default_max_alloc ();
 }
 
+/**
+ * graft_limits_check_alloc:
+ * @n_bytes: the size of a buffer about to be allocated for file contents
+ *
+ * Returns: %FALSE with %GRAFT_ERROR_LIMIT when @n_bytes is more than
+ *   graft_limits_get_max_alloc()
+ */
 gboolean
 graft_limits_check_alloc (guint64   n_bytes,
                           GError  **error)

@@ -25,6 +25,10 @@ static const guint8 graft_npy_magic[6] = { 0x93, 'N', 'U', 'M', 'P', 'Y' };
  * graft_npy_save:
  *
  * Writes @tensor as a version 1.0 .npy file in its own dtype, atomically.
+ *
+ * Returns: %FALSE with @error set when the dtype has no NumPy equivalent
+ *   (bfloat16: %GRAFT_ERROR_UNSUPPORTED), the values cannot be read, or
+ *   writing fails (%GRAFT_ERROR_IO); @path is then as it was
  */
 gboolean
 graft_npy_save (GraftTensor  *tensor,

@@ -17,7 +17,9 @@
  * graft_tensor_convert:
  *
  * Returns: (transfer full): @tensor itself (a new reference) when it
- *   already has @dtype, else a new in-memory tensor with converted values
+ *   already has @dtype, else a new in-memory tensor with converted values;
+ *   %NULL with @error set when the values cannot be read or the copy would
+ *   exceed the memory limit (%GRAFT_ERROR_LIMIT)
  */
 GraftTensor *
 graft_tensor_convert (GraftTensor  *tensor,
@@ -51,7 +53,8 @@ graft_tensor_convert (GraftTensor  *tensor,
  * @block: the source's values, same rank; its overlap with @base (the
  *   first min(n, m) indices of every axis) is copied in, converted
  *
- * Returns: (transfer full): a new in-memory tensor
+ * Returns: (transfer full): a new in-memory tensor, or %NULL with @error
+ *   set when either tensor's values cannot be read
  */
 GraftTensor *
 graft_tensor_new_overlay (GraftTensor  *base,

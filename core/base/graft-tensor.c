@@ -380,6 +380,9 @@ graft_tensor_copy_block (const GraftTensor *self,
  *
  * Reads a block without loading the rest of the tensor: a lazy tensor
  * that is not loaded or mapped asks its source for just that block.
+ *
+ * Returns: %FALSE with @error set when the block lies outside the tensor
+ *   (%GRAFT_ERROR_INVALID) or the file cannot be read (the source's error)
  */
 gboolean
 graft_tensor_read_block (GraftTensor  *self,
@@ -420,6 +423,14 @@ graft_tensor_read_block (GraftTensor  *self,
   return self->funcs->read (self->source, start, count, dest, error);
 }
 
+/**
+ * graft_tensor_read_block_float:
+ * @dest: (out caller-allocates): room for the product of @count floats
+ *
+ * graft_tensor_read_block(), converted to float32.
+ *
+ * Returns: %FALSE with @error set as graft_tensor_read_block() does
+ */
 gboolean
 graft_tensor_read_block_float (GraftTensor  *self,
                                const gsize  *start,
@@ -448,7 +459,9 @@ graft_tensor_read_block_float (GraftTensor  *self,
 /**
  * graft_tensor_dup_float:
  *
- * Returns: (transfer full): every value converted to float32, g_free() it
+ * Returns: (transfer full): every value converted to float32, g_free() it;
+ *   %NULL with @error set when the values cannot be read or would exceed
+ *   the memory limit (%GRAFT_ERROR_LIMIT)
  */
 float *
 graft_tensor_dup_float (GraftTensor  *self,

@@ -376,6 +376,9 @@ graft_edit_dup_changed (const GraftEdit *self)
  * Saves the model (see graft_keras_save()); only the changed weights are
  * rewritten when the format is the model's own. On success the session is
  * clean.
+ *
+ * Returns: %FALSE with @error set as graft_keras_save() does (the file and
+ *   the cause); the session then keeps its changes and stays dirty
  */
 gboolean
 graft_edit_save (GraftEdit       *self,

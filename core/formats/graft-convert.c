@@ -293,6 +293,8 @@ graft_convert_save_full (GraftModel      *model,
  *
  * graft_convert_save_full() with @model's own config and the default
  * shard size.
+ *
+ * Returns: %FALSE with @error set as graft_convert_save_full() does
  */
 gboolean
 graft_convert_save (GraftModel      *model,

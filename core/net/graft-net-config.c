@@ -571,6 +571,11 @@ graft_net_add_input (GraftNet     *self,
  *
  * Adds a layer and calls it on @in. A layer named like an existing one is
  * that layer called again (a shared layer).
+ *
+ * Returns: %FALSE with @error set when @config_json is not JSON (json-glib's
+ *   error) or not an object (%GRAFT_ERROR_INVALID), or the layer cannot be
+ *   made from it (the class cannot run, a value is out of range; the
+ *   error names the layer)
  */
 gboolean
 graft_net_add_layer (GraftNet     *self,

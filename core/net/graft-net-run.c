@@ -66,6 +66,8 @@ graft_net_foreach_weight (GraftNet           *self,
  * Fails with %GRAFT_ERROR_UNSUPPORTED when the graph is incomplete, for
  * example a net built in code without outputs. Nets from configs whose
  * layers Graft cannot run were already refused, naming those layers.
+ *
+ * Returns: %TRUE when the net can run
  */
 gboolean
 graft_net_check_runnable (GraftNet  *self,
@@ -89,6 +91,9 @@ graft_net_check_runnable (GraftNet  *self,
  * @shape: the shape without the batch axis
  *
  * Replaces the shape of input @input before graft_net_build().
+ *
+ * Returns: %FALSE with %GRAFT_ERROR_INVALID when @input does not exist,
+ *   the net is already built, or @rank leaves no room for the batch axis
  */
 gboolean
 graft_net_set_input_shape (GraftNet      *self,
@@ -127,6 +132,10 @@ graft_net_set_input_shape (GraftNet      *self,
  * Infers every weight's shape from the input shapes, as Keras's build()
  * does. Weights have no values until graft_net_bind() or
  * graft_net_init_weights().
+ *
+ * Returns: %FALSE with @error set, naming the layer and the shapes, when an
+ *   input shape is unknown or does not fit a layer (%GRAFT_ERROR_SHAPE) or
+ *   a weight would exceed the memory limit (%GRAFT_ERROR_LIMIT)
  */
 gboolean
 graft_net_build (GraftNet  *self,
@@ -216,6 +225,9 @@ graft_net_init_weight_cb (GraftNode       *node,
  *
  * Builds the net if needed and gives every weight values from its Keras
  * initialiser (the layer config's kernel_initializer and so on).
+ *
+ * Returns: %FALSE with @error set when building fails (graft_net_build())
+ *   or an initialiser is unknown (%GRAFT_ERROR_UNSUPPORTED, naming it)
  */
 gboolean
 graft_net_init_weights (GraftNet  *self,
