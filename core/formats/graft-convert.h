@@ -6,7 +6,6 @@
 
 #include <json-glib/json-glib.h>
 
-#include "graft-keras-save.h"
 #include "graft-types.h"
 
 G_BEGIN_DECLS

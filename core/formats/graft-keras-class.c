@@ -122,23 +122,6 @@ static const GraftKerasClass graft_keras_classes[] = {
 };
 
 /**
- * graft_keras_class_strip_package:
- *
- * Returns: (transfer none): @class_name after the package of a registered
- *   name ("oracle>CustomDense" → "CustomDense"), or @class_name itself
- */
-const char *
-graft_keras_class_strip_package (const char *class_name)
-{
-  const char *gt;
-
-  if (class_name == NULL)
-    return NULL;
-  gt = strrchr (class_name, '>');
-  return gt ? gt + 1 : class_name;
-}
-
-/**
  * graft_keras_class_lookup:
  * @class_name: (nullable): a class name; the package of a registered name
  *   ("keras.layers>Dense") is ignored
@@ -149,7 +132,7 @@ graft_keras_class_strip_package (const char *class_name)
 const GraftKerasClass *
 graft_keras_class_lookup (const char *class_name)
 {
-  class_name = graft_keras_class_strip_package (class_name);
+  class_name = graft_config_strip_package (class_name);
   if (class_name == NULL)
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (graft_keras_classes); i++)
@@ -276,7 +259,7 @@ graft_keras_snake_case (const char *class_name)
   gsize n;
 
   /* Drop non-word characters. */
-  for (const char *p = graft_keras_class_strip_package (class_name); *p; p++)
+  for (const char *p = graft_config_strip_package (class_name); *p; p++)
     if (g_ascii_isalnum (*p) || *p == '_')
       g_string_append_c (word, *p);
   n = word->len;

@@ -74,7 +74,6 @@ typedef struct
 const GraftKerasClass    *graft_keras_class_lookup          (const char            *class_name);
 guint                     graft_keras_class_get_n           (void);
 const GraftKerasClass    *graft_keras_class_get_nth         (guint                  i);
-const char               *graft_keras_class_strip_package   (const char            *class_name);
 const char               *graft_keras_class_from_snake      (const char            *snake);
 gboolean                  graft_keras_class_is_model        (const char            *class_name,
                                                              JsonObject            *entry);

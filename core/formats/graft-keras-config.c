@@ -14,8 +14,9 @@
 
 #include "graft-keras-config.h"
 
+#include <string.h>
+
 #include "graft-error.h"
-#include "graft-keras-class.h"
 
 static JsonNode *
 graft_config_member (JsonObject *config,
@@ -159,6 +160,23 @@ graft_config_get_ints (JsonObject  *config,
 }
 
 /**
+ * graft_config_strip_package:
+ *
+ * Returns: (transfer none): @class_name after the package of a registered
+ *   name ("oracle>CustomDense" → "CustomDense"), or @class_name itself
+ */
+const char *
+graft_config_strip_package (const char *class_name)
+{
+  const char *gt;
+
+  if (class_name == NULL)
+    return NULL;
+  gt = strrchr (class_name, '>');
+  return gt ? gt + 1 : class_name;
+}
+
+/**
  * graft_config_get_object:
  *
  * Returns: (transfer none) (nullable): the object at @key of @config, or
@@ -212,7 +230,7 @@ graft_config_entry_class (JsonObject *entry)
     return NULL;
   node = json_object_get_member (entry, "class_name");
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return graft_keras_class_strip_package (json_node_get_string (node));
+    return graft_config_strip_package (json_node_get_string (node));
   return NULL;
 }
 

@@ -32,6 +32,8 @@ gboolean     graft_config_get_ints       (JsonObject  *config,
 gboolean     graft_config_node_get_count (JsonNode    *node,
                                           gint64      *value);
 
+const char  *graft_config_strip_package  (const char  *class_name);
+
 /* Entries: {"class_name": …, "config": {…}, "name": …}. */
 JsonObject  *graft_config_entry_config   (JsonObject  *entry);
 const char  *graft_config_entry_name     (JsonObject  *entry);
