@@ -117,6 +117,7 @@ assert_keras_layout (const char *path)
   g_autoptr(GraftArchive) archive = graft_archive_open (path, &error);
   g_autoptr(GBytes) metadata = NULL;
   g_autoptr(JsonNode) meta = NULL;
+  g_autofree char *json = NULL;
   gsize len;
   const char *text;
 
@@ -139,12 +140,30 @@ assert_keras_layout (const char *path)
   metadata = graft_archive_read (archive, 0, &error);
   g_assert_no_error (error);
   text = g_bytes_get_data (metadata, &len);
-  meta = json_from_string (g_strndup (text, len), &error);
+  json = g_strndup (text, len);
+  meta = json_from_string (json, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (meta), "keras_version"),
                    ==, "3.15.1");
   g_assert_true (json_object_has_member (json_node_get_object (meta), "date_saved"));
   g_assert_cmpuint (json_object_get_size (json_node_get_object (meta)), ==, 2);
+}
+
+/* Removes everything in @dir but @keep. */
+static void
+clear_dir (const char *dir,
+           const char *keep)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (!g_str_equal (name, keep))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+
+        g_unlink (path);
+      }
 }
 
 static void
@@ -169,8 +188,7 @@ test_keras_writer_layout (gconstpointer data)
     assert_keras_layout (copy);
     g_unlink (copy);
   }
-  g_unlink (out);
-  g_unlink (g_build_filename (dir, "tiny.json", NULL));
+  clear_dir (dir, "");
   g_rmdir (dir);
 }
 
@@ -203,23 +221,6 @@ count_files (const char *dir)
   while (g_dir_read_name (d) != NULL)
     n++;
   return n;
-}
-
-/* Removes everything in @dir but @keep. */
-static void
-clear_dir (const char *dir,
-           const char *keep)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while ((name = g_dir_read_name (d)) != NULL)
-    if (!g_str_equal (name, keep))
-      {
-        g_autofree char *path = g_build_filename (dir, name, NULL);
-
-        g_unlink (path);
-      }
 }
 
 static void
