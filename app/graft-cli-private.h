@@ -24,8 +24,12 @@ typedef struct
 
 void          graft_cli_crash_guard_install (int     argc,
                                             char  **argv);
-/* Seconds graft_cli_load() allows for reading a checkpoint's structure. */
-#define GRAFT_CLI_LOAD_TIMEOUT 60
+/* How long the progress counter may stand still while a command reads a
+ * file before the watchdog stops it, in milliseconds (graft-cli-crash.c). */
+#define GRAFT_CLI_STALL_MS 1000
+
+void          graft_cli_watch_begin    (const char  *path);
+void          graft_cli_watch_end      (void);
 
 GraftModel   *graft_cli_load           (const char  *path,
                                         GError     **error);

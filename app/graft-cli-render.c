@@ -370,6 +370,8 @@ graft_cli_render (int    argc,
   if (window_text != NULL && !graft_cli_render_parse_window (window_text, &window))
     return graft_cli_usage_error ("render", "--window wants R0:R1,C0:C1, not '%s'", window_text);
 
+  /* Reading and reducing the values move the progress counter. */
+  graft_cli_watch_begin (argv[1]);
   model = graft_cli_load_weight (argv[1], argv[2], &weight, &error);
   if (model == NULL)
     return graft_cli_fail (error);

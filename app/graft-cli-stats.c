@@ -202,6 +202,8 @@ graft_cli_stats (int    argc,
   if (argc != 3)
     return graft_cli_usage_error ("stats", "expected FILE and WEIGHT");
 
+  /* Reading and every pass over the values move the progress counter. */
+  graft_cli_watch_begin (argv[1]);
   model = graft_cli_load_weight (argv[1], argv[2], &weight, &error);
   if (model == NULL)
     return graft_cli_fail (error);

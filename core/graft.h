@@ -22,6 +22,7 @@
 #include "graft-model.h"
 #include "graft-net.h"
 #include "graft-npy.h"
+#include "graft-progress.h"
 #include "graft-spec.h"
 #include "graft-stats.h"
 #include "graft-colormap.h"

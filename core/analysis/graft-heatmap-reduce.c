@@ -28,6 +28,7 @@
 
 #include "graft-dtype.h"
 #include "graft-error.h"
+#include "graft-progress.h"
 #include "graft-stats-private.h"
 #include "graft-tensor.h"
 
@@ -183,6 +184,7 @@ graft_heatmap_reduce_job (gpointer data)
       GraftHeatmapCell *row_out = job->out + p * job->n_out_cols;
       gsize q = 0;
 
+      graft_progress_tick ();
       if (job->cancellable != NULL && g_cancellable_is_cancelled (job->cancellable))
         {
           job->cancelled = TRUE;

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "graft-error.h"
+#include "graft-progress.h"
 #include "graft-stats-private.h"
 #include "graft-tensor.h"
 
@@ -96,6 +97,7 @@ graft_stats_range_walk (GraftStatsRange     *range,
     {
       gsize len = MIN (GRAFT_STATS_CHUNK, range->end - off);
 
+      graft_progress_tick ();
       if (range->cancellable != NULL && g_cancellable_is_cancelled (range->cancellable))
         {
           range->cancelled = TRUE;

@@ -31,6 +31,7 @@
 #include "graft-error.h"
 #include "graft-fault.h"
 #include "graft-limits.h"
+#include "graft-progress.h"
 
 struct GraftArchive
 {
@@ -250,11 +251,12 @@ graft_archive_read (GraftArchive  *self,
     }
   while (done < m.size)
     {
-      zip_int64_t n = zip_fread (zf, buf + done, m.size - done);
+      zip_int64_t n = zip_fread (zf, buf + done, MIN (m.size - done, (guint64) 1 << 24));
 
       if (n <= 0)
         break;
       done += n;
+      graft_progress_tick ();
     }
   /* Read one byte more: a member must not hold more than it declares. */
   if (done == m.size)
@@ -308,6 +310,7 @@ graft_archive_extract (GraftArchive  *self,
     {
       zip_int64_t w = 0;
 
+      graft_progress_tick ();
       while (w < n)
         {
           ssize_t k = write (fd, buf + w, n - w);

@@ -18,6 +18,7 @@
 #include "graft-h5-file-private.h"
 #include "graft-h5-util-private.h"
 #include "graft-limits.h"
+#include "graft-progress.h"
 #include "graft-tensor.h"
 
 gboolean
@@ -28,6 +29,7 @@ graft_h5_has_attr (GraftH5File *self,
   g_auto(GraftH5Id) oid = H5I_INVALID_HID;
   htri_t exists;
 
+  graft_progress_tick ();
   graft_h5_quiet ();
   if (!graft_h5_check_path (self, obj_path, NULL, NULL))
     return FALSE;
@@ -70,6 +72,7 @@ graft_h5_read_attr_strv (GraftH5File  *self,
   g_autoptr(GPtrArray) strv = g_ptr_array_new_with_free_func (g_free);
   hssize_t n;
 
+  graft_progress_tick ();
   if (!graft_h5_check_path (self, obj_path, NULL, error))
     return NULL;
   oid = H5Oopen (self->fid, obj_path, H5P_DEFAULT);

@@ -18,7 +18,11 @@
 #include "graft-h5-file-private.h"
 #include "graft-h5-util-private.h"
 #include "graft-limits.h"
+#include "graft-progress.h"
 #include "graft-tensor.h"
+
+/* The most bytes one H5Dread of a block reads (see graft_h5_read_block()). */
+#define GRAFT_H5_READ_SLAB_BYTES (16u << 20)
 
 static char *
 graft_h5_read_dtype_attr (hid_t did)
@@ -175,6 +179,7 @@ graft_h5_dataset_info (GraftH5File         *self,
   int rank, n_filters;
   guint64 n_elements = 1;
 
+  graft_progress_tick ();
   graft_h5_quiet ();
   memset (info, 0, sizeof *info);
   info->offset = -1;
@@ -393,30 +398,57 @@ graft_h5_read_block (GraftH5File  *self,
 
   ftype = H5Dget_type (did);
   fspace = H5Dget_space (did);
-  if (rank > 0)
+  mtype = graft_h5_mem_type (dtype, ftype);
+  if (rank == 0)
     {
-      for (guint i = 0; i < rank; i++)
+      mspace = H5Screate (H5S_SCALAR);
+      if (H5Dread (did, mtype, mspace, fspace, H5P_DEFAULT, dest) < 0)
         {
-          hstart[i] = start[i];
-          hcount[i] = count[i];
-        }
-      if (H5Sselect_hyperslab (fspace, H5S_SELECT_SET, hstart, NULL, hcount, NULL) < 0)
-        {
-          graft_h5_set_error (error, GRAFT_ERROR_INVALID, "%s: bad block of dataset '%s'",
+          graft_h5_set_error (error, GRAFT_ERROR_CORRUPT, "%s: cannot read dataset '%s'",
                               self->name, path);
           return FALSE;
         }
-      mspace = H5Screate_simple (rank, hcount, NULL);
+      graft_progress_tick ();
+      return TRUE;
     }
-  else
-    mspace = H5Screate (H5S_SCALAR);
 
-  mtype = graft_h5_mem_type (dtype, ftype);
-  if (H5Dread (did, mtype, mspace, fspace, H5P_DEFAULT, dest) < 0)
-    {
-      graft_h5_set_error (error, GRAFT_ERROR_CORRUPT, "%s: cannot read dataset '%s'", self->name, path);
-      return FALSE;
-    }
+  /* Slabs of whole rows, so that no single read (which may inflate
+   * compressed chunks) runs long without the progress counter moving. */
+  {
+    gsize row_bytes = graft_dtype_get_size (dtype);
+    gsize rows_per_slab;
+
+    for (guint i = 1; i < rank; i++)
+      row_bytes *= count[i];
+    rows_per_slab = MAX (1, GRAFT_H5_READ_SLAB_BYTES / MAX (row_bytes, 1));
+    for (guint i = 0; i < rank; i++)
+      {
+        hstart[i] = start[i];
+        hcount[i] = count[i];
+      }
+    for (gsize row = 0; row < count[0]; row += rows_per_slab)
+      {
+        g_auto(GraftH5Id) slab_space = H5I_INVALID_HID;
+
+        hstart[0] = start[0] + row;
+        hcount[0] = MIN (rows_per_slab, count[0] - row);
+        if (H5Sselect_hyperslab (fspace, H5S_SELECT_SET, hstart, NULL, hcount, NULL) < 0)
+          {
+            graft_h5_set_error (error, GRAFT_ERROR_INVALID, "%s: bad block of dataset '%s'",
+                                self->name, path);
+            return FALSE;
+          }
+        slab_space = H5Screate_simple (rank, hcount, NULL);
+        if (H5Dread (did, mtype, slab_space, fspace, H5P_DEFAULT,
+                     (guint8 *) dest + row * row_bytes) < 0)
+          {
+            graft_h5_set_error (error, GRAFT_ERROR_CORRUPT, "%s: cannot read dataset '%s'",
+                                self->name, path);
+            return FALSE;
+          }
+        graft_progress_tick ();
+      }
+  }
   return TRUE;
 }
 

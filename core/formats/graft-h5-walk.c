@@ -18,6 +18,7 @@
 #include "graft-h5-file-private.h"
 #include "graft-h5-util-private.h"
 #include "graft-limits.h"
+#include "graft-progress.h"
 #include "graft-tensor.h"
 
 static GraftH5Kind
@@ -57,6 +58,7 @@ graft_h5_check_path (GraftH5File  *self,
   gpointer cached;
   guint depth = 0;
 
+  graft_progress_tick ();
   if (g_hash_table_lookup_extended (self->verified, path, NULL, &cached) &&
       (kind == NULL || GPOINTER_TO_INT (cached) >= 0))
     {
@@ -154,6 +156,7 @@ graft_h5_list_cb (hid_t             group,
   GPtrArray *entries = data;
   GraftH5Entry *entry = g_new0 (GraftH5Entry, 1);
 
+  graft_progress_tick ();
   entry->name = g_strdup (name);
   if (info->type == H5L_TYPE_SOFT)
     entry->kind = GRAFT_H5_SOFT_LINK;

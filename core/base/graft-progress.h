@@ -1,0 +1,14 @@
+/* graft-progress.h: a count of the work done, for a watchdog to see it move
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void    graft_progress_tick (void);
+guint64 graft_progress_get  (void);
+
+G_END_DECLS
