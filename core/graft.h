@@ -15,6 +15,7 @@
 #include "graft-keras.h"
 #include "graft-keras-save.h"
 #include "graft-edit.h"
+#include "graft-journal.h"
 #include "graft-convert.h"
 #include "graft-diff.h"
 #include "graft-transfer.h"
