@@ -79,6 +79,10 @@ graft_application_activate (GApplication *application)
     {
       window = GTK_WINDOW (graft_window_new (GTK_APPLICATION (application)));
       graft_window_open_examples (GRAFT_WINDOW (window));
+      gtk_window_present (window);
+      /* Work a crash left unsaved comes first. */
+      graft_window_offer_restore (GRAFT_WINDOW (window));
+      return;
     }
   gtk_window_present (window);
 }
@@ -104,6 +108,8 @@ graft_application_open (GApplication  *application,
       else
         graft_window_open (window, NULL, first);
       gtk_window_present (GTK_WINDOW (window));
+      if (i == 0)
+        graft_window_offer_restore (window);
     }
 }
 

@@ -83,6 +83,7 @@ graft_window_transfer (GraftWindow *self,
     }
 
   params_text = graft_numbers_count (n_params);
+  graft_window_journal_record (self, pairs, partial, what);
   msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                       "Copied %u weight (%s values) %s. Undo with Ctrl+Z.",
                                       "Copied %u weights (%s values) %s. Undo with Ctrl+Z.",
@@ -111,6 +112,7 @@ graft_window_undo (GraftWindow *self,
 
   if (redo ? !graft_edit_redo (self->edit) : !graft_edit_undo (self->edit))
     return;
+  graft_window_journal_move (self, redo ? 1 : -1);
   if (label != NULL)
     {
       g_autofree char *msg = g_strdup_printf (redo ? _("Redone: %s") : _("Undone: %s"), label);

@@ -194,6 +194,14 @@ graft_window_load_done_cb (GObject      *object,
   /* Something to look at straight away: the target's first weight. */
   graft_layer_tree_select_first_weight (self->target_tree);
   graft_window_refresh_selection (self);
+
+  graft_window_journal_start (self);
+  if (self->pending_journal != NULL)
+    {
+      g_autoptr(GraftJournal) journal = g_steal_pointer (&self->pending_journal);
+
+      graft_window_journal_replay (self, journal);
+    }
 }
 
 /**

@@ -51,11 +51,16 @@ struct _GraftWindow
   GtkWindow            *question;
   GraftLayerTree       *selected_tree;
 
+  GraftJournal         *journal;          /* of the session, while it has steps */
+  char                 *journal_path;
+  GraftJournal         *pending_journal;  /* to replay once its files are open */
+
   GraftWindowContinue   after_save;
   guint                 progress_pulse;
   guint                 info_timeout;
   guint                 busy : 1;
   guint                 close_confirmed : 1;
+  guint                 replaying : 1;
 };
 
 /* Init hooks of the files of GraftWindow. */
@@ -115,6 +120,18 @@ void      graft_window_confirm_discard   (GraftWindow         *self,
                                           GraftWindowContinue  next,
                                           gpointer             data,
                                           GDestroyNotify       data_free);
+
+/* graft-window-journal.c */
+void      graft_window_journal_start     (GraftWindow         *self);
+void      graft_window_journal_forget    (GraftWindow         *self);
+void      graft_window_journal_record    (GraftWindow         *self,
+                                          GPtrArray           *pairs,
+                                          gboolean             partial,
+                                          const char          *label);
+void      graft_window_journal_move      (GraftWindow         *self,
+                                          int                  delta);
+void      graft_window_journal_replay    (GraftWindow         *self,
+                                          GraftJournal        *journal);
 
 /* graft-window-edit.c */
 gboolean  graft_window_transfer          (GraftWindow         *self,

@@ -84,6 +84,8 @@ graft_window_save_done_cb (GObject      *object,
       gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
     graft_window_show_info (self, msg);
   }
+  /* The changes are in the file now: a new session starts from it. */
+  graft_window_journal_start (self);
   graft_window_sync (self);
 
   if (save->close_after)

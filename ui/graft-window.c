@@ -248,6 +248,9 @@ graft_window_dispose (GObject *object)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
   self->selected_tree = NULL;
+  /* Closed by the user: whatever was not saved was let go on purpose. */
+  graft_window_journal_forget (self);
+  g_clear_pointer (&self->pending_journal, graft_journal_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GRAFT_TYPE_WINDOW);
 

@@ -35,5 +35,6 @@ GraftStatsView    *graft_window_get_stats_view    (GraftWindow    *self);
 GtkWindow         *graft_window_get_question      (GraftWindow    *self);
 const char        *graft_window_get_message       (GraftWindow    *self);
 void               graft_window_show_open_dialog  (GraftWindow    *self);
+gboolean           graft_window_offer_restore     (GraftWindow    *self);
 
 G_END_DECLS

@@ -366,7 +366,8 @@ test_window_open_error (void)
 }
 
 /* A file that sends libhdf5 into an endless loop is tried in a helper
- * process first: the window reports it and stays usable. */
+ * process first: the window reports it within two seconds and stays
+ * usable. */
 static void
 test_window_open_hostile (void)
 {
@@ -375,17 +376,19 @@ test_window_open_hostile (void)
                                                      "hdf5-upstream", "global-heap-endless-loop.h5",
                                                      NULL);
 
-  g_setenv ("GRAFT_LOAD_TIMEOUT", "2", TRUE);
+  gint64 t0;
+
   gtk_window_present (GTK_WINDOW (window));
+  t0 = g_get_monotonic_time ();
   graft_window_open (window, NULL, hostile);
   g_assert_true (graft_ui_test_wait (window_saved, window, 20000));
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 2500 * 1000);
   g_assert_null (graft_window_get_target (window));
   g_assert_nonnull (graft_window_get_message (window));
-  g_assert_nonnull (strstr (graft_window_get_message (window), "took more than 2 s"));
+  g_assert_nonnull (strstr (graft_window_get_message (window), "stopped making progress"));
   gtk_window_destroy (GTK_WINDOW (window));
   graft_ui_test_drain (50);
   g_assert_finalize_object (window);
-  g_unsetenv ("GRAFT_LOAD_TIMEOUT");
 }
 
 int
