@@ -27,6 +27,7 @@ struct GraftLayer
   JsonObject *config;        /* the layer's "config", or NULL */
   GraftLayer *parent;        /* borrowed */
   GPtrArray  *children;      /* of GraftLayer, owned */
+  GHashTable *children_by_name; /* name → GraftLayer, borrowed; made once there are many */
   GPtrArray  *weights;       /* of GraftWeight, owned, in Keras's order */
 };
 

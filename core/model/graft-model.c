@@ -61,6 +61,7 @@ graft_layer_free (GraftLayer *self)
   for (guint i = 0; i < self->children->len; i++)
     graft_layer_free (g_ptr_array_index (self->children, i));
   g_ptr_array_unref (self->children);
+  g_clear_pointer (&self->children_by_name, g_hash_table_unref);
   g_ptr_array_unref (self->weights);
   g_clear_pointer (&self->config, json_object_unref);
   g_free (self->name);
@@ -343,10 +344,17 @@ graft_model_find_layer (GraftModel       *self,
 
 /* GraftLayer */
 
+/* A layer with this many children is searched by name through a hash
+ * table: files with tens of thousands of layers at one level exist, and a
+ * reader asks for each of them by name. */
+#define GRAFT_LAYER_INDEX_CHILDREN 32
+
 GraftLayer *
 graft_layer_find_child (const GraftLayer *parent,
                         const char       *name)
 {
+  if (parent->children_by_name != NULL)
+    return g_hash_table_lookup (parent->children_by_name, name);
   for (guint i = 0; i < parent->children->len; i++)
     {
       GraftLayer *child = g_ptr_array_index (parent->children, i);
@@ -372,6 +380,20 @@ graft_layer_ensure_child (GraftLayer *parent,
     {
       child = graft_layer_new (parent, name);
       g_ptr_array_add (parent->children, child);
+      if (parent->children_by_name != NULL)
+        g_hash_table_insert (parent->children_by_name, child->name, child);
+      else if (parent->children->len >= GRAFT_LAYER_INDEX_CHILDREN)
+        {
+          parent->children_by_name = g_hash_table_new (g_str_hash, g_str_equal);
+          /* Reversed, so that of two children of one name the first wins, as the
+           * linear search had it. */
+          for (guint i = parent->children->len; i > 0; i--)
+            {
+              GraftLayer *c = g_ptr_array_index (parent->children, i - 1);
+
+              g_hash_table_insert (parent->children_by_name, c->name, c);
+            }
+        }
     }
   return child;
 }
@@ -430,6 +452,9 @@ graft_layer_remove_empty (GraftLayer *self)
       graft_layer_remove_empty (child);
       if (child->weights->len == 0 && child->children->len == 0)
         {
+          if (self->children_by_name != NULL &&
+              g_hash_table_lookup (self->children_by_name, child->name) == child)
+            g_hash_table_remove (self->children_by_name, child->name);
           g_ptr_array_remove_index (self->children, i - 1);
           graft_layer_free (child);
         }
