@@ -73,7 +73,11 @@ graft_probe_checkpoint (const char    *path,
       return TRUE;
     }
   if (!g_subprocess_communicate_utf8 (proc, NULL, cancellable, NULL, &err, error))
-    return FALSE;
+    {
+      /* Given up by the user: the helper need not go on reading. */
+      g_subprocess_force_exit (proc);
+      return FALSE;
+    }
 
   if (g_subprocess_get_if_signaled (proc))
     {

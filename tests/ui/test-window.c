@@ -391,6 +391,43 @@ test_window_open_hostile (void)
   g_assert_finalize_object (window);
 }
 
+/* An open that takes long can be given up: Cancel is enabled while it
+ * runs, and the window is ready again at once, empty. The reader is a
+ * stand-in for graft-cli that never answers. */
+static void
+test_window_open_cancel (void)
+{
+  GraftWindow *window = g_object_ref (graft_window_new (NULL));
+  g_autofree char *dir = g_dir_make_tmp ("graft-cancel-XXXXXX", NULL);
+  g_autofree char *slow = g_build_filename (dir, "graft-cli", NULL);
+  g_autofree char *file = g_test_build_filename (G_TEST_DIST, "data", "keras",
+                                                  "mlp_functional.keras", NULL);
+  g_autofree char *cli = g_strdup (g_getenv ("GRAFT_CLI"));
+
+  g_assert_true (g_file_set_contents (slow, "#!/bin/sh\nexec sleep 60\n", -1, NULL));
+  g_assert_cmpint (g_chmod (slow, 0755), ==, 0);
+  g_setenv ("GRAFT_CLI", slow, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  graft_window_open (window, NULL, file);
+  graft_ui_test_drain (300);
+  g_assert_true (graft_window_get_busy (window));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  graft_ui_test_drain (50);
+  g_assert_false (graft_window_get_busy (window));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel"));
+  g_assert_null (graft_window_get_target (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  graft_ui_test_drain (50);
+  g_assert_finalize_object (window);
+  if (cli != NULL)
+    g_setenv ("GRAFT_CLI", cli, TRUE);
+  else
+    g_unsetenv ("GRAFT_CLI");
+  g_unlink (slow);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -413,6 +450,7 @@ main (int   argc,
               test_window_save_fails, fixture_teardown);
   g_test_add_func ("/window/open/missing-file", test_window_open_error);
   g_test_add_func ("/window/open/hostile-file", test_window_open_hostile);
+  g_test_add_func ("/window/open/cancel", test_window_open_cancel);
 
   return g_test_run ();
 }
