@@ -166,7 +166,12 @@ graft_h5_read_attr_strv (GraftH5File  *self,
 /**
  * graft_h5_read_attr_string:
  *
- * Returns: (transfer full): a scalar (or one-element) string attribute
+ * Reads the string attribute @name of the object at @obj_path; of a
+ * string array, the first entry. Invalid UTF-8 is made valid.
+ *
+ * Returns: (transfer full): the string, or %NULL with @error set as for
+ *   graft_h5_read_attr_strings(), or %GRAFT_ERROR_CORRUPT when the
+ *   attribute holds no string
  */
 char *
 graft_h5_read_attr_string (GraftH5File  *self,
@@ -192,8 +197,16 @@ graft_h5_read_attr_string (GraftH5File  *self,
 /**
  * graft_h5_read_attr_strings:
  *
- * Returns: (transfer full): a string-array attribute, fixed or variable
- *   length, ASCII or UTF-8; an empty numeric array gives an empty list
+ * Reads the string-array attribute @name of the object at @obj_path,
+ * fixed or variable length, ASCII or UTF-8 (invalid UTF-8 is made valid);
+ * an empty numeric array, which Keras writes for an empty list, gives an
+ * empty list.
+ *
+ * Returns: (transfer full): the strings, or %NULL with @error set when
+ *   @obj_path cannot be walked to (as graft_h5_check_path() fails), the
+ *   attribute does not exist (%GRAFT_ERROR_NOT_FOUND), is not text or
+ *   cannot be read (%GRAFT_ERROR_CORRUPT), or claims more entries or bytes
+ *   than the limits allow (%GRAFT_ERROR_LIMIT)
  */
 GStrv
 graft_h5_read_attr_strings (GraftH5File  *self,

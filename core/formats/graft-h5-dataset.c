@@ -162,6 +162,14 @@ graft_h5_open_dataset (GraftH5File  *self,
  * Reads a dataset's metadata and checks it against the file: external
  * storage and virtual layouts are refused, and a contiguous dataset must
  * lie inside the file.
+ *
+ * Returns: %FALSE with @error set, and @info left to clear, when @path
+ *   cannot be walked to (as graft_h5_check_path() fails), the dataset is
+ *   damaged (%GRAFT_ERROR_CORRUPT), has an element type or dataspace
+ *   Graft does not read (%GRAFT_ERROR_UNSUPPORTED), a rank or element
+ *   count beyond the limits or data said to lie past the end of the file
+ *   (%GRAFT_ERROR_LIMIT), or external or virtual storage
+ *   (%GRAFT_ERROR_UNSAFE)
  */
 gboolean
 graft_h5_dataset_info (GraftH5File         *self,
@@ -348,7 +356,14 @@ graft_h5_mem_type (GraftDType dtype,
  * graft_h5_read_block:
  * @dest: (out caller-allocates): room for the product of @count elements
  *
- * Reads a hyperslab of a dataset, converted to @dtype in native order.
+ * Reads a hyperslab of a dataset, converted to @dtype in native order,
+ * in slabs of whole rows so that the progress counter keeps moving.
+ *
+ * Returns: %FALSE with @error set when @path cannot be walked to (as
+ *   graft_h5_check_path() fails) or opened (%GRAFT_ERROR_CORRUPT), needs a
+ *   filter this libhdf5 lacks (%GRAFT_ERROR_UNSUPPORTED), the block is
+ *   outside the dataset (%GRAFT_ERROR_INVALID) or reading fails
+ *   (%GRAFT_ERROR_CORRUPT); @dest may then be partly written
  */
 gboolean
 graft_h5_read_block (GraftH5File  *self,

@@ -35,7 +35,9 @@ graft_h5_patch_is_optimizer (const char *name)
 
 /* Makes @dest_path a copy of the HDF5 file @src_path without its optimizer
  * state: every other root member is copied with H5Ocopy, attributes
- * included; the root attributes are copied except @training_config. */
+ * included; the root attributes are copied except @training_config.
+ * Fails as graft_h5_file_open(), graft_h5_list() or the writer's create,
+ * copy and close do (%GRAFT_ERROR_IO for anything on the writing side). */
 gboolean
 graft_h5_patch_copy_without_optimizer (const char  *src_path,
                                        const char  *dest_path,
@@ -125,7 +127,12 @@ graft_h5_patch_try_pwrite (GraftH5File  *file,
 
 /* Overwrites the datasets of @changed (all model weights when %NULL) in
  * the HDF5 file at @path, open as @fd. Datasets that allow it are written
- * with pwrite at their offset; only the others go through HDF5. */
+ * with pwrite at their offset; only the others go through HDF5. Fails,
+ * with the file partly written and messages naming @target, when @path
+ * cannot be opened, a weight has no location in it
+ * (%GRAFT_ERROR_UNSUPPORTED), a weight's values cannot be loaded (the
+ * tensor's error), a write fails (%GRAFT_ERROR_IO, a full disk named as
+ * such) or a dataset's shape differs (%GRAFT_ERROR_SHAPE). */
 gboolean
 graft_h5_patch (GraftModel  *model,
                 const char  *path,
@@ -190,7 +197,9 @@ graft_h5_patch (GraftModel  *model,
 }
 
 /* Writes the HDF5 file @src_path, patched, into the empty file @dest_path
- * whose descriptor is @dest_fd. */
+ * whose descriptor is @dest_fd: a byte copy, or a copy without optimizer
+ * state with GRAFT_SAVE_DROP_OPTIMIZER, then graft_h5_patch(). Fails as
+ * the copy or the patch does; @dest_path is then to be thrown away. */
 gboolean
 graft_h5_patch_copy (GraftModel      *model,
                      const char      *src_path,

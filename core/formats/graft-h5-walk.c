@@ -43,9 +43,12 @@ graft_h5_link_kind (hid_t       loc,
   return GRAFT_H5_OTHER;
 }
 
-/* Checks that every link along @path exists and is a hard link. Verified
- * paths are remembered, so walking a whole file costs one lookup per link
- * rather than one per link per weight. */
+/* Checks that every link along @path exists and is a hard link, and gives
+ * the kind of object it ends at in @kind (may be %NULL). Verified paths
+ * are remembered, so walking a whole file costs one lookup per link rather
+ * than one per link per weight. Fails with %GRAFT_ERROR_NOT_FOUND when a
+ * link is missing, %GRAFT_ERROR_UNSAFE at a soft or external link and
+ * %GRAFT_ERROR_LIMIT when @path is nested deeper than GRAFT_MAX_DEPTH. */
 gboolean
 graft_h5_check_path (GraftH5File  *self,
                      const char   *path,
@@ -174,7 +177,10 @@ graft_h5_list_cb (hid_t             group,
  * Lists the members of a group in link-name (byte) order, the order h5py
  * and Keras see.
  *
- * Returns: (transfer full) (element-type GraftH5Entry): the members
+ * Returns: (transfer full) (element-type GraftH5Entry): the members, or
+ *   %NULL with @error set when @group_path cannot be walked to (as
+ *   graft_h5_check_path() fails), is not a group (%GRAFT_ERROR_CORRUPT) or
+ *   cannot be opened or listed (%GRAFT_ERROR_CORRUPT)
  */
 GPtrArray *
 graft_h5_list (GraftH5File  *self,

@@ -79,7 +79,12 @@ graft_h5_write_attr (GraftH5Writer  *self,
  * @utf8: UTF-8 (what Keras uses for @name, @backend, @keras_version) or
  *   ASCII (@model_config, @training_config)
  *
- * Sets a scalar variable-length string attribute.
+ * Sets a scalar variable-length string attribute, replacing one of the
+ * same name.
+ *
+ * Returns: %FALSE with @error set when there is no object at @obj_path
+ *   (%GRAFT_ERROR_NOT_FOUND) or the attribute cannot be created or written
+ *   (%GRAFT_ERROR_IO)
  */
 gboolean
 graft_h5_writer_set_attr_string (GraftH5Writer  *self,
@@ -133,6 +138,9 @@ graft_h5_write_strings_attr (GraftH5Writer       *self,
  * 1-D array of variable-length ASCII strings, an empty float64 array for
  * an empty list, and split into @name0, @name1, … when it is too big for
  * one object header.
+ *
+ * Returns: %FALSE with @error set as graft_h5_writer_set_attr_string()
+ *   does; chunks written before the failure stay
  */
 gboolean
 graft_h5_writer_set_attr_strings (GraftH5Writer       *self,

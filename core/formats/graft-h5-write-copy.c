@@ -24,6 +24,9 @@
  * Copies the object at @src_path of the HDF5 file @src_file (opened
  * read-only) to @dst_path, with everything below it: attributes, dtypes,
  * layouts and filters are kept.
+ *
+ * Returns: %FALSE with a %GRAFT_ERROR_IO error when @src_file cannot be
+ *   opened as HDF5 or the copy fails (@src_path missing, @dst_path taken)
  */
 gboolean
 graft_h5_writer_copy_from (GraftH5Writer  *self,
@@ -112,6 +115,9 @@ fail:
  *
  * Copies the attributes of @src_path in @src_file onto @dst_path, with
  * their exact HDF5 types.
+ *
+ * Returns: %FALSE with a %GRAFT_ERROR_IO error when @src_file, @src_path
+ *   or @dst_path cannot be opened or an attribute cannot be copied
  */
 gboolean
 graft_h5_writer_copy_attrs_from (GraftH5Writer       *self,
@@ -225,7 +231,12 @@ fail:
  * Copies the whole tree of @src_file into the file: groups that exist
  * already are merged (their attributes are overwritten), datasets that
  * exist already are kept. This is how shards, which may each hold part of
- * one group, become one file.
+ * one group, become one file. Soft and external links are skipped.
+ *
+ * Returns: %FALSE with @error set when @src_file cannot be opened as HDF5
+ *   or a group or object in it cannot be read or copied (%GRAFT_ERROR_IO),
+ *   or its groups nest more than 64 deep (%GRAFT_ERROR_LIMIT); what was
+ *   copied before stays
  */
 gboolean
 graft_h5_writer_merge_from (GraftH5Writer  *self,
@@ -249,7 +260,12 @@ graft_h5_writer_merge_from (GraftH5Writer  *self,
  * graft_h5_writer_copy_members_from:
  *
  * Copies every member of the group @src_group of @src_file (with
- * everything below it) into the group @dst_group.
+ * everything below it) into the group @dst_group, which is created if
+ * needed. Soft and external links are skipped.
+ *
+ * Returns: %FALSE with a %GRAFT_ERROR_IO error when @src_group cannot be
+ *   read, @dst_group cannot be created or a member cannot be copied (one
+ *   of that name exists already, say); what was copied before stays
  */
 gboolean
 graft_h5_writer_copy_members_from (GraftH5Writer  *self,

@@ -42,7 +42,9 @@ graft_h5_writer_wrap (hid_t       fid,
  * Opens an existing HDF5 file (a fresh copy, never the user's input) for
  * reading and writing.
  *
- * Returns: (transfer full): the writer, or %NULL
+ * Returns: (transfer full): the writer, closed with graft_h5_writer_close()
+ *   and freed with graft_h5_writer_free(), or %NULL with a %GRAFT_ERROR_IO
+ *   error when libhdf5 cannot open @path for writing
  */
 GraftH5Writer *
 graft_h5_writer_open (const char  *path,
@@ -66,7 +68,9 @@ graft_h5_writer_open (const char  *path,
  * Creates (or truncates) an HDF5 file with the library's default, oldest
  * file format, the one h5py and Keras write.
  *
- * Returns: (transfer full): the writer, or %NULL
+ * Returns: (transfer full): the writer, closed with graft_h5_writer_close()
+ *   and freed with graft_h5_writer_free(), or %NULL with a %GRAFT_ERROR_IO
+ *   error when libhdf5 cannot create @path
  */
 GraftH5Writer *
 graft_h5_writer_create (const char  *path,
@@ -88,7 +92,10 @@ graft_h5_writer_create (const char  *path,
  * graft_h5_writer_close:
  *
  * Flushes and closes the file; the writer must still be freed. Failing to
- * flush (a full disk) is reported here.
+ * flush (a full disk) is reported here. Closing twice does nothing.
+ *
+ * Returns: %FALSE with a %GRAFT_ERROR_IO error when flushing or closing
+ *   fails; the file is closed either way
  */
 gboolean
 graft_h5_writer_close (GraftH5Writer  *self,
@@ -220,6 +227,11 @@ graft_h5_write_space (GraftTensor *tensor)
  * Writes @tensor over the existing dataset at @path, which keeps its own
  * element type, layout and filters (HDF5 converts the values). The shapes
  * must be equal.
+ *
+ * Returns: %FALSE with @error set when there is no dataset at @path
+ *   (%GRAFT_ERROR_NOT_FOUND), its shape differs from @tensor's
+ *   (%GRAFT_ERROR_SHAPE), @tensor's values cannot be loaded (the tensor's
+ *   error) or the write fails (%GRAFT_ERROR_IO)
  */
 gboolean
 graft_h5_writer_overwrite (GraftH5Writer  *self,
@@ -294,7 +306,13 @@ graft_h5_write_lcpl (void)
  * graft_h5_writer_add_dataset:
  *
  * Creates a contiguous, unfiltered dataset at @path (parent groups are
- * created as needed), the way Keras writes its weights, and fills it.
+ * created as needed), the way Keras writes its weights, and fills it. A
+ * bfloat16 tensor is stored as float32 with a @dtype attribute, as Keras
+ * does.
+ *
+ * Returns: %FALSE with @error set when @tensor's values cannot be loaded
+ *   (the tensor's error) or the dataset or its attribute cannot be created
+ *   or written (%GRAFT_ERROR_IO; @path existing already is one such case)
  */
 gboolean
 graft_h5_writer_add_dataset (GraftH5Writer  *self,
@@ -369,7 +387,11 @@ graft_h5_writer_exists (GraftH5Writer *self,
 /**
  * graft_h5_writer_ensure_group:
  *
- * Creates the group at @path and its parents, unless it exists.
+ * Creates the group at @path and its parents, unless something exists at
+ * @path already (which is not checked to be a group).
+ *
+ * Returns: %FALSE with a %GRAFT_ERROR_IO error when libhdf5 cannot create
+ *   the group (a dataset where a parent group should be, say)
  */
 gboolean
 graft_h5_writer_ensure_group (GraftH5Writer  *self,
@@ -395,7 +417,11 @@ graft_h5_writer_ensure_group (GraftH5Writer  *self,
 /**
  * graft_h5_writer_delete:
  *
- * Unlinks @path (a group goes with everything below it).
+ * Unlinks @path (a group goes with everything below it). The space it
+ * used is not given back: HDF5 files do not shrink.
+ *
+ * Returns: %FALSE with a %GRAFT_ERROR_IO error when @path does not exist
+ *   or cannot be unlinked
  */
 gboolean
 graft_h5_writer_delete (GraftH5Writer  *self,
@@ -411,6 +437,15 @@ graft_h5_writer_delete (GraftH5Writer  *self,
   return TRUE;
 }
 
+/**
+ * graft_h5_writer_delete_attr:
+ *
+ * Removes the attribute @name of the object at @obj_path; an attribute
+ * (or object) that is not there is already removed.
+ *
+ * Returns: %FALSE with a %GRAFT_ERROR_IO error when the attribute exists
+ *   but cannot be removed
+ */
 gboolean
 graft_h5_writer_delete_attr (GraftH5Writer  *self,
                              const char     *obj_path,

@@ -63,6 +63,11 @@ graft_h5_file_new (hid_t       fid,
  * graft_h5_file_open:
  *
  * Opens an HDF5 file read-only.
+ *
+ * Returns: (transfer full): the file, released with graft_h5_file_unref(),
+ *   or %NULL with a %GRAFT_ERROR_IO error when @path cannot be looked at
+ *   (missing, unreadable) or %GRAFT_ERROR_CORRUPT when libhdf5 cannot open
+ *   it as HDF5
  */
 GraftH5File *
 graft_h5_file_open (const char  *path,
@@ -191,6 +196,13 @@ graft_h5_open_image_fid (const void *data,
  * graft_h5_file_open_image:
  * @image: the whole HDF5 file in memory; kept alive by the file
  * @display_name: how messages name it ("model.keras:model.weights.h5")
+ *
+ * Opens an HDF5 file held in memory (a member of a .keras archive)
+ * read-only.
+ *
+ * Returns: (transfer full): the file, released with graft_h5_file_unref(),
+ *   or %NULL with a %GRAFT_ERROR_CORRUPT error when @image does not start
+ *   with the HDF5 signature or libhdf5 cannot open it
  */
 GraftH5File *
 graft_h5_file_open_image (GBytes      *image,
