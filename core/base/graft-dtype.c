@@ -34,6 +34,9 @@ static const GraftDTypeInfo graft_dtype_info[] = {
   [GRAFT_DTYPE_UINT32]   = { "uint32",   "<u4", 4, FALSE },
   [GRAFT_DTYPE_UINT64]   = { "uint64",   "<u8", 8, FALSE },
   [GRAFT_DTYPE_BOOL]     = { "bool",     "|b1", 1, FALSE },
+  /* ml_dtypes' names; NumPy has no 1-byte floats, so .npy gets raw bytes. */
+  [GRAFT_DTYPE_FLOAT8_E4M3] = { "float8_e4m3fn", "|V1", 1, TRUE },
+  [GRAFT_DTYPE_FLOAT8_E5M2] = { "float8_e5m2", "|V1", 1, TRUE },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (graft_dtype_info) == GRAFT_N_DTYPES);
 
@@ -173,6 +176,68 @@ graft_float_to_bfloat16 (float f)
   return bits >> 16;
 }
 
+/**
+ * graft_float8_e4m3_to_float:
+ *
+ * OCP 8-bit float E4M3 ("fn"): sign, 4 exponent bits (bias 7), 3 mantissa
+ * bits; no infinities, S.1111.111 is NaN; the largest value is 448.
+ */
+float
+graft_float8_e4m3_to_float (guint8 b)
+{
+  guint exp = (b >> 3) & 0xf;
+  guint mant = b & 0x7;
+  float v;
+
+  if (exp == 0xf && mant == 0x7)
+    return NAN;
+  if (exp == 0)
+    v = ldexpf ((float) mant, -9);
+  else
+    v = ldexpf ((float) (8 + mant), (int) exp - 10);
+  return (b & 0x80) ? -v : v;
+}
+
+/**
+ * graft_float8_e5m2_to_float:
+ *
+ * 8-bit float E5M2: the top byte of an IEEE half, so it widens exactly.
+ */
+float
+graft_float8_e5m2_to_float (guint8 b)
+{
+  return graft_half_to_float ((guint16) b << 8);
+}
+
+/**
+ * graft_float_to_float8_e4m3:
+ *
+ * The nearest E4M3 value (ties to even code), NaN for NaN; magnitudes past
+ * 448 saturate to ±448.
+ */
+guint8
+graft_float_to_float8_e4m3 (float f)
+{
+  guint8 best = 0;
+  float best_err = INFINITY;
+
+  if (isnan (f))
+    return 0x7f;
+  /* 127 positive codes: a search is exact and plenty fast for conversions
+   * that happen only when a user writes float8. */
+  for (guint c = 0; c < 0x7f; c++)
+    {
+      float err = fabsf (graft_float8_e4m3_to_float ((guint8) c) - fabsf (f));
+
+      if (err < best_err || (err == best_err && (c & 1) == 0))
+        {
+          best_err = err;
+          best = (guint8) c;
+        }
+    }
+  return (f < 0 ? 0x80 : 0) | best;
+}
+
 /* One loop per source type, written once through a macro body so that every
  * conversion stays a tight, vectorisable loop. */
 #define GRAFT_CONVERT_LOOP(CTYPE, EXPR)          \
@@ -202,6 +267,8 @@ graft_float_to_bfloat16 (float f)
     case GRAFT_DTYPE_UINT32:   GRAFT_CONVERT_LOOP (guint32, (OUT_TYPE) v); break; \
     case GRAFT_DTYPE_UINT64:   GRAFT_CONVERT_LOOP (guint64, (OUT_TYPE) v); break; \
     case GRAFT_DTYPE_BOOL:     GRAFT_CONVERT_LOOP (guint8, (OUT_TYPE) (v != 0)); break; \
+    case GRAFT_DTYPE_FLOAT8_E4M3: GRAFT_CONVERT_LOOP (guint8, (OUT_TYPE) graft_float8_e4m3_to_float (v)); break; \
+    case GRAFT_DTYPE_FLOAT8_E5M2: GRAFT_CONVERT_LOOP (guint8, (OUT_TYPE) graft_float8_e5m2_to_float (v)); break; \
     case GRAFT_N_DTYPES:                                                     \
     default:                                                                 \
       g_return_if_reached ();                                                \
@@ -264,6 +331,8 @@ graft_dtype_from_double (GraftDType    dtype,
         case GRAFT_DTYPE_UINT32: ((guint32 *) dst)[i] = (guint32) CLAMP (nearbyint (v), 0, G_MAXUINT32); break;
         case GRAFT_DTYPE_UINT64: ((guint64 *) dst)[i] = (guint64) CLAMP (nearbyint (v), 0, 1.8446744073709550e19); break;
         case GRAFT_DTYPE_BOOL: ((guint8 *) dst)[i] = v != 0; break;
+        case GRAFT_DTYPE_FLOAT8_E4M3: ((guint8 *) dst)[i] = graft_float_to_float8_e4m3 ((float) v); break;
+        case GRAFT_DTYPE_FLOAT8_E5M2: ((guint8 *) dst)[i] = graft_float_to_half ((float) v) >> 8; break;
         case GRAFT_N_DTYPES:
         default:
           g_return_if_reached ();

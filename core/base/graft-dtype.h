@@ -18,6 +18,9 @@ gboolean     graft_dtype_is_float      (GraftDType    dtype);
 float        graft_half_to_float       (guint16       h);
 guint16      graft_float_to_half       (float         f);
 float        graft_bfloat16_to_float   (guint16       b);
+float        graft_float8_e4m3_to_float (guint8       b);
+guint8       graft_float_to_float8_e4m3 (float        f);
+float        graft_float8_e5m2_to_float (guint8       b);
 guint16      graft_float_to_bfloat16   (float         f);
 
 void         graft_dtype_to_float      (GraftDType    dtype,

@@ -15,17 +15,23 @@
 
 typedef struct
 {
-  const char *name;       /* as options and JSON spell it */
-  const char *suffixes;   /* file names that ask for it, '|'-separated */
+  const char      *name;       /* as options and JSON spell it */
+  const char      *suffixes;   /* file names that ask for it, '|'-separated */
+  GraftFramework   framework;  /* whose layouts its tensors follow */
 } GraftFormatInfo;
 
 static const GraftFormatInfo graft_formats[] = {
-  [GRAFT_FORMAT_UNKNOWN] = { "unknown", NULL },
-  [GRAFT_FORMAT_LEGACY_H5] = { "legacy-h5", ".h5|.hdf5|.hdf" },
-  [GRAFT_FORMAT_LEGACY_WEIGHTS_H5] = { "legacy-weights-h5", NULL },
-  [GRAFT_FORMAT_WEIGHTS_H5] = { "weights-h5", ".weights.h5" },
-  [GRAFT_FORMAT_KERAS] = { "keras", ".keras" },
-  [GRAFT_FORMAT_SHARDED] = { "sharded-weights", ".weights.json" },
+  [GRAFT_FORMAT_UNKNOWN] = { "unknown", NULL, GRAFT_FRAMEWORK_KERAS },
+  [GRAFT_FORMAT_LEGACY_H5] = { "legacy-h5", ".h5|.hdf5|.hdf", GRAFT_FRAMEWORK_KERAS },
+  [GRAFT_FORMAT_LEGACY_WEIGHTS_H5] = { "legacy-weights-h5", NULL, GRAFT_FRAMEWORK_KERAS },
+  [GRAFT_FORMAT_WEIGHTS_H5] = { "weights-h5", ".weights.h5", GRAFT_FRAMEWORK_KERAS },
+  [GRAFT_FORMAT_KERAS] = { "keras", ".keras", GRAFT_FRAMEWORK_KERAS },
+  [GRAFT_FORMAT_SHARDED] = { "sharded-weights", ".weights.json", GRAFT_FRAMEWORK_KERAS },
+  [GRAFT_FORMAT_SAFETENSORS] = { "safetensors", ".safetensors", GRAFT_FRAMEWORK_TORCH },
+  [GRAFT_FORMAT_SAFETENSORS_SHARDED] = { "sharded-safetensors", ".safetensors.index.json",
+                                         GRAFT_FRAMEWORK_TORCH },
+  [GRAFT_FORMAT_TORCH] = { "torch", ".pt|.pth|.bin", GRAFT_FRAMEWORK_TORCH },
+  [GRAFT_FORMAT_TORCH_LEGACY] = { "torch-legacy", NULL, GRAFT_FRAMEWORK_TORCH },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (graft_formats) == GRAFT_N_FORMATS);
 
@@ -40,6 +46,19 @@ graft_format_get_name (GraftFormat format)
 {
   g_return_val_if_fail (format < GRAFT_N_FORMATS, "unknown");
   return graft_formats[format].name;
+}
+
+/**
+ * graft_format_get_framework:
+ *
+ * Returns: whose layouts the tensors of @format follow: Keras's
+ *   (channels last, kernels [in, out]) or PyTorch's ([out, in], OIHW)
+ */
+GraftFramework
+graft_format_get_framework (GraftFormat format)
+{
+  g_return_val_if_fail (format < GRAFT_N_FORMATS, GRAFT_FRAMEWORK_KERAS);
+  return graft_formats[format].framework;
 }
 
 /**

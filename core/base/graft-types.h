@@ -31,6 +31,8 @@ typedef enum
   GRAFT_DTYPE_UINT32,
   GRAFT_DTYPE_UINT64,
   GRAFT_DTYPE_BOOL,
+  GRAFT_DTYPE_FLOAT8_E4M3,   /* OCP E4M3 "fn": no infinities, one NaN */
+  GRAFT_DTYPE_FLOAT8_E5M2,
   GRAFT_N_DTYPES
 } GraftDType;
 
@@ -42,6 +44,10 @@ typedef enum
   GRAFT_FORMAT_WEIGHTS_H5,        /* Keras 3 layers/…/vars/N */
   GRAFT_FORMAT_KERAS,             /* Keras 3 zip archive */
   GRAFT_FORMAT_SHARDED,           /* *.weights.json index + shards */
+  GRAFT_FORMAT_SAFETENSORS,       /* *.safetensors */
+  GRAFT_FORMAT_SAFETENSORS_SHARDED, /* *.safetensors.index.json + shards */
+  GRAFT_FORMAT_TORCH,             /* torch.save zip archive (since PyTorch 1.6) */
+  GRAFT_FORMAT_TORCH_LEGACY,      /* torch.save before 1.6: pickles and raw storages */
   GRAFT_N_FORMATS
 } GraftFormat;
 

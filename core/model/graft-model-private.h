@@ -16,6 +16,7 @@ struct GraftWeight
   GraftLayer     *layer;     /* borrowed: the owner */
   GraftTensor    *tensor;    /* owned */
   GraftTrainable  trainable;
+  char           *tied_to;   /* the path of the weight it shares storage with, or NULL */
 };
 
 struct GraftLayer
@@ -46,6 +47,11 @@ void          graft_model_add_extra_weight   (GraftModel       *self,
                                               const char       *location,
                                               GraftTensor      *tensor);
 void          graft_model_finish             (GraftModel       *self);
+void          graft_model_set_metadata       (GraftModel       *self,
+                                              const char       *key,
+                                              const char       *value);
+void          graft_weight_set_tied_to       (GraftWeight      *self,
+                                              const char       *path);
 
 GraftLayer   *graft_layer_ensure_child       (GraftLayer       *parent,
                                               const char       *name);

@@ -26,11 +26,13 @@ struct GraftModel
   GHashTable      *layers_by_path;
   guint64          n_params;
   GPtrArray       *kept;           /* data that must live as long as the model */
+  GPtrArray       *metadata;       /* of char *: key, value, key, value … in file order */
 };
 
 static void
 graft_weight_free (GraftWeight *self)
 {
+  g_free (self->tied_to);
   g_free (self->name);
   g_free (self->path);
   g_free (self->location);
@@ -113,6 +115,7 @@ graft_model_unref (GraftModel *self)
 
   g_hash_table_unref (self->by_path);
   g_hash_table_unref (self->layers_by_path);
+  g_clear_pointer (&self->metadata, g_ptr_array_unref);
   g_ptr_array_unref (self->weights);
   graft_layer_free (self->root);
   graft_layer_free (self->extra_layer);
@@ -233,7 +236,9 @@ graft_model_finish (GraftModel *self)
     {
       GraftWeight *w = g_ptr_array_index (self->weights, i);
 
-      self->n_params += graft_tensor_get_n_elements (w->tensor);
+      /* A tied weight is the same parameter under a second name. */
+      if (w->tied_to == NULL)
+        self->n_params += graft_tensor_get_n_elements (w->tensor);
       g_hash_table_insert (self->by_path, w->path, w);
     }
   /* Locations second: a path never shadows another weight's location. */
@@ -595,4 +600,67 @@ graft_weight_set_tensor (GraftWeight *self,
   graft_tensor_ref (tensor);
   g_clear_pointer (&self->tensor, graft_tensor_unref);
   self->tensor = tensor;
+}
+
+/**
+ * graft_model_set_metadata:
+ *
+ * Keeps a piece of the file's own metadata (safetensors' __metadata__, a
+ * torch archive's version), shown with the file's properties.
+ */
+void
+graft_model_set_metadata (GraftModel *self,
+                          const char *key,
+                          const char *value)
+{
+  if (self->metadata == NULL)
+    self->metadata = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->metadata, g_strdup (key));
+  g_ptr_array_add (self->metadata, g_strdup (value));
+}
+
+guint
+graft_model_get_n_metadata (const GraftModel *self)
+{
+  return self->metadata ? self->metadata->len / 2 : 0;
+}
+
+/**
+ * graft_model_get_metadata:
+ * @value: (out) (transfer none): the value of entry @i
+ *
+ * Returns: (transfer none): the key of entry @i
+ */
+const char *
+graft_model_get_metadata (const GraftModel  *self,
+                          guint              i,
+                          const char       **value)
+{
+  g_return_val_if_fail (i < graft_model_get_n_metadata (self), NULL);
+  *value = g_ptr_array_index (self->metadata, 2 * i + 1);
+  return g_ptr_array_index (self->metadata, 2 * i);
+}
+
+/**
+ * graft_weight_set_tied_to:
+ * @path: the weight that holds the same values (the same storage)
+ */
+void
+graft_weight_set_tied_to (GraftWeight *self,
+                          const char  *path)
+{
+  g_free (self->tied_to);
+  self->tied_to = g_strdup (path);
+}
+
+/**
+ * graft_weight_get_tied_to:
+ *
+ * Returns: (nullable): the path of the weight this one shares its values
+ *   with (tied weights), or %NULL
+ */
+const char *
+graft_weight_get_tied_to (const GraftWeight *self)
+{
+  return self->tied_to;
 }

@@ -53,6 +53,12 @@ const char        *graft_weight_get_location       (const GraftWeight *self);
 GraftLayer        *graft_weight_get_layer          (GraftWeight       *self);
 GraftTensor       *graft_weight_get_tensor         (GraftWeight       *self);
 GraftTrainable     graft_weight_get_trainable      (const GraftWeight *self);
+const char        *graft_weight_get_tied_to        (const GraftWeight *self);
+
+guint              graft_model_get_n_metadata      (const GraftModel  *self);
+const char        *graft_model_get_metadata        (const GraftModel  *self,
+                                                    guint              i,
+                                                    const char       **value);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraftModel, graft_model_unref)
 
