@@ -10,22 +10,6 @@
 
 #include "graft-cli-private.h"
 
-static const char *
-graft_cli_inspect_format_label (GraftFormat format)
-{
-  switch (format)
-    {
-    case GRAFT_FORMAT_LEGACY_H5: return "legacy HDF5 full model";
-    case GRAFT_FORMAT_LEGACY_WEIGHTS_H5: return "legacy HDF5 weights";
-    case GRAFT_FORMAT_WEIGHTS_H5: return "Keras 3 weights (.weights.h5)";
-    case GRAFT_FORMAT_KERAS: return "Keras 3 archive (.keras)";
-    case GRAFT_FORMAT_SHARDED: return "sharded Keras 3 weights";
-    case GRAFT_FORMAT_UNKNOWN:
-    case GRAFT_N_FORMATS:
-    default: return "unknown";
-    }
-}
-
 static char *
 graft_cli_inspect_thousands (guint64 n)
 {
@@ -62,10 +46,13 @@ graft_cli_inspect_print_layer (GraftLayer *layer,
                                                  graft_weight_get_name (w),
                                                  graft_weight_get_trainable (w) == GRAFT_TRAINABLE_NO
                                                    ? " (non-trainable)" : "");
+      g_autofree char *tied = graft_weight_get_tied_to (w)
+                                ? g_strdup_printf ("  (tied to %s)", graft_weight_get_tied_to (w))
+                                : NULL;
       g_autofree char *n = graft_cli_inspect_thousands (graft_tensor_get_n_elements (t));
 
-      printf ("%-40s %-22s %-20s %-9s %12s\n", wlabel, "", shape,
-              graft_dtype_get_name (graft_tensor_get_dtype (t)), n);
+      printf ("%-40s %-22s %-20s %-9s %12s%s\n", wlabel, "", shape,
+              graft_dtype_get_name (graft_tensor_get_dtype (t)), tied ? "0" : n, tied ? tied : "");
     }
   for (guint i = 0; i < graft_layer_get_n_children (layer); i++)
     graft_cli_inspect_print_layer (graft_layer_get_child (layer, i), depth + 1);
@@ -78,9 +65,19 @@ graft_cli_inspect_print_text (GraftModel *model)
   g_autofree char *params = graft_cli_inspect_thousands (graft_model_get_n_params (model));
 
   printf ("%s\n", graft_model_get_filename (model));
-  printf ("  format          %s\n", graft_cli_inspect_format_label (graft_model_get_format (model)));
-  printf ("  keras version   %s\n", graft_model_get_keras_version (model) ? graft_model_get_keras_version (model) : "-");
-  printf ("  backend         %s\n", graft_model_get_backend (model) ? graft_model_get_backend (model) : "-");
+  printf ("  format          %s\n", graft_format_get_label (graft_model_get_format (model)));
+  if (graft_format_get_framework (graft_model_get_format (model)) == GRAFT_FRAMEWORK_KERAS)
+    {
+      printf ("  keras version   %s\n", graft_model_get_keras_version (model) ? graft_model_get_keras_version (model) : "-");
+      printf ("  backend         %s\n", graft_model_get_backend (model) ? graft_model_get_backend (model) : "-");
+    }
+  for (guint i = 0; i < graft_model_get_n_metadata (model); i++)
+    {
+      const char *value;
+      const char *key = graft_model_get_metadata (model, i, &value);
+
+      printf ("  %-15s %s\n", key, value);
+    }
   if (graft_layer_get_class_name (root) != NULL)
     printf ("  model class     %s\n", graft_layer_get_class_name (root));
   printf ("  weights         %u tensors, %s parameters\n", graft_model_get_n_weights (model), params);

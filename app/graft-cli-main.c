@@ -62,7 +62,8 @@ static void
 graft_cli_print_help (FILE *out)
 {
   fprintf (out, "Usage: graft-cli COMMAND [ARGS…]\n\n"
-                "Look inside Keras checkpoints (.keras, .weights.h5, .h5, .weights.json).\n\n"
+                "Look inside Keras and PyTorch checkpoints (.keras, .weights.h5, .h5, .weights.json,\n"
+                ".pt/.pth/.bin state_dicts, .safetensors and their sharded indexes).\n\n"
                 "Commands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (graft_cli_commands); i++)
     fprintf (out, "  %-9s %s\n", graft_cli_commands[i].name, graft_cli_commands[i].synopsis);

@@ -18,20 +18,21 @@ typedef struct
   const char      *name;       /* as options and JSON spell it */
   const char      *suffixes;   /* file names that ask for it, '|'-separated */
   GraftFramework   framework;  /* whose layouts its tensors follow */
+  const char      *label;      /* what people call it */
 } GraftFormatInfo;
 
 static const GraftFormatInfo graft_formats[] = {
-  [GRAFT_FORMAT_UNKNOWN] = { "unknown", NULL, GRAFT_FRAMEWORK_KERAS },
-  [GRAFT_FORMAT_LEGACY_H5] = { "legacy-h5", ".h5|.hdf5|.hdf", GRAFT_FRAMEWORK_KERAS },
-  [GRAFT_FORMAT_LEGACY_WEIGHTS_H5] = { "legacy-weights-h5", NULL, GRAFT_FRAMEWORK_KERAS },
-  [GRAFT_FORMAT_WEIGHTS_H5] = { "weights-h5", ".weights.h5", GRAFT_FRAMEWORK_KERAS },
-  [GRAFT_FORMAT_KERAS] = { "keras", ".keras", GRAFT_FRAMEWORK_KERAS },
-  [GRAFT_FORMAT_SHARDED] = { "sharded-weights", ".weights.json", GRAFT_FRAMEWORK_KERAS },
-  [GRAFT_FORMAT_SAFETENSORS] = { "safetensors", ".safetensors", GRAFT_FRAMEWORK_TORCH },
+  [GRAFT_FORMAT_UNKNOWN] = { "unknown", NULL, GRAFT_FRAMEWORK_KERAS, "unknown" },
+  [GRAFT_FORMAT_LEGACY_H5] = { "legacy-h5", ".h5|.hdf5|.hdf", GRAFT_FRAMEWORK_KERAS, "legacy HDF5 full model" },
+  [GRAFT_FORMAT_LEGACY_WEIGHTS_H5] = { "legacy-weights-h5", NULL, GRAFT_FRAMEWORK_KERAS, "legacy HDF5 weights" },
+  [GRAFT_FORMAT_WEIGHTS_H5] = { "weights-h5", ".weights.h5", GRAFT_FRAMEWORK_KERAS, "Keras 3 weights (.weights.h5)" },
+  [GRAFT_FORMAT_KERAS] = { "keras", ".keras", GRAFT_FRAMEWORK_KERAS, "Keras 3 archive (.keras)" },
+  [GRAFT_FORMAT_SHARDED] = { "sharded-weights", ".weights.json", GRAFT_FRAMEWORK_KERAS, "sharded Keras 3 weights" },
+  [GRAFT_FORMAT_SAFETENSORS] = { "safetensors", ".safetensors", GRAFT_FRAMEWORK_TORCH, "safetensors" },
   [GRAFT_FORMAT_SAFETENSORS_SHARDED] = { "sharded-safetensors", ".safetensors.index.json",
-                                         GRAFT_FRAMEWORK_TORCH },
-  [GRAFT_FORMAT_TORCH] = { "torch", ".pt|.pth|.bin", GRAFT_FRAMEWORK_TORCH },
-  [GRAFT_FORMAT_TORCH_LEGACY] = { "torch-legacy", NULL, GRAFT_FRAMEWORK_TORCH },
+                                         GRAFT_FRAMEWORK_TORCH, "sharded safetensors" },
+  [GRAFT_FORMAT_TORCH] = { "torch", ".pt|.pth|.bin", GRAFT_FRAMEWORK_TORCH, "PyTorch state_dict (zip)" },
+  [GRAFT_FORMAT_TORCH_LEGACY] = { "torch-legacy", NULL, GRAFT_FRAMEWORK_TORCH, "PyTorch state_dict (legacy, before 1.6)" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (graft_formats) == GRAFT_N_FORMATS);
 
@@ -46,6 +47,18 @@ graft_format_get_name (GraftFormat format)
 {
   g_return_val_if_fail (format < GRAFT_N_FORMATS, "unknown");
   return graft_formats[format].name;
+}
+
+/**
+ * graft_format_get_label:
+ *
+ * Returns: the format as a sentence names it ("Keras 3 archive (.keras)")
+ */
+const char *
+graft_format_get_label (GraftFormat format)
+{
+  g_return_val_if_fail (format < GRAFT_N_FORMATS, "unknown");
+  return graft_formats[format].label;
 }
 
 /**

@@ -20,6 +20,7 @@ typedef enum
 } GraftFramework;
 
 const char    *graft_format_get_name      (GraftFormat  format);
+const char    *graft_format_get_label     (GraftFormat  format);
 GraftFramework graft_format_get_framework (GraftFormat  format);
 GraftFormat  graft_format_from_name      (const char  *name);
 GraftFormat  graft_format_guess_for_path (const char  *path);

@@ -20,6 +20,7 @@
 #include "graft-error.h"
 #include "graft-json.h"
 #include "graft-keras-private.h"
+#include "graft-torch-private.h"
 
 #define GRAFT_KERAS_HEAD 2056
 
@@ -28,6 +29,8 @@ typedef enum
   GRAFT_CONTENT_HDF5,
   GRAFT_CONTENT_ZIP,
   GRAFT_CONTENT_JSON,
+  GRAFT_CONTENT_SAFETENSORS,
+  GRAFT_CONTENT_TORCH_LEGACY,
 } GraftContent;
 
 static gboolean
@@ -96,6 +99,24 @@ graft_keras_sniff (const char    *path,
       return TRUE;
     }
 
+  if (graft_safetensors_sniff (head, n))
+    {
+      *content = GRAFT_CONTENT_SAFETENSORS;
+      return TRUE;
+    }
+  if (graft_torch_sniff_legacy (head, n))
+    {
+      *content = GRAFT_CONTENT_TORCH_LEGACY;
+      return TRUE;
+    }
+  if (n >= 2 && head[0] == 0x80 && head[1] <= 5)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSAFE,
+                   "%s: is a bare Python pickle, not a torch.save checkpoint; Graft does not "
+                   "run pickles", path);
+      return FALSE;
+    }
+
   text = (const char *) head;
   while (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')
     text++;
@@ -125,8 +146,8 @@ graft_keras_sniff (const char    *path,
       return TRUE;
     }
   g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_NOT_A_MODEL,
-               "%s: is not a Keras checkpoint (neither HDF5, nor a .keras zip, nor a "
-               ".weights.json index)", path);
+               "%s: is not a checkpoint Graft reads (neither HDF5, a .keras or PyTorch zip, "
+               "safetensors, a legacy PyTorch file, nor a sharded-weights index)", path);
   return FALSE;
 }
 
@@ -160,18 +181,23 @@ graft_keras_h5_format (GraftH5File *file)
   return GRAFT_FORMAT_UNKNOWN;
 }
 
-static gboolean
-graft_keras_is_sharded_index (const char *path)
+/* Which kind of sharded index a JSON file is: Keras's or safetensors'. */
+static GraftFormat
+graft_keras_index_format (const char *path)
 {
   g_autofree char *text = NULL;
   gsize len;
   g_autoptr(JsonNode) root = NULL;
 
   if (!g_file_get_contents (path, &text, &len, NULL))
-    return FALSE;
+    return GRAFT_FORMAT_UNKNOWN;
   root = graft_json_parse (text, len, path, NULL);
-  return root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
-         json_object_has_member (json_node_get_object (root), "weight_map");
+  if (graft_safetensors_is_index (root))
+    return GRAFT_FORMAT_SAFETENSORS_SHARDED;
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+      json_object_has_member (json_node_get_object (root), "weight_map"))
+    return GRAFT_FORMAT_SHARDED;
+  return GRAFT_FORMAT_UNKNOWN;
 }
 
 /**
@@ -195,10 +221,18 @@ graft_keras_detect (const char  *path,
   switch (content)
     {
     case GRAFT_CONTENT_ZIP:
-      return GRAFT_FORMAT_KERAS;
+      return graft_torch_is_archive (path) ? GRAFT_FORMAT_TORCH : GRAFT_FORMAT_KERAS;
+    case GRAFT_CONTENT_SAFETENSORS:
+      return GRAFT_FORMAT_SAFETENSORS;
+    case GRAFT_CONTENT_TORCH_LEGACY:
+      return GRAFT_FORMAT_TORCH_LEGACY;
     case GRAFT_CONTENT_JSON:
-      if (graft_keras_is_sharded_index (path))
-        return GRAFT_FORMAT_SHARDED;
+      {
+        GraftFormat format = graft_keras_index_format (path);
+
+        if (format != GRAFT_FORMAT_UNKNOWN)
+          return format;
+      }
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_NOT_A_MODEL,
                    "%s: is JSON but not a sharded-weights index (no \"weight_map\")", path);
       return GRAFT_FORMAT_UNKNOWN;
@@ -334,8 +368,16 @@ graft_keras_load (const char  *path,
   switch (content)
     {
     case GRAFT_CONTENT_ZIP:
+      if (graft_torch_is_archive (path))
+        return graft_torch_load_zip (path, error);
       return graft_keras_load_zip (path, error);
+    case GRAFT_CONTENT_SAFETENSORS:
+      return graft_safetensors_load (path, error);
+    case GRAFT_CONTENT_TORCH_LEGACY:
+      return graft_torch_load_legacy (path, error);
     case GRAFT_CONTENT_JSON:
+      if (graft_keras_index_format (path) == GRAFT_FORMAT_SAFETENSORS_SHARDED)
+        return graft_safetensors_load_sharded (path, error);
       return graft_keras_load_sharded (path, error);
     case GRAFT_CONTENT_HDF5:
     default:

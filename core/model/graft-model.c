@@ -536,7 +536,13 @@ graft_layer_count_params (const GraftLayer *self)
   guint64 n = 0;
 
   for (guint i = 0; i < self->weights->len; i++)
-    n += graft_tensor_get_n_elements (((GraftWeight *) g_ptr_array_index (self->weights, i))->tensor);
+    {
+      GraftWeight *w = g_ptr_array_index (self->weights, i);
+
+      /* A tied weight's parameters are its twin's. */
+      if (w->tied_to == NULL)
+        n += graft_tensor_get_n_elements (w->tensor);
+    }
   for (guint i = 0; i < self->children->len; i++)
     n += graft_layer_count_params (g_ptr_array_index (self->children, i));
   return n;
