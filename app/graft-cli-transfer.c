@@ -103,9 +103,13 @@ graft_cli_transfer_verify (const char   *source_path,
                            const char   *out,
                            const char   *target_spec,
                            char        **inputs,
+                           char        **expect,
                            FILE         *report,
                            GError      **error)
 {
+  gboolean expected = expect != NULL;
+  double worst_excess = 0.0;
+  guint worst_output = 0;
   g_autoptr(GPtrArray) x = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_tensor_unref);
   g_autoptr(GraftModel) reloaded = NULL;
   g_autoptr(GraftModel) result = NULL;
@@ -121,11 +125,25 @@ graft_cli_transfer_verify (const char   *source_path,
         return FALSE;
       g_ptr_array_add (x, tensor);
     }
-  reloaded = graft_cli_load (source_path, error);
-  if (reloaded == NULL)
-    return FALSE;
   result = graft_cli_load (out, error);
   if (result == NULL)
+    return FALSE;
+  if (expected)
+    {
+      /* Reference outputs, from whatever ran the source (PyTorch). */
+      ys = g_ptr_array_new_with_free_func ((GDestroyNotify) graft_tensor_unref);
+      for (guint i = 0; expect[i] != NULL; i++)
+        {
+          GraftTensor *tensor = graft_npy_load (expect[i], error);
+
+          if (tensor == NULL)
+            return FALSE;
+          g_ptr_array_add (ys, tensor);
+        }
+      goto run_result;
+    }
+  reloaded = graft_cli_load (source_path, error);
+  if (reloaded == NULL)
     return FALSE;
   ys = graft_cli_transfer_run (source_path, source, source_spec, x, error);
   if (ys == NULL)
@@ -144,6 +162,7 @@ graft_cli_transfer_verify (const char   *source_path,
       }
   fprintf (report, "verify: %s reloaded gives identical outputs\n", source_path);
 
+run_result:
   yr = graft_cli_transfer_run (out, result, target_spec, x, error);
   if (yr == NULL)
     return FALSE;
@@ -167,7 +186,34 @@ graft_cli_transfer_verify (const char   *source_path,
         }
       else
         fprintf (report, "verify: output %u: max |Δ| = %.9g\n", i, d);
+      if (expected)
+        {
+          /* Within 1e-4 × max(1, max |y|) of the reference, or it fails. */
+          g_autofree float *y = graft_tensor_dup_float (g_ptr_array_index (ys, i), NULL);
+          double scale = 1.0, excess;
+
+          for (gsize k = 0; y != NULL && k < graft_tensor_get_n_elements (g_ptr_array_index (ys, i)); k++)
+            scale = MAX (scale, fabs ((double) y[k]));
+          excess = d < 0.0 ? INFINITY : d / (1e-4 * scale);
+          if (excess > 1.0 && excess > worst_excess)
+            worst_excess = excess, worst_output = i;
+        }
     }
+  if (expected && ys->len != yr->len)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_FAILED,
+                   "--verify: %s has %u outputs, --expect gives %u", out, yr->len, ys->len);
+      return FALSE;
+    }
+  if (worst_excess > 1.0)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_FAILED,
+                   "--verify: output %u of %s differs from %s by more than 1e-4 × max(1, |y|)",
+                   worst_output, out, expect[worst_output]);
+      return FALSE;
+    }
+  if (expected)
+    fprintf (report, "verify: every output within 1e-4 × max(1, |y|) of the reference\n");
   return TRUE;
 }
 
@@ -180,13 +226,14 @@ graft_cli_transfer (int    argc,
   g_auto(GStrv) maps = NULL;
   g_auto(GStrv) layers = NULL;
   g_auto(GStrv) verify = NULL;
+  g_auto(GStrv) expect = NULL;
   g_autofree char *spec = NULL;
   g_autofree char *target_spec = NULL;
   gboolean skip_mismatch = FALSE, partial = FALSE, dry_run = FALSE, json = FALSE;
   gboolean no_sync = FALSE;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to write the changed target", "OUT" },
-    { "by", 0, 0, G_OPTION_ARG_STRING, &by, "Match by STRATEGY (listed below; default: name)",
+    { "by", 0, 0, G_OPTION_ARG_STRING, &by, "Match by STRATEGY (listed below; default: structure between PyTorch and Keras, name otherwise)",
       "STRATEGY" },
     { "map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &maps,
       "Map weights or layers; '*' wildcards carry over (enc/*=encoder/*)", "SRC=DST" },
@@ -203,6 +250,9 @@ graft_cli_transfer (int    argc,
     { "verify", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &verify,
       "Run SOURCE and OUT on these inputs (one .npy per model input) and print max |Δ| per output",
       "X.npy" },
+    { "expect", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &expect,
+      "With --verify: compare OUT with these reference outputs (one .npy per output) instead of "
+      "running SOURCE; fails beyond 1e-4 × max(1, |y|)", "Y.npy" },
     { "spec", 0, 0, G_OPTION_ARG_FILENAME, &spec, "A model spec to run SOURCE with (--verify)",
       "MODEL.json" },
     { "target-spec", 0, 0, G_OPTION_ARG_FILENAME, &target_spec,
@@ -236,6 +286,8 @@ graft_cli_transfer (int    argc,
     return graft_cli_usage_error ("transfer", "expected SOURCE and TARGET");
   if (out == NULL && !dry_run)
     return graft_cli_usage_error ("transfer", "-o OUT is required (or --dry-run)");
+  if (expect != NULL && verify == NULL)
+    return graft_cli_usage_error ("transfer", "--expect needs --verify (the inputs to run)");
   if (verify != NULL && dry_run)
     return graft_cli_usage_error ("transfer", "--verify runs OUT, which --dry-run does not write");
   if (by != NULL && !graft_transfer_strategy_from_name (by, &strategy))
@@ -253,6 +305,8 @@ graft_cli_transfer (int    argc,
   if (target == NULL)
     return graft_cli_fail (error);
 
+  if (by == NULL)
+    strategy = graft_transfer_strategy_default (source, target);
   plan = graft_transfer_plan_new (source, target);
   graft_transfer_plan_set_partial (plan, partial);
   graft_transfer_plan_set_skip_mismatch (plan, skip_mismatch);
@@ -296,7 +350,7 @@ graft_cli_transfer (int    argc,
   if (!json)
     printf ("wrote %s\n", out);
   if (verify != NULL &&
-      !graft_cli_transfer_verify (argv[1], source, spec, out, target_spec, verify,
+      !graft_cli_transfer_verify (argv[1], source, spec, out, target_spec, verify, expect,
                                   json ? stderr : stdout, &error))
     return graft_cli_fail (error);
   return 0;

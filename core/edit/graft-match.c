@@ -10,11 +10,15 @@
 
 #include <assert.h>
 
+#include "graft-format.h"
+#include "graft-model.h"
+
 static const GraftMatchStrategy *const graft_match_strategies[] = {
   [GRAFT_TRANSFER_BY_NAME] = &graft_match_by_name,
   [GRAFT_TRANSFER_BY_ORDER] = &graft_match_by_order,
   [GRAFT_TRANSFER_BY_SHAPE] = &graft_match_by_shape,
   [GRAFT_TRANSFER_BY_LOCATION] = &graft_match_by_location,
+  [GRAFT_TRANSFER_BY_STRUCTURE] = &graft_match_by_structure,
 };
 
 static_assert (G_N_ELEMENTS (graft_match_strategies) == GRAFT_N_TRANSFER_STRATEGIES,
@@ -104,4 +108,21 @@ graft_transfer_plan_match (GraftTransferPlan      *self,
   g_return_val_if_fail (strategy < GRAFT_N_TRANSFER_STRATEGIES, FALSE);
 
   return graft_match_strategies[strategy]->match (self, error);
+}
+
+/**
+ * graft_transfer_strategy_default:
+ *
+ * Returns: how to match when the user has not said: by structure between
+ *   a PyTorch and a Keras checkpoint (their names and layouts differ), by
+ *   name otherwise
+ */
+GraftTransferStrategy
+graft_transfer_strategy_default (GraftModel *source,
+                                 GraftModel *target)
+{
+  GraftFramework a = graft_format_get_framework (graft_model_get_format (source));
+  GraftFramework b = graft_format_get_framework (graft_model_get_format (target));
+
+  return a != b ? GRAFT_TRANSFER_BY_STRUCTURE : GRAFT_TRANSFER_BY_NAME;
 }

@@ -78,7 +78,16 @@ graft_transfer_plan_apply (GraftTransferPlan  *self,
         continue;
       s = graft_weight_get_tensor (pair->source);
       t = graft_weight_get_tensor (pair->target);
-      if (pair->status == GRAFT_TRANSFER_SHAPE_MISMATCH)
+      if (pair->layout != NULL)
+        {
+          g_autoptr(GraftTensor) relaid =
+            graft_layout_apply (pair->layout, &pair->params, s,
+                                pair->source2 ? graft_weight_get_tensor (pair->source2) : NULL,
+                                &local);
+
+          made = relaid ? graft_tensor_convert (relaid, graft_tensor_get_dtype (t), &local) : NULL;
+        }
+      else if (pair->status == GRAFT_TRANSFER_SHAPE_MISMATCH)
         made = graft_tensor_new_overlay (t, s, &local);
       else
         made = graft_tensor_convert (s, graft_tensor_get_dtype (t), &local);

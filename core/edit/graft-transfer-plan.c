@@ -155,6 +155,30 @@ graft_transfer_plan_pair (GraftTransferPlan *self,
   g_hash_table_add (self->used, source);
 }
 
+/* Records source (and source2) → target through a layout conversion,
+ * unless the target already has a source. */
+void
+graft_transfer_plan_pair_converted (GraftTransferPlan       *self,
+                                    GraftWeight             *source,
+                                    GraftWeight             *source2,
+                                    GraftWeight             *target,
+                                    const GraftLayout       *layout,
+                                    const GraftLayoutParams *params,
+                                    const char              *why)
+{
+  GraftTransferPair *pair;
+
+  if (g_hash_table_contains (self->assigned, target))
+    return;
+  graft_transfer_plan_pair (self, source, target, why);
+  pair = &g_array_index (self->pairs, GraftTransferPair, self->pairs->len - 1);
+  pair->layout = g_str_equal (graft_layout_get_name (layout), "copy") ? NULL : layout;
+  pair->params = *params;
+  pair->source2 = source2;
+  if (source2 != NULL)
+    g_hash_table_add (self->used, source2);
+}
+
 /* The weights of @layer and of every layer below it, in model order. */
 GPtrArray *
 graft_transfer_subtree_weights (GraftModel *model,
@@ -251,6 +275,35 @@ graft_transfer_pair_classify (GraftTransferPlan *self,
   GraftTensor *s = graft_weight_get_tensor (pair->source);
   GraftTensor *t = graft_weight_get_tensor (pair->target);
   g_autofree char *why = g_steal_pointer (&pair->reason);
+
+  if (pair->layout != NULL)
+    {
+      g_autofree char *how = graft_layout_describe (pair->layout, &pair->params);
+      gsize shape[GRAFT_MAX_RANK];
+      guint rank;
+
+      if (!graft_layout_get_shape (pair->layout, &pair->params, s, &rank, shape) ||
+          rank != graft_tensor_get_rank (t) ||
+          memcmp (shape, graft_tensor_get_shape (t), rank * sizeof (gsize)) != 0)
+        {
+          g_autofree char *ss = graft_tensor_format_shape (s);
+          g_autofree char *ts = graft_tensor_format_shape (t);
+
+          pair->status = GRAFT_TRANSFER_SHAPE_MISMATCH;
+          pair->reason = g_strdup_printf ("%s; %s: source is %s, target is %s", why, how, ss, ts);
+          return;
+        }
+      pair->status = graft_tensor_get_dtype (t) == GRAFT_DTYPE_FLOAT32 &&
+                     graft_tensor_get_dtype (s) == GRAFT_DTYPE_FLOAT32
+                       ? GRAFT_TRANSFER_OK : GRAFT_TRANSFER_CONVERTED;
+      if (pair->status == GRAFT_TRANSFER_CONVERTED)
+        pair->reason = g_strdup_printf ("%s; %s; %s converted to %s", why, how,
+                                        graft_dtype_get_name (graft_tensor_get_dtype (s)),
+                                        graft_dtype_get_name (graft_tensor_get_dtype (t)));
+      else
+        pair->reason = g_strdup_printf ("%s; %s", why, how);
+      return;
+    }
 
   if (!graft_tensor_same_shape (s, t))
     {
@@ -413,6 +466,21 @@ graft_transfer_plan_get_reason (const GraftTransferPlan *self,
   const GraftTransferPair *pair = graft_transfer_plan_get_pair (self, position);
 
   return pair ? pair->reason : NULL;
+}
+
+/**
+ * graft_transfer_plan_get_conversion:
+ *
+ * Returns: (nullable): the name of the layout conversion a pair applies
+ *   ("conv_oihw_to_hwio"), or %NULL when values are copied as they are
+ */
+const char *
+graft_transfer_plan_get_conversion (const GraftTransferPlan *self,
+                                    guint                    position)
+{
+  const GraftTransferPair *pair = graft_transfer_plan_get_pair (self, position);
+
+  return pair && pair->layout ? graft_layout_get_name (pair->layout) : NULL;
 }
 
 gboolean

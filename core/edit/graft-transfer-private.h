@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "graft-layout.h"
 #include "graft-transfer.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,9 @@ typedef struct
   GraftTransferStatus  status;
   char                *reason;
   gboolean             partial;
+  const GraftLayout   *layout;   /* a conversion between frameworks, or NULL */
+  GraftLayoutParams    params;
+  GraftWeight         *source2;  /* its second source (LSTM, GRU biases), or NULL */
 } GraftTransferPair;
 
 struct GraftTransferPlan
@@ -55,11 +59,19 @@ extern const GraftMatchStrategy graft_match_by_name;
 extern const GraftMatchStrategy graft_match_by_order;
 extern const GraftMatchStrategy graft_match_by_shape;
 extern const GraftMatchStrategy graft_match_by_location;
+extern const GraftMatchStrategy graft_match_by_structure;
 
 /* graft-transfer-plan.c: what matchers record */
 void        graft_transfer_plan_pair           (GraftTransferPlan *self,
                                                 GraftWeight       *source,
                                                 GraftWeight       *target,
+                                                const char        *why);
+void        graft_transfer_plan_pair_converted (GraftTransferPlan *self,
+                                                GraftWeight       *source,
+                                                GraftWeight       *source2,
+                                                GraftWeight       *target,
+                                                const GraftLayout *layout,
+                                                const GraftLayoutParams *params,
                                                 const char        *why);
 void        graft_transfer_plan_note_unmatched (GraftTransferPlan *self,
                                                 GraftWeight       *weight,
@@ -74,5 +86,39 @@ GPtrArray  *graft_transfer_subtree_weights     (GraftModel        *model,
                                                 GraftLayer        *layer);
 gboolean    graft_transfer_pair_copies         (const GraftTransferPair *pair);
 char       *graft_transfer_weight_shape        (GraftWeight       *w);
+
+/* graft-layout-kinds.c: the layer kinds matching by structure knows */
+
+/**
+ * GraftStructureMatch:
+ * @target: the Keras layer to fill
+ * @sources: the PyTorch modules not yet used, in order
+ * @proposals: where a kind's pair function adds #GraftTransferPair
+ *   proposals (source, source2, target, layout, params)
+ */
+typedef struct
+{
+  GraftModel *target_model;
+  GraftLayer *target;
+  GraftLayer *const *sources;
+  guint       n_sources;
+  GArray     *proposals;
+} GraftStructureMatch;
+
+/**
+ * GraftLayoutKind:
+ * @keras_class: the Keras class of the target layer
+ * @torch_module: the PyTorch module that is its counterpart, for messages
+ * @pair: proposes the pairs that fill @target from the first PyTorch
+ *   modules; returns how many modules it used, 0 when they do not fit
+ */
+typedef struct
+{
+  const char *keras_class;
+  const char *torch_module;
+  guint     (*pair) (GraftStructureMatch *m);
+} GraftLayoutKind;
+
+const GraftLayoutKind *graft_layout_kind_find (const char *keras_class);
 
 G_END_DECLS

@@ -42,6 +42,9 @@ typedef enum
  * @GRAFT_TRANSFER_BY_SHAPE: greedily, in order, among equal shapes
  * @GRAFT_TRANSFER_BY_LOCATION: the same place in the file (Keras 3 matches
  *   this way: layers/dense/vars/0 to layers/dense/vars/0)
+ * @GRAFT_TRANSFER_BY_STRUCTURE: between frameworks: PyTorch modules in
+ *   order against Keras layers with weights, each pair converted to the
+ *   target's layout
  */
 typedef enum
 {
@@ -49,6 +52,7 @@ typedef enum
   GRAFT_TRANSFER_BY_ORDER,
   GRAFT_TRANSFER_BY_SHAPE,
   GRAFT_TRANSFER_BY_LOCATION,
+  GRAFT_TRANSFER_BY_STRUCTURE,
   GRAFT_N_TRANSFER_STRATEGIES
 } GraftTransferStrategy;
 
@@ -89,6 +93,10 @@ GraftTransferStatus  graft_transfer_plan_get_status     (const GraftTransferPlan
                                                          guint                  position);
 const char          *graft_transfer_plan_get_reason     (const GraftTransferPlan *self,
                                                          guint                  position);
+const char          *graft_transfer_plan_get_conversion (const GraftTransferPlan *self,
+                                                         guint                  position);
+GraftTransferStrategy graft_transfer_strategy_default   (GraftModel            *source,
+                                                         GraftModel            *target);
 gboolean             graft_transfer_plan_get_partial    (const GraftTransferPlan *self,
                                                          guint                  position);
 guint                graft_transfer_plan_count          (const GraftTransferPlan *self,

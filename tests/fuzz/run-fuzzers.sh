@@ -14,7 +14,7 @@ cd "$root"
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(keras-h5 keras-zip net-config npy)
+[ ${#targets[@]} -gt 0 ] || targets=(keras-h5 keras-zip net-config npy pickle safetensors)
 build=_build-fuzz
 corpus_dir=${GRAFT_CORPUS_DIR:-$root/../shared/corpus}
 
@@ -40,6 +40,15 @@ seed () {
       [ -d "$corpus_dir/keras" ] && find "$corpus_dir/keras" -name '*.keras' -size -200k -exec cp {} "$dir"/ \; ;;
     npy)
       cp tests/data/keras/*.npy "$dir"/ ;;
+    safetensors)
+      cp tests/data/torch/*.safetensors "$dir"/ ;;
+    pickle)
+      cp tests/data/torch/*.legacy.pt "$dir"/
+      for f in tests/data/torch/*.pt; do
+        unzip -Z1 "$f" 2>/dev/null | grep 'data\.pkl$' | while read -r m; do
+          unzip -p "$f" "$m" > "$dir/$(basename "$f" .pt).pkl"
+        done
+      done ;;
     net-config)
       for f in tests/data/keras/*.keras $( [ -d "$corpus_dir/keras" ] && ls "$corpus_dir"/keras/*.keras ); do
         unzip -p "$f" config.json > "$dir/$(basename "$f" .keras).json" 2>/dev/null || true
