@@ -32,3 +32,5 @@
 #include "graft-viewport.h"
 #include "graft-tensor.h"
 #include "graft-tensor-convert.h"
+#include "graft-tensor-view.h"
+#include "graft-layout.h"

@@ -1,0 +1,229 @@
+/* test-torch-transfer.c: PyTorch weights into Keras models
+ *
+ * For every model of tests/data/torch and each of its PyTorch files, a
+ * plan made with no options (by structure, the default across frameworks)
+ * must be the mapping of M.json: the same PyTorch tensor for every Keras
+ * weight, through the same conversion. Applied and run, the Keras model
+ * must give PyTorch's outputs within 1e-4 × max(1, |y|). Each conversion
+ * run backwards must give the PyTorch tensor back.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "graft.h"
+#include "test-util.h"
+
+static const char *const models[] = {
+  "mlp", "cnn_bn", "conv1d_text", "lstm_classifier", "gru_seq", "separable", "conv_transpose",
+  "transformer_block", "tied_embedding", "half_fp16", "half_bf16", "view",
+};
+
+/* M.json's names for conversions Graft calls by a more general name. */
+static const char *
+canonical (const char *transform)
+{
+  if (g_str_equal (transform, "lstm_kernel") || g_str_equal (transform, "lstm_recurrent"))
+    return "transpose";
+  if (g_str_equal (transform, "gru_recurrent"))
+    return "gru_kernel";
+  if (g_str_equal (transform, "conv1d_oiw_to_wio"))
+    return "conv_oiw_to_wio";
+  return transform;
+}
+
+static char *
+torch_file (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "torch", name, NULL);
+}
+
+static GraftModel *
+load (const char *name)
+{
+  g_autofree char *path = torch_file (name);
+  g_autoptr(GError) error = NULL;
+  GraftModel *model = graft_keras_load (path, &error);
+
+  g_assert_no_error (error);
+  return model;
+}
+
+static JsonObject *
+load_json (const char *model,
+           JsonNode  **root)
+{
+  g_autofree char *name = g_strdup_printf ("%s.json", model);
+  g_autofree char *path = torch_file (name);
+  g_autofree char *text = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+  *root = json_from_string (text, NULL);
+  g_assert_nonnull (*root);
+  return json_node_get_object (*root);
+}
+
+/* The plan pairs exactly what M.json maps, through the same conversions. */
+static void
+assert_plan_is_mapping (GraftTransferPlan *plan,
+                        GraftModel        *target,
+                        JsonObject        *spec)
+{
+  JsonArray *mapping = json_object_get_array_member (spec, "mapping");
+  guint n_copied = 0;
+
+  for (guint i = 0; i < graft_transfer_plan_get_n_pairs (plan); i++)
+    {
+      GraftWeight *s = graft_transfer_plan_get_source (plan, i);
+      GraftWeight *t = graft_transfer_plan_get_target (plan, i);
+      const char *conversion = graft_transfer_plan_get_conversion (plan, i);
+      gboolean found = FALSE;
+
+      if (t == NULL)
+        continue;
+      g_assert_nonnull (s);
+      g_assert_cmpint (graft_transfer_plan_get_status (plan, i), !=, GRAFT_TRANSFER_SHAPE_MISMATCH);
+      for (guint k = 0; k < json_array_get_length (mapping); k++)
+        {
+          JsonObject *m = json_array_get_object_element (mapping, k);
+
+          if (!g_str_equal (json_object_get_string_member (m, "keras"), graft_weight_get_path (t)))
+            continue;
+          found = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (m, "torch"), ==,
+                           graft_weight_get_location (s));
+          g_assert_cmpstr (canonical (json_object_get_string_member (m, "transform")), ==,
+                           conversion ? conversion : "copy");
+        }
+      g_assert_true (found);
+      n_copied++;
+    }
+  g_assert_cmpuint (n_copied, ==, json_array_get_length (mapping));
+  g_assert_cmpuint (graft_model_get_n_weights (target), ==, json_array_get_length (mapping));
+}
+
+static void
+assert_predicts (GraftModel *model,
+                 const char *name)
+{
+  g_autofree char *xname = g_strdup_printf ("%s.input.npy", name);
+  g_autofree char *yname = g_strdup_printf ("%s.output.npy", name);
+  g_autofree char *xpath = torch_file (xname);
+  g_autofree char *ypath = torch_file (yname);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraftTensor) x = graft_npy_load (xpath, &error);
+  g_autoptr(GraftTensor) y = graft_npy_load (ypath, &error);
+  g_autoptr(GraftNet) net = graft_net_new_from_model (model, &error);
+  g_autoptr(GPtrArray) out = NULL;
+  g_autofree float *got = NULL;
+  g_autofree float *want = NULL;
+  double worst = 0, scale = 1;
+
+  g_assert_no_error (error);
+  out = graft_net_predict (net, 1, &x, &error);
+  g_assert_no_error (error);
+  g_assert_true (graft_tensor_same_shape (g_ptr_array_index (out, 0), y));
+  got = graft_tensor_dup_float (g_ptr_array_index (out, 0), NULL);
+  want = graft_tensor_dup_float (y, NULL);
+  for (gsize i = 0; i < graft_tensor_get_n_elements (y); i++)
+    {
+      worst = MAX (worst, fabs ((double) got[i] - want[i]));
+      scale = MAX (scale, fabs ((double) want[i]));
+    }
+  g_test_message ("%s: max |Δ| = %g", name, worst);
+  g_assert_cmpfloat (worst, <=, 1e-4 * scale);
+}
+
+/* Each conversion run backwards gives the PyTorch tensor back. */
+static void
+assert_scatter_inverts (GraftTransferPlan *plan,
+                        GraftModel        *source)
+{
+  for (guint i = 0; i < graft_transfer_plan_get_n_pairs (plan); i++)
+    {
+      const char *name = graft_transfer_plan_get_conversion (plan, i);
+      const GraftLayout *layout = name ? graft_layout_find (name) : NULL;
+      GraftWeight *s = graft_transfer_plan_get_source (plan, i);
+      GraftWeight *t = graft_transfer_plan_get_target (plan, i);
+      GraftTensor *st;
+      g_autofree float *back = NULL;
+      g_autofree float *orig = NULL;
+      g_autoptr(GError) error = NULL;
+      GraftLayoutParams params = { 0 };
+
+      if (layout == NULL || t == NULL || graft_layout_get_n_sources (layout) != 1 ||
+          g_str_has_prefix (name, "mha_in") || name[0] == 'd')
+        continue;
+      st = graft_weight_get_tensor (s);
+      back = g_new0 (float, graft_tensor_get_n_elements (st));
+      orig = graft_tensor_dup_float (st, NULL);
+      if (g_str_equal (name, "flatten_chw_to_hwc"))
+        continue;
+      if (g_str_equal (name, "mha_out"))
+        {
+          params.heads = graft_tensor_get_dim (graft_weight_get_tensor (t), 0);
+          params.head_dim = graft_tensor_get_dim (graft_weight_get_tensor (t), 1);
+        }
+      g_assert_true (graft_layout_scatter (layout, &params, graft_weight_get_tensor (t),
+                                           graft_tensor_get_rank (st), graft_tensor_get_shape (st),
+                                           back, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (back, graft_tensor_get_n_elements (st) * sizeof (float),
+                       orig, graft_tensor_get_n_elements (st) * sizeof (float));
+    }
+  (void) source;
+}
+
+static void
+test_torch_transfer (void)
+{
+  static const char *const suffixes[] = { ".pt", ".safetensors", ".legacy.pt" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    for (guint f = 0; f < G_N_ELEMENTS (suffixes); f++)
+      {
+        g_autofree char *sname = g_strconcat (models[i], suffixes[f], NULL);
+        g_autofree char *spath = torch_file (sname);
+        g_autofree char *tname = g_strconcat (models[i], ".keras", NULL);
+        g_autoptr(JsonNode) root = NULL;
+        JsonObject *spec;
+        g_autoptr(GraftModel) source = NULL;
+        g_autoptr(GraftModel) target = NULL;
+        g_autoptr(GraftTransferPlan) plan = NULL;
+        g_autoptr(GraftEdit) edit = NULL;
+        g_autoptr(GError) error = NULL;
+
+        if (!g_file_test (spath, G_FILE_TEST_EXISTS))
+          continue;
+        spec = load_json (models[i], &root);
+        source = load (sname);
+        target = load (tname);
+        g_assert_cmpint (graft_transfer_strategy_default (source, target), ==,
+                         GRAFT_TRANSFER_BY_STRUCTURE);
+        plan = graft_transfer_plan_new (source, target);
+        g_assert_true (graft_transfer_plan_match (plan, GRAFT_TRANSFER_BY_STRUCTURE, &error));
+        g_assert_no_error (error);
+        graft_transfer_plan_finish (plan);
+        assert_plan_is_mapping (plan, target, spec);
+        edit = graft_edit_new (target);
+        g_assert_true (graft_transfer_plan_apply (plan, edit, &error));
+        g_assert_no_error (error);
+        assert_predicts (target, models[i]);
+        if (f == 0)
+          assert_scatter_inverts (plan, source);
+      }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  graft_init ();
+  g_test_add_func ("/torch-transfer/corpus", test_torch_transfer);
+  return g_test_run ();
+}
