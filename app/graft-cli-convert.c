@@ -39,6 +39,55 @@ graft_cli_convert_parse_size (const char *text,
   return FALSE;
 }
 
+/* OUT.safetensors: the Keras weights by path as they are, or in
+ * PyTorch's names and layouts after a reference checkpoint. */
+static int
+graft_cli_convert_safetensors (GraftModel *model,
+                               const char *out,
+                               const char *layout,
+                               const char *like,
+                               gboolean    sync)
+{
+  GError *error = NULL;
+
+  if (layout == NULL || g_str_equal (layout, "keras"))
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GPtrArray) tensors = g_ptr_array_new ();
+
+      if (like != NULL)
+        return graft_cli_usage_error ("convert", "--like goes with --layout torch");
+      for (guint i = 0; i < graft_model_get_n_weights (model); i++)
+        {
+          GraftWeight *w = graft_model_get_weight (model, i);
+
+          g_ptr_array_add (names, (gpointer) graft_weight_get_path (w));
+          g_ptr_array_add (tensors, graft_weight_get_tensor (w));
+        }
+      if (!graft_safetensors_save (out, names, tensors, "keras", sync, &error))
+        return graft_cli_fail (error);
+      printf ("wrote %s (safetensors, Keras names and layouts, %u tensors)\n", out, names->len);
+      return 0;
+    }
+  if (!g_str_equal (layout, "torch"))
+    return graft_cli_usage_error ("convert", "unknown --layout '%s' (keras, torch)", layout);
+  if (like == NULL)
+    return graft_cli_usage_error ("convert", "--layout torch needs --like REF.pt: the PyTorch "
+                                  "names and shapes to write");
+  {
+    g_autoptr(GraftModel) reference = graft_cli_load (like, &error);
+    guint converted = 0, kept = 0;
+
+    if (reference == NULL)
+      return graft_cli_fail (error);
+    if (!graft_torch_export (model, reference, out, sync, &converted, &kept, &error))
+      return graft_cli_fail (error);
+    printf ("wrote %s (safetensors, PyTorch names and layouts of %s: %u tensors from the Keras "
+            "model, %u kept from the reference)\n", out, like, converted, kept);
+  }
+  return 0;
+}
+
 int
 graft_cli_convert (int    argc,
                    char **argv)
@@ -49,7 +98,15 @@ graft_cli_convert (int    argc,
   gboolean drop_optimizer = FALSE;
   gboolean no_sync = FALSE;
   GraftSaveFlags flags;
+  g_autofree char *layout = NULL;
+  g_autofree char *like = NULL;
   const GOptionEntry entries[] = {
+    { "layout", 0, 0, G_OPTION_ARG_STRING, &layout,
+      "For .safetensors: Keras's names and layouts (keras, the default) or PyTorch's (torch, "
+      "with --like)", "keras|torch" },
+    { "like", 0, 0, G_OPTION_ARG_FILENAME, &like,
+      "With --layout torch: a PyTorch checkpoint of the same architecture whose names, shapes and "
+      "dtypes to write (matched by structure)", "REF.pt" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name,
       "legacy-h5, legacy-weights-h5, weights-h5, keras or sharded-weights (default: from "
       "OUT's name)", "FORMAT" },
@@ -113,6 +170,10 @@ graft_cli_convert (int    argc,
 
   if (format == GRAFT_FORMAT_UNKNOWN)
     format = graft_model_get_format (model);
+  if (layout != NULL && format != GRAFT_FORMAT_SAFETENSORS)
+    return graft_cli_usage_error ("convert", "--layout is for .safetensors output");
+  if (format == GRAFT_FORMAT_SAFETENSORS)
+    return graft_cli_convert_safetensors (model, argv[2], layout, like, !no_sync);
   /* A .h5 name fits both legacy formats: keep the input's when it is one,
    * and write weights only when there is no architecture to write. */
   if (format_name == NULL && format == GRAFT_FORMAT_LEGACY_H5 &&

@@ -76,7 +76,7 @@ graft_cli_inspect_print_text (GraftModel *model)
       const char *value;
       const char *key = graft_model_get_metadata (model, i, &value);
 
-      printf ("  %-15s %s\n", key, value);
+      printf ("  %-15s %s = %s\n", i == 0 ? "metadata" : "", key, value);
     }
   if (graft_layer_get_class_name (root) != NULL)
     printf ("  model class     %s\n", graft_layer_get_class_name (root));

@@ -34,3 +34,5 @@
 #include "graft-tensor-convert.h"
 #include "graft-tensor-view.h"
 #include "graft-layout.h"
+#include "graft-torch-export.h"
+#include "graft-safetensors-write.h"

@@ -507,6 +507,7 @@ typedef struct
 {
   const float *keras;
   float       *a, *b;
+  gboolean     sum;
 } GraftLayoutScatter;
 
 static void
@@ -515,7 +516,16 @@ graft_layout_scatter_one (gsize i, guint which, gsize j, gpointer data)
   GraftLayoutScatter *s = data;
   float *dest = which ? s->b : s->a;
 
-  if (dest != NULL)
+  if (s->sum)
+    {
+      float other = s->b != NULL ? s->b[j] : 0.0f;
+
+      /* (a + b) - b is not always a in floating point: keep a value of
+       * @torch that already sums to the Keras one. */
+      if (s->a[j] + other != s->keras[i])
+        s->a[j] = s->keras[i] - other;
+    }
+  else if (dest != NULL)
     dest[j] = s->keras[i];
 }
 
@@ -527,8 +537,10 @@ graft_layout_scatter_one (gsize i, guint which, gsize j, gpointer data)
  *   the elements the conversion reads are written
  * @torch2: (nullable) (array): the second tensor of a two-tensor conversion
  *
- * Runs the conversion backwards. Summed LSTM biases go whole into @torch
- * (PyTorch adds the two, so zero in @torch2 gives the same function);
+ * Runs the conversion backwards. A summed LSTM bias is split as @torch2
+ * already splits it: @torch gets the sum less @torch2 (all of it when
+ * @torch2 is %NULL: PyTorch adds the two, so the function is the same),
+ * and keeps its own value when that already adds up;
  * attention's query, key and value each fill their third of in_proj.
  *
  * Returns: %FALSE with %GRAFT_ERROR_SHAPE when @keras is not what the
@@ -563,7 +575,7 @@ graft_layout_scatter (const GraftLayout       *layout,
   values = graft_tensor_dup_float (keras, error);
   if (values == NULL)
     return FALSE;
-  s.keras = values, s.a = torch, s.b = layout->sum ? NULL : torch2;
+  s.keras = values, s.a = torch, s.b = torch2, s.sum = layout->sum;
   graft_layout_walk (layout, params, rank, torch_shape, out_rank, shape, graft_layout_scatter_one, &s);
   return TRUE;
 }

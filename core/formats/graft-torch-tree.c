@@ -48,16 +48,17 @@ graft_torch_tree_add (GraftModel   *model,
                       GraftTensor  *tensor,
                       GError      **error)
 {
-  g_auto(GStrv) parts = g_strsplit (key, ".", -1);
+  /* Keras-layout files name tensors by path ("dense/kernel"). */
+  g_auto(GStrv) parts = g_strsplit (key, strchr (key, '/') ? "/" : ".", -1);
   guint n = g_strv_length (parts);
   GraftLayer *layer = graft_model_get_root (model);
 
   for (guint i = 0; i < n; i++)
-    if (parts[i][0] == '\0' || strchr (parts[i], '/') != NULL)
+    if (parts[i][0] == '\0')
       {
         graft_tensor_unref (tensor);
         g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT,
-                     "%s: the tensor name '%s' has an empty part or a '/'",
+                     "%s: the tensor name '%s' has an empty part",
                      graft_model_get_filename (model), key);
         return NULL;
       }
