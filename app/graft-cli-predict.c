@@ -17,7 +17,10 @@ graft_cli_predict (int    argc,
   g_auto(GStrv) inputs = NULL;
   g_auto(GStrv) outputs = NULL;
   g_autofree char *spec = NULL;
+  g_auto(GStrv) expect = NULL;
   GOptionEntry entries[] = {
+    { "expect", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &expect,
+      "A reference output .npy, once per output: fail beyond 1e-4 × max(1, |y|)", "REF.npy" },
     { "input", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs, "An input .npy, once per model input", "X.npy" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &outputs, "Where to write an output .npy, once per model output", "Y.npy" },
     { "spec", 0, 0, G_OPTION_ARG_FILENAME, &spec, "A model spec for files without a runnable architecture", "MODEL.json" },
@@ -79,5 +82,18 @@ graft_cli_predict (int    argc,
   for (guint i = 0; i < n_out; i++)
     if (!graft_npy_save (g_ptr_array_index (out, i), outputs[i], &error))
       return graft_cli_fail (error);
+  for (guint i = 0; expect != NULL && expect[i] != NULL; i++)
+    {
+      g_autoptr(GraftTensor) ref = NULL;
+      g_autofree char *what = g_strdup_printf ("output %u", i);
+
+      if (i >= out->len)
+        return graft_cli_usage_error ("predict", "the model has %u outputs, got more --expect",
+                                      out->len);
+      ref = graft_npy_load (expect[i], &error);
+      if (ref == NULL || !graft_cli_check_expected (g_ptr_array_index (out, i), ref, what, stdout,
+                                                    &error))
+        return graft_cli_fail (error);
+    }
   return 0;
 }

@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include <stdio.h>
+
 #include "graft.h"
 
 G_BEGIN_DECLS
@@ -71,5 +73,15 @@ int graft_cli_diff     (int argc, char **argv);
 int graft_cli_convert  (int argc, char **argv);
 int graft_cli_predict  (int argc, char **argv);
 int graft_cli_build    (int argc, char **argv);
+
+/* graft-cli-compare.c */
+double   graft_cli_max_abs_diff   (GraftTensor  *a,
+                                   GraftTensor  *b,
+                                   double       *scale);
+gboolean graft_cli_check_expected (GraftTensor  *got,
+                                   GraftTensor  *expected,
+                                   const char   *what,
+                                   FILE         *report,
+                                   GError      **error);
 
 G_END_DECLS

@@ -69,30 +69,6 @@ graft_cli_transfer_run (const char  *path,
   return graft_net_predict (net, inputs->len, (GraftTensor *const *) inputs->pdata, error);
 }
 
-/* Largest |a - b|, or -1 when the shapes differ. */
-static double
-graft_cli_transfer_max_diff (GraftTensor *a,
-                             GraftTensor *b)
-{
-  g_autofree float *fa = NULL;
-  g_autofree float *fb = NULL;
-  double worst = 0.0;
-
-  if (!graft_tensor_same_shape (a, b))
-    return -1.0;
-  fa = graft_tensor_dup_float (a, NULL);
-  fb = graft_tensor_dup_float (b, NULL);
-  if (fa == NULL || fb == NULL)
-    return -1.0;
-  for (gsize i = 0; i < graft_tensor_get_n_elements (a); i++)
-    {
-      double d = fabs ((double) fa[i] - (double) fb[i]);
-
-      worst = isnan (d) ? INFINITY : MAX (worst, d);
-    }
-  return worst;
-}
-
 /* Runs the source, a fresh reload of it, and the written result on the
  * same inputs. The reload must agree exactly, or the comparison means
  * nothing; the result's difference per output is what the transfer did. */
@@ -152,8 +128,8 @@ graft_cli_transfer_verify (const char   *source_path,
   if (ys_again == NULL)
     return FALSE;
   for (guint i = 0; i < ys->len; i++)
-    if (graft_cli_transfer_max_diff (g_ptr_array_index (ys, i),
-                                     g_ptr_array_index (ys_again, i)) != 0.0)
+    if (graft_cli_max_abs_diff (g_ptr_array_index (ys, i),
+                                g_ptr_array_index (ys_again, i), NULL) != 0.0)
       {
         g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_FAILED,
                      "--verify: %s gives other outputs when loaded again (output %u)",
@@ -168,7 +144,7 @@ run_result:
     return FALSE;
   for (guint i = 0; i < MAX (ys->len, yr->len); i++)
     {
-      double d;
+      double d, scale = 1.0;
 
       if (i >= ys->len || i >= yr->len)
         {
@@ -176,7 +152,7 @@ run_result:
                    i < ys->len ? "the source" : "the result");
           continue;
         }
-      d = graft_cli_transfer_max_diff (g_ptr_array_index (ys, i), g_ptr_array_index (yr, i));
+      d = graft_cli_max_abs_diff (g_ptr_array_index (yr, i), g_ptr_array_index (ys, i), &scale);
       if (d < 0.0)
         {
           g_autofree char *sa = graft_tensor_format_shape (g_ptr_array_index (ys, i));
@@ -189,12 +165,7 @@ run_result:
       if (expected)
         {
           /* Within 1e-4 × max(1, max |y|) of the reference, or it fails. */
-          g_autofree float *y = graft_tensor_dup_float (g_ptr_array_index (ys, i), NULL);
-          double scale = 1.0, excess;
-
-          for (gsize k = 0; y != NULL && k < graft_tensor_get_n_elements (g_ptr_array_index (ys, i)); k++)
-            scale = MAX (scale, fabs ((double) y[k]));
-          excess = d < 0.0 ? INFINITY : d / (1e-4 * scale);
+          double excess = d < 0.0 ? INFINITY : d / (1e-4 * scale);
           if (excess > 1.0 && excess > worst_excess)
             worst_excess = excess, worst_output = i;
         }

@@ -145,9 +145,28 @@ graft_layer_tree_check_drop (GraftLayerTree  *self,
       return FALSE;
     }
   if (why)
-    *why = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Copy %u weight from “%s” onto “%s”",
-                                         "Copy %u weights from “%s” onto “%s”", n_copies),
-                            n_copies, source_path, target_path);
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+
+      g_string_printf (text, g_dngettext (GETTEXT_PACKAGE, "Copy %u weight from “%s” onto “%s”",
+                                          "Copy %u weights from “%s” onto “%s”", n_copies),
+                       n_copies, source_path, target_path);
+      /* Between frameworks, name each layout conversion the drop applies. */
+      for (guint i = 0; i < graft_transfer_plan_get_n_pairs (plan); i++)
+        {
+          char *how = graft_transfer_plan_describe_conversion (plan, i);
+
+          if (how == NULL || g_ptr_array_find_with_equal_func (seen, how, g_str_equal, NULL))
+            {
+              g_free (how);
+              continue;
+            }
+          g_string_append_printf (text, "%s%s", seen->len == 0 ? ": " : "; ", how);
+          g_ptr_array_add (seen, how);
+        }
+      *why = g_string_free (g_steal_pointer (&text), FALSE);
+    }
   return TRUE;
 }
 

@@ -189,8 +189,13 @@ graft_match_pair_new (GraftTransferPlan *plan,
                     (status == GRAFT_TRANSFER_SHAPE_MISMATCH && partial));
   self->checked = self->can_copy;
   self->reason = g_strdup (reason);
+  g_autofree char *how = graft_transfer_plan_describe_conversion (plan, i);
+
   if (status == GRAFT_TRANSFER_SHAPE_MISMATCH && partial)
     self->status = g_strdup (_("partial copy of the overlapping block"));
+  else if (how != NULL && (status == GRAFT_TRANSFER_OK || status == GRAFT_TRANSFER_CONVERTED))
+    /* Between frameworks: name the layout conversion the copy goes through. */
+    self->status = g_strdup_printf ("%s: %s", graft_transfer_status_get_name (status), how);
   else if (reason != NULL && reason[0] != '\0' && status != GRAFT_TRANSFER_OK)
     self->status = g_strdup_printf ("%s: %s", graft_transfer_status_get_name (status), reason);
   else
@@ -421,6 +426,10 @@ graft_match_dialog_new (GtkWindow  *parent,
 
   self->source = graft_model_ref (source);
   self->target = graft_model_ref (target);
+  /* Between PyTorch and Keras, by structure; by name otherwise. */
+  g_signal_handlers_block_by_func (self->strategy_dropdown, graft_match_dialog_replan_cb, self);
+  gtk_drop_down_set_selected (self->strategy_dropdown, graft_transfer_strategy_default (source, target));
+  g_signal_handlers_unblock_by_func (self->strategy_dropdown, graft_match_dialog_replan_cb, self);
   graft_match_dialog_replan_cb (self);
   return GTK_WINDOW (self);
 }

@@ -30,8 +30,19 @@
 
 /* The PyTorch modules: layers that hold tensors, in the order of their
  * first tensor. Attention's out_proj belongs to its attention module. */
+static gboolean
+graft_structure_under (GraftLayer *layer,
+                       GraftLayer *top)
+{
+  for (GraftLayer *l = layer; l != NULL; l = graft_layer_get_parent (l))
+    if (l == top)
+      return TRUE;
+  return FALSE;
+}
+
 static GPtrArray *
-graft_structure_torch_modules (GraftModel *model)
+graft_structure_torch_modules (GraftModel *model,
+                               GraftLayer *top)
 {
   GPtrArray *modules = g_ptr_array_new ();
 
@@ -40,6 +51,8 @@ graft_structure_torch_modules (GraftModel *model)
       GraftLayer *l = graft_weight_get_layer (graft_model_get_weight (model, i));
       GraftLayer *parent = graft_layer_get_parent (l);
 
+      if (!graft_structure_under (l, top))
+        continue;
       if (g_str_equal (graft_layer_get_name (l), "out_proj") && parent != NULL &&
           graft_layer_get_n_weights (parent) > 0 &&
           g_str_equal (graft_weight_get_name (graft_layer_get_weight (parent, 0)), "in_proj_weight"))
@@ -53,7 +66,8 @@ graft_structure_torch_modules (GraftModel *model)
 /* The Keras layers with weights: the outermost layer of a class the kinds
  * table knows, or else the layer that holds the weight. */
 static GPtrArray *
-graft_structure_keras_layers (GraftModel *model)
+graft_structure_keras_layers (GraftModel *model,
+                              GraftLayer *top)
 {
   GPtrArray *layers = g_ptr_array_new ();
 
@@ -62,7 +76,10 @@ graft_structure_keras_layers (GraftModel *model)
       GraftLayer *holder = graft_weight_get_layer (graft_model_get_weight (model, i));
       GraftLayer *chosen = holder;
 
-      for (GraftLayer *l = holder; l != NULL; l = graft_layer_get_parent (l))
+      if (!graft_structure_under (holder, top))
+        continue;
+      for (GraftLayer *l = holder; l != NULL && graft_structure_under (l, top);
+           l = graft_layer_get_parent (l))
         if (graft_layer_get_class_name (l) != NULL &&
             graft_layout_kind_find (graft_layer_get_class_name (l)) != NULL)
           chosen = l;
@@ -86,12 +103,22 @@ graft_structure_commit (GraftTransferPlan *self,
     }
 }
 
-static gboolean
-graft_match_structure (GraftTransferPlan  *self,
-                       GError            **error)
+/**
+ * graft_structure_match_layers:
+ * @source_top: a layer of the PyTorch source (its root for all of it)
+ * @target_top: a layer of the Keras target (its root for all of it)
+ *
+ * Matches the PyTorch modules under @source_top to the Keras layers under
+ * @target_top, in order; what a drop of one layer onto another does
+ * between frameworks.
+ */
+void
+graft_structure_match_layers (GraftTransferPlan *self,
+                              GraftLayer        *source_top,
+                              GraftLayer        *target_top)
 {
-  g_autoptr(GPtrArray) modules = graft_structure_torch_modules (self->source);
-  g_autoptr(GPtrArray) layers = graft_structure_keras_layers (self->target);
+  g_autoptr(GPtrArray) modules = graft_structure_torch_modules (self->source, source_top);
+  g_autoptr(GPtrArray) layers = graft_structure_keras_layers (self->target, target_top);
   g_autoptr(GArray) proposals = g_array_new (FALSE, TRUE, sizeof (GraftTransferPair));
   guint next = 0;
 
@@ -171,7 +198,79 @@ graft_match_structure (GraftTransferPlan  *self,
       }
       next += skip + used;
     }
-  (void) error;
+}
+
+/**
+ * graft_structure_pair_weights:
+ *
+ * Pairs one PyTorch tensor with one Keras weight through the conversion
+ * matching by structure would choose for them (the pair a Match… row or a
+ * drop of one weight onto another stands for).
+ *
+ * Returns: %TRUE when the layer kind knows that pair; %FALSE, adding
+ *   nothing, otherwise
+ */
+gboolean
+graft_structure_pair_weights (GraftTransferPlan *self,
+                              GraftWeight       *source,
+                              GraftWeight       *target)
+{
+  g_autoptr(GPtrArray) modules = graft_structure_torch_modules (self->source,
+                                                                graft_model_get_root (self->source));
+  g_autoptr(GArray) proposals = g_array_new (FALSE, TRUE, sizeof (GraftTransferPair));
+  GraftLayer *layer = NULL;
+  GraftLayer *module = graft_weight_get_layer (source);
+  const GraftLayoutKind *kind = NULL;
+  guint at;
+
+  for (GraftLayer *l = graft_weight_get_layer (target); l != NULL; l = graft_layer_get_parent (l))
+    if (graft_layer_get_class_name (l) != NULL && graft_layout_kind_find (graft_layer_get_class_name (l)))
+      {
+        layer = l;
+        kind = graft_layout_kind_find (graft_layer_get_class_name (l));
+      }
+  if (kind == NULL)
+    return FALSE;
+  if (!g_ptr_array_find (modules, module, &at) &&
+      !(graft_layer_get_parent (module) != NULL &&
+        g_ptr_array_find (modules, graft_layer_get_parent (module), &at)))
+    return FALSE;
+  /* The module may be the second of the pair (a separable convolution's
+   * pointwise half). */
+  for (guint back = 0; back < 2 && back <= at; back++)
+    {
+      GraftStructureMatch m = { self->target, layer, (GraftLayer *const *) modules->pdata + at - back,
+                                modules->len - at + back, proposals };
+
+      g_array_set_size (proposals, 0);
+      if (kind->pair (&m) == 0)
+        continue;
+      for (guint i = 0; i < proposals->len; i++)
+        {
+          GraftTransferPair *p = &g_array_index (proposals, GraftTransferPair, i);
+
+          if (p->target == target && (p->source == source || p->source2 == source))
+            {
+              g_autofree char *why = g_strdup_printf ("weight %s=%s, as a %s",
+                                                      graft_weight_get_path (source),
+                                                      graft_weight_get_path (target),
+                                                      kind->keras_class);
+
+              graft_transfer_plan_pair_converted (self, p->source, p->source2, target, p->layout,
+                                                  &p->params, why);
+              return TRUE;
+            }
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+graft_match_structure (GraftTransferPlan  *self,
+                       GError            **error)
+{
+  graft_structure_match_layers (self, graft_model_get_root (self->source),
+                                graft_model_get_root (self->target));
   return TRUE;
 }
 

@@ -483,6 +483,21 @@ graft_transfer_plan_get_conversion (const GraftTransferPlan *self,
   return pair && pair->layout ? graft_layout_get_name (pair->layout) : NULL;
 }
 
+/**
+ * graft_transfer_plan_describe_conversion:
+ *
+ * Returns: (transfer full) (nullable): the layout conversion of a pair in
+ *   words ("Conv2d (O, I, kh, kw) → (kh, kw, I, O)"), or %NULL
+ */
+char *
+graft_transfer_plan_describe_conversion (const GraftTransferPlan *self,
+                                         guint                    position)
+{
+  const GraftTransferPair *pair = graft_transfer_plan_get_pair (self, position);
+
+  return pair && pair->layout ? graft_layout_describe (pair->layout, &pair->params) : NULL;
+}
+
 gboolean
 graft_transfer_plan_get_partial (const GraftTransferPlan *self,
                                  guint                    position)

@@ -87,6 +87,14 @@ GPtrArray  *graft_transfer_subtree_weights     (GraftModel        *model,
 gboolean    graft_transfer_pair_copies         (const GraftTransferPair *pair);
 char       *graft_transfer_weight_shape        (GraftWeight       *w);
 
+/* graft-match-structure.c */
+void        graft_structure_match_layers      (GraftTransferPlan *self,
+                                               GraftLayer        *source_top,
+                                               GraftLayer        *target_top);
+gboolean    graft_structure_pair_weights      (GraftTransferPlan *self,
+                                               GraftWeight       *source,
+                                               GraftWeight       *target);
+
 /* graft-layout-kinds.c: the layer kinds matching by structure knows */
 
 /**

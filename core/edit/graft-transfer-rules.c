@@ -101,6 +101,19 @@ graft_transfer_rules_split (const char  *rule,
   return TRUE;
 }
 
+/* One weight onto another: between frameworks through the conversion
+ * their layer kind gives, as it is otherwise. */
+static void
+graft_transfer_rules_pair (GraftTransferPlan *self,
+                           GraftWeight       *source,
+                           GraftWeight       *target,
+                           const char        *why)
+{
+  if (graft_transfer_strategy_default (self->source, self->target) != GRAFT_TRANSFER_BY_STRUCTURE ||
+      !graft_structure_pair_weights (self, source, target))
+    graft_transfer_plan_pair (self, source, target, why);
+}
+
 /**
  * graft_transfer_plan_add_rule:
  * @rule: "SRC=DST", where SRC and DST are weight or layer paths that may
@@ -155,7 +168,7 @@ graft_transfer_plan_add_rule (GraftTransferPlan  *self,
       dest_path = graft_transfer_rules_fill_glob (dst, info, n_stars);
       t = graft_model_find_weight (self->target, dest_path);
       if (t != NULL)
-        graft_transfer_plan_pair (self, s, t, why);
+        graft_transfer_rules_pair (self, s, t, why);
       else
         graft_transfer_plan_note_unmatched (self, s,
                                             g_strdup_printf ("rule %s: no weight '%s' in target",
@@ -216,7 +229,7 @@ graft_transfer_plan_add_layer (GraftTransferPlan  *self,
     }
   if (sw != NULL && tw != NULL)
     {
-      graft_transfer_plan_pair (self, sw, tw, why);
+      graft_transfer_rules_pair (self, sw, tw, why);
       return TRUE;
     }
   if (sw != NULL || tw != NULL)
@@ -228,6 +241,13 @@ graft_transfer_plan_add_layer (GraftTransferPlan  *self,
       return FALSE;
     }
 
+  /* Between frameworks, layers pair as matching by structure pairs them,
+   * through their layout conversions. */
+  if (graft_transfer_strategy_default (self->source, self->target) == GRAFT_TRANSFER_BY_STRUCTURE)
+    {
+      graft_structure_match_layers (self, sl, tl);
+      return TRUE;
+    }
   sources = graft_transfer_subtree_weights (self->source, sl);
   targets = graft_transfer_subtree_weights (self->target, tl);
   graft_transfer_plan_pair_lists (self, sources, graft_layer_get_path (sl), targets,

@@ -95,6 +95,8 @@ const char          *graft_transfer_plan_get_reason     (const GraftTransferPlan
                                                          guint                  position);
 const char          *graft_transfer_plan_get_conversion (const GraftTransferPlan *self,
                                                          guint                  position);
+char                *graft_transfer_plan_describe_conversion (const GraftTransferPlan *self,
+                                                         guint                  position) G_GNUC_WARN_UNUSED_RESULT;
 GraftTransferStrategy graft_transfer_strategy_default   (GraftModel            *source,
                                                          GraftModel            *target);
 gboolean             graft_transfer_plan_get_partial    (const GraftTransferPlan *self,

@@ -44,10 +44,10 @@ seed () {
       cp tests/data/torch/*.safetensors "$dir"/ ;;
     pickle)
       cp tests/data/torch/*.legacy.pt "$dir"/
-      for f in tests/data/torch/*.pt; do
-        unzip -Z1 "$f" 2>/dev/null | grep 'data\.pkl$' | while read -r m; do
-          unzip -p "$f" "$m" > "$dir/$(basename "$f" .pt).pkl"
-        done
+      for f in tests/data/torch/*.pt tests/data/torch/hostile/*.pt; do
+        case $f in *.legacy.pt) continue ;; esac
+        m=$(unzip -Z1 "$f" 2>/dev/null | grep 'data\.pkl$' | head -n1 || true)
+        [ -n "$m" ] && unzip -p "$f" "$m" > "$dir/$(basename "$f" .pt).pkl" || true
       done ;;
     net-config)
       for f in tests/data/keras/*.keras $( [ -d "$corpus_dir/keras" ] && ls "$corpus_dir"/keras/*.keras ); do
