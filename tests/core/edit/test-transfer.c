@@ -625,7 +625,7 @@ test_transfer_strategy_table (void)
   g_autofree char *names = graft_transfer_strategy_dup_names ();
   GraftTransferStrategy strategy;
 
-  g_assert_cmpstr (names, ==, "name, order, shape, location");
+  g_assert_cmpstr (names, ==, "name, order, shape, location, structure");
   for (guint i = 0; i < GRAFT_N_TRANSFER_STRATEGIES; i++)
     {
       g_assert_true (graft_transfer_strategy_from_name (graft_transfer_strategy_get_name (i),
