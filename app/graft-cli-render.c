@@ -378,6 +378,8 @@ graft_cli_render (int    argc,
   tensor = graft_weight_get_tensor (weight);
   rank = graft_tensor_get_rank (tensor);
   hm = graft_heatmap_new (tensor);
+  graft_heatmap_set_channels_first (hm, graft_format_get_framework (graft_model_get_format (model)) ==
+                                          GRAFT_FRAMEWORK_TORCH);
 
   if (axes != NULL || index != NULL)
     {

@@ -374,12 +374,15 @@ graft_heatmap_panel_new (void)
  * @weight: (nullable): the weight to show
  * @reference: (nullable): what @weight is compared with in the Δ view
  *   (its source in a transfer), of the same shape
+ * @channels_first: whether @weight is a PyTorch tensor, whose kernels are
+ *   (out, in, spatial…)
  * @message: (nullable): what to say when @weight is %NULL
  */
 void
 graft_heatmap_panel_set_weight (GraftHeatmapPanel *self,
                                 GraftWeight       *weight,
                                 GraftTensor       *reference,
+                                gboolean           channels_first,
                                 const char        *message)
 {
   GraftTensor *tensor = weight ? graft_weight_get_tensor (weight) : NULL;
@@ -396,6 +399,7 @@ graft_heatmap_panel_set_weight (GraftHeatmapPanel *self,
   g_clear_pointer (&self->tensor, graft_tensor_unref);
   g_clear_pointer (&self->reference, graft_tensor_unref);
   self->tensor = tensor ? graft_tensor_ref (tensor) : NULL;
+  graft_heatmap_view_set_channels_first (self->view, channels_first);
   self->reference = reference ? graft_tensor_ref (reference) : NULL;
 
   has_reference = self->reference != NULL;

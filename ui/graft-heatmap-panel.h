@@ -18,6 +18,7 @@ GtkWidget        *graft_heatmap_panel_new        (void);
 void              graft_heatmap_panel_set_weight (GraftHeatmapPanel *self,
                                                   GraftWeight       *weight,
                                                   GraftTensor       *reference,
+                                                  gboolean           channels_first,
                                                   const char        *message);
 GraftHeatmapView *graft_heatmap_panel_get_view   (GraftHeatmapPanel *self);
 void              graft_heatmap_panel_set_delta  (GraftHeatmapPanel *self,

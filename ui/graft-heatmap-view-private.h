@@ -28,6 +28,7 @@ struct _GraftHeatmapView
 
   /* Owned */
   GraftHeatmapViewEngine *engine;
+  gboolean                channels_first;  /* kernels in PyTorch's (out, in, …) layout */
   GraftHeatmapFrame      *frame;
   GdkTexture             *texture;
   GdkTexture             *bar_texture;

@@ -199,6 +199,20 @@ graft_heatmap_view_reset_window (GraftHeatmapView *self)
 }
 
 /**
+ * graft_heatmap_view_set_channels_first:
+ *
+ * Says whether the tensors set next are PyTorch kernels, (out, in,
+ * spatial…), for the filter grid.
+ */
+void
+graft_heatmap_view_set_channels_first (GraftHeatmapView *self,
+                                       gboolean          channels_first)
+{
+  g_return_if_fail (GRAFT_IS_HEATMAP_VIEW (self));
+  self->channels_first = channels_first;
+}
+
+/**
  * graft_heatmap_view_set_tensor:
  * @tensor: (nullable): what to show
  *
@@ -229,6 +243,7 @@ graft_heatmap_view_set_tensor (GraftHeatmapView *self,
 
       self->engine = g_atomic_rc_box_new0 (GraftHeatmapViewEngine);
       self->engine->heatmap = graft_heatmap_new (tensor);
+      graft_heatmap_set_channels_first (self->engine->heatmap, self->channels_first);
       memset (self->index, 0, sizeof self->index);
       self->row_axis = rank >= 2 ? rank - 2 : 0;
       self->col_axis = rank >= 1 ? rank - 1 : 0;

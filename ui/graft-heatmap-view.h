@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GraftHeatmapView, graft_heatmap_view, GRAFT, HEATMAP_VIEW, GtkWidget)
 
 GtkWidget               *graft_heatmap_view_new          (void);
+void                     graft_heatmap_view_set_channels_first (GraftHeatmapView *self,
+                                                                gboolean          channels_first);
 void                     graft_heatmap_view_set_tensor   (GraftHeatmapView        *self,
                                                           GraftTensor             *tensor);
 GraftTensor             *graft_heatmap_view_get_tensor   (GraftHeatmapView        *self);

@@ -156,7 +156,8 @@ graft_window_refresh_selection (GraftWindow *self)
         message = g_strdup_printf (_("%s (%s): %u items, %s parameters.\nSelect one of its "
                                      "weights to see its values."),
                                    graft_layer_item_get_name (item),
-                                   graft_layer_get_class_name (layer),
+                                   graft_layer_get_class_name (layer) ? graft_layer_get_class_name (layer)
+                                                                      : _("module"),
                                    children ? g_list_model_get_n_items (children) : 0, params);
       else
         message = g_strdup (_("Select one of these variables to see its values."));
@@ -167,6 +168,9 @@ graft_window_refresh_selection (GraftWindow *self)
 
   graft_heatmap_panel_set_weight (self->heatmap_panel, weight,
                                   reference ? graft_weight_get_tensor (reference) : NULL,
+                                  item != NULL &&
+                                    graft_format_get_framework (graft_model_get_format (
+                                      graft_layer_item_get_model (item))) == GRAFT_FRAMEWORK_TORCH,
                                   message);
   graft_stats_view_set_tensor (self->stats_view, weight ? graft_weight_get_tensor (weight) : NULL);
   graft_window_sync (self);

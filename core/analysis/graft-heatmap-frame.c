@@ -39,6 +39,7 @@ graft_heatmap_frame_new (const GraftHeatmap  *heatmap,
   for (gsize i = 0; i < (gsize) width * height; i++)
     frame->shown[i] = NAN;
   frame->tensor = graft_tensor_ref (heatmap->tensor);
+  frame->channels_first = heatmap->channels_first;
   frame->row_axis = heatmap->row_axis;
   frame->col_axis = heatmap->col_axis;
   memcpy (frame->index, heatmap->index, sizeof frame->index);
@@ -174,6 +175,7 @@ graft_heatmap_frame_grid_element (const GraftHeatmapFrame *frame,
   guint tw = frame->tile_cols * frame->zoom + 1, th = frame->tile_rows * frame->zoom + 1;
   guint gx = x / tw, gy = y / th, ix = x % tw, iy = y % th;
   guint ky, kx, filter, channel;
+  GraftKernelAxes axes;
 
   if (gx >= frame->grid_cols || gy >= frame->grid_rows ||
       ix >= frame->tile_cols * frame->zoom || iy >= frame->tile_rows * frame->zoom)
@@ -206,11 +208,12 @@ graft_heatmap_frame_grid_element (const GraftHeatmapFrame *frame,
       filter = frame->first_filter + t;
       channel = frame->channel;
     }
-  index[rank - 1] = filter;
-  index[rank - 2] = channel;
-  index[rank - 3] = kx;
-  if (rank >= 4)
-    index[rank - 4] = ky;
+  graft_kernel_axes (rank, frame->channels_first, &axes);
+  index[axes.filter] = filter;
+  index[axes.channel] = channel;
+  index[axes.kx] = kx;
+  if (axes.ky >= 0)
+    index[axes.ky] = ky;
   return TRUE;
 }
 
@@ -257,9 +260,12 @@ graft_heatmap_frame_lookup (const GraftHeatmapFrame  *frame,
         return TRUE;
       for (guint i = 0; i < rank; i++)
         pixel->start[i] = index[i];
-      pixel->row_start = rank >= 2 ? index[rank - 1] : 0;
+      GraftKernelAxes axes;
+
+      graft_kernel_axes (MAX (rank, 3), frame->channels_first, &axes);
+      pixel->row_start = rank >= 2 ? index[axes.filter] : 0;
       pixel->row_end = pixel->row_start + 1;
-      pixel->col_start = rank >= 2 ? index[rank - 2] : (rank == 1 ? index[0] : 0);
+      pixel->col_start = rank >= 2 ? index[axes.channel] : (rank == 1 ? index[0] : 0);
       pixel->col_end = pixel->col_start + 1;
     }
   else

@@ -31,6 +31,21 @@
 #define GRAFT_HEATMAP_STRIP_MIN_CELL 4
 
 /**
+ * graft_heatmap_set_channels_first:
+ * @channels_first: whether the tensor is a PyTorch kernel, (out, in,
+ *   spatial…), rather than a Keras one, (spatial…, in, out)
+ *
+ * Says how the grid layout finds a kernel's filters, channels and taps.
+ */
+void
+graft_heatmap_set_channels_first (GraftHeatmap *self,
+                                  gboolean      channels_first)
+{
+  g_return_if_fail (self != NULL);
+  self->channels_first = channels_first;
+}
+
+/**
  * graft_heatmap_can_grid:
  *
  * Returns: whether the tensor has a grid layout: a 1-D, 2-D or 3-D
@@ -66,6 +81,7 @@ graft_heatmap_grid_arrange (const GraftHeatmap       *self,
 {
   guint rank = graft_tensor_get_rank (self->tensor);
   const gsize *shape = graft_tensor_get_shape (self->tensor);
+  GraftKernelAxes axes;
 
   memset (g, 0, sizeof *g);
   if (rank <= 1)
@@ -81,13 +97,14 @@ graft_heatmap_grid_arrange (const GraftHeatmap       *self,
       return;
     }
 
+  graft_kernel_axes (rank, self->channels_first, &axes);
   g->layout = GRAFT_HEATMAP_GRID;
-  g->kh = rank >= 4 ? shape[rank - 4] : 1;
-  g->kw = shape[rank - 3];
+  g->kh = axes.ky >= 0 ? shape[axes.ky] : 1;
+  g->kw = shape[axes.kx];
   g->first_filter = window != NULL ? window->row_start : 0;
-  g->n_filters = (window != NULL ? window->row_end : shape[rank - 1]) - g->first_filter;
+  g->n_filters = (window != NULL ? window->row_end : shape[axes.filter]) - g->first_filter;
   g->first_channel = window != NULL ? window->col_start : 0;
-  g->n_channels = (window != NULL ? window->col_end : shape[rank - 2]) - g->first_channel;
+  g->n_channels = (window != NULL ? window->col_end : shape[axes.channel]) - g->first_channel;
   /* A single input channel wraps its filters into a square, as if chosen. */
   g->channel = style->channel;
   if (g->channel == GRAFT_HEATMAP_ALL_CHANNELS && g->n_channels == 1)
@@ -143,15 +160,17 @@ graft_heatmap_grid_offset (const GraftHeatmap *self,
   const gsize *shape = graft_tensor_get_shape (self->tensor);
   gsize index[GRAFT_MAX_RANK];
   gsize off = 0;
+  GraftKernelAxes axes;
 
   if (rank <= 1)
     return rank == 1 ? filter : 0;
+  graft_kernel_axes (rank, self->channels_first, &axes);
   memcpy (index, self->index, sizeof index);
-  index[rank - 1] = filter;
-  index[rank - 2] = channel;
-  index[rank - 3] = kx;
-  if (rank >= 4)
-    index[rank - 4] = ky;
+  index[axes.filter] = filter;
+  index[axes.channel] = channel;
+  index[axes.kx] = kx;
+  if (axes.ky >= 0)
+    index[axes.ky] = ky;
   for (guint i = 0; i < rank; i++)
     off = off * shape[i] + index[i];
   return off;
@@ -181,6 +200,7 @@ graft_heatmap_render_grid (GraftHeatmap              *self,
                            GCancellable              *cancellable,
                            GError                   **error)
 {
+  GraftKernelAxes axes;
   g_autoptr(GraftHeatmapFrame) frame = NULL;
   g_autoptr(GraftColormap) cmap = NULL;
   g_autofree gint32 *owner = NULL;  /* [height, width] filter of each pixel, -1 for none */
@@ -209,21 +229,22 @@ graft_heatmap_render_grid (GraftHeatmap              *self,
                    GRAFT_HEATMAP_MAX_SIDE, width, height);
       return NULL;
     }
+  graft_kernel_axes (MAX (rank, 3), self->channels_first, &axes);
   if (rank >= 3 && style->channel != GRAFT_HEATMAP_ALL_CHANNELS &&
-      style->channel >= graft_tensor_get_dim (t, rank - 2))
+      style->channel >= graft_tensor_get_dim (t, axes.channel))
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
                    "input channel %u is outside the kernel's %" G_GSIZE_FORMAT " channels",
-                   style->channel, graft_tensor_get_dim (t, rank - 2));
+                   style->channel, graft_tensor_get_dim (t, axes.channel));
       return NULL;
     }
   if (window != NULL &&
       ((rank <= 1 && (window->col_start >= window->col_end ||
                       window->col_end > graft_heatmap_get_n_cols (self))) ||
        (rank >= 3 && (window->row_start >= window->row_end ||
-                      window->row_end > graft_tensor_get_dim (t, rank - 1) ||
+                      window->row_end > graft_tensor_get_dim (t, axes.filter) ||
                       window->col_start >= window->col_end ||
-                      window->col_end > graft_tensor_get_dim (t, rank - 2)))))
+                      window->col_end > graft_tensor_get_dim (t, axes.channel)))))
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID,
                    "window is empty or outside the kernel's filters and channels");

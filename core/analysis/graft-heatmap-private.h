@@ -53,6 +53,7 @@ typedef struct
 struct GraftHeatmap
 {
   GraftTensor       *tensor;
+  gboolean           channels_first;  /* a PyTorch kernel: (O, I, spatial…) */
   guint              row_axis;
   guint              col_axis;
   gsize              index[GRAFT_MAX_RANK];
@@ -87,6 +88,7 @@ struct GraftHeatmapFrame
 
   /* Owned: the tensor and slice, to read exact values behind pixels. */
   GraftTensor       *tensor;
+  gboolean           channels_first;
   guint              row_axis;
   guint              col_axis;
   gsize              index[GRAFT_MAX_RANK];
@@ -153,5 +155,32 @@ gboolean  graft_heatmap_make_colormap (GraftHeatmap             *heatmap,
                                        GError                  **error);
 void      graft_heatmap_frame_paint   (GraftHeatmapFrame        *frame,
                                        const GraftColormap      *colormap);
+
+/* The axes of a convolution kernel: Keras's (…, kh, kw, in, out) or
+ * PyTorch's (out, in, …, kh, kw); ky is -1 for a 1-D kernel. */
+typedef struct
+{
+  guint filter;
+  guint channel;
+  gint  ky;
+  guint kx;
+} GraftKernelAxes;
+
+static inline void
+graft_kernel_axes (guint            rank,
+                   gboolean         channels_first,
+                   GraftKernelAxes *a)
+{
+  if (channels_first)
+    {
+      a->filter = 0, a->channel = 1, a->kx = rank - 1;
+      a->ky = rank >= 4 ? (gint) rank - 2 : -1;
+    }
+  else
+    {
+      a->filter = rank - 1, a->channel = rank - 2, a->kx = rank - 3;
+      a->ky = rank >= 4 ? (gint) rank - 4 : -1;
+    }
+}
 
 G_END_DECLS

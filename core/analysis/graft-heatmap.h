@@ -135,6 +135,8 @@ void                graft_heatmap_get_slice        (const GraftHeatmap       *se
                                                     gsize                    *index);
 gsize               graft_heatmap_get_n_rows       (const GraftHeatmap       *self);
 gsize               graft_heatmap_get_n_cols       (const GraftHeatmap       *self);
+void                graft_heatmap_set_channels_first (GraftHeatmap     *self,
+                                                    gboolean          channels_first);
 gboolean            graft_heatmap_can_grid         (const GraftHeatmap       *self);
 guint               graft_heatmap_get_n_levels     (const GraftHeatmap       *self);
 gsize               graft_heatmap_get_cache_bytes  (const GraftHeatmap       *self);

@@ -242,6 +242,46 @@ test_torch_transfer (void)
       }
 }
 
+/* A PyTorch (O, I, kh, kw) kernel shown as a filter grid is the picture
+ * of the Keras (kh, kw, I, O) kernel it converts to, pixel for pixel. */
+static void
+test_torch_filter_grid (void)
+{
+  g_autoptr(GraftModel) source = load ("cnn_bn.pt");
+  g_autoptr(GraftModel) target = load ("cnn_bn.keras");
+  g_autoptr(GraftTransferPlan) plan = graft_transfer_plan_new (source, target);
+  g_autoptr(GraftEdit) edit = graft_edit_new (target);
+  g_autoptr(GError) error = NULL;
+  GraftHeatmap *hs, *ht;
+  GraftHeatmapFrame *fs, *ft;
+  GraftHeatmapStyle style;
+
+  g_assert_true (graft_transfer_plan_match (plan, GRAFT_TRANSFER_BY_STRUCTURE, &error));
+  g_assert_true (graft_transfer_plan_apply (plan, edit, &error));
+  g_assert_no_error (error);
+
+  graft_heatmap_style_init (&style);
+  hs = graft_heatmap_new (graft_weight_get_tensor (graft_model_find_weight (source, "features.4.weight")));
+  ht = graft_heatmap_new (graft_weight_get_tensor (graft_model_find_weight (target, "conv2/kernel")));
+  graft_heatmap_set_channels_first (hs, TRUE);
+  g_assert_true (graft_heatmap_can_grid (hs));
+  fs = graft_heatmap_render_grid (hs, NULL, 400, 400, &style, NULL, &error);
+  g_assert_no_error (error);
+  ft = graft_heatmap_render_grid (ht, NULL, 400, 400, &style, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (graft_heatmap_frame_get_width (fs), ==, graft_heatmap_frame_get_width (ft));
+  g_assert_cmpuint (graft_heatmap_frame_get_height (fs), ==, graft_heatmap_frame_get_height (ft));
+  g_assert_cmpint (graft_heatmap_frame_get_layout (fs), ==, GRAFT_HEATMAP_GRID);
+  g_assert_cmpmem (graft_heatmap_frame_get_rgba (fs),
+                   4 * graft_heatmap_frame_get_width (fs) * graft_heatmap_frame_get_height (fs),
+                   graft_heatmap_frame_get_rgba (ft),
+                   4 * graft_heatmap_frame_get_width (ft) * graft_heatmap_frame_get_height (ft));
+  graft_heatmap_frame_free (fs);
+  graft_heatmap_frame_free (ft);
+  graft_heatmap_free (hs);
+  graft_heatmap_free (ht);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -249,5 +289,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   graft_init ();
   g_test_add_func ("/torch-transfer/corpus", test_torch_transfer);
+  g_test_add_func ("/torch-transfer/filter-grid", test_torch_filter_grid);
   return g_test_run ();
 }
