@@ -16,11 +16,16 @@ graft_window_add_checkpoint_filters (GtkFileChooser *chooser)
   g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) any = gtk_file_filter_new ();
 
-  gtk_file_filter_set_name (all, _("Keras Checkpoints"));
+  gtk_file_filter_set_name (all, _("Keras and PyTorch Checkpoints"));
   gtk_file_filter_add_suffix (all, "keras");
   gtk_file_filter_add_suffix (all, "h5");
   gtk_file_filter_add_suffix (all, "hdf5");
   gtk_file_filter_add_pattern (all, "*.weights.json");
+  gtk_file_filter_add_suffix (all, "pt");
+  gtk_file_filter_add_suffix (all, "pth");
+  gtk_file_filter_add_suffix (all, "bin");
+  gtk_file_filter_add_suffix (all, "safetensors");
+  gtk_file_filter_add_pattern (all, "*.safetensors.index.json");
   gtk_file_chooser_add_filter (chooser, all);
   gtk_file_filter_set_name (any, _("All Files"));
   gtk_file_filter_add_pattern (any, "*");
