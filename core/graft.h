@@ -28,6 +28,7 @@
 #include "graft-stats.h"
 #include "graft-colormap.h"
 #include "graft-heatmap.h"
+#include "graft-spectrum.h"
 #include "graft-nonfinite.h"
 #include "graft-viewport.h"
 #include "graft-tensor.h"
