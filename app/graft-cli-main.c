@@ -57,6 +57,7 @@ static const GraftCliCommand graft_cli_commands[] = {
   { "predict", "FILE --input X.npy -o Y.npy  run the model (--spec MODEL.json for subclassed ones)", graft_cli_predict },
   { "build",   "MODEL.json --input-shape S -o OUT  a new checkpoint with initialised weights", graft_cli_build },
   { "spectrum", "FILE [WEIGHT] [--json]      singular values, stable rank, power-law α per layer", graft_cli_spectrum },
+  { "series",  "FILE|FOLDER… [--json|--csv]  a training run's checkpoints as per-layer curves", graft_cli_series },
 };
 
 static void

@@ -74,6 +74,7 @@ int graft_cli_convert  (int argc, char **argv);
 int graft_cli_predict  (int argc, char **argv);
 int graft_cli_build    (int argc, char **argv);
 int graft_cli_spectrum (int argc, char **argv);
+int graft_cli_series   (int argc, char **argv);
 
 /* graft-cli-compare.c */
 double   graft_cli_max_abs_diff   (GraftTensor  *a,

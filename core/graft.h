@@ -29,6 +29,8 @@
 #include "graft-colormap.h"
 #include "graft-heatmap.h"
 #include "graft-spectrum.h"
+#include "graft-drift.h"
+#include "graft-series.h"
 #include "graft-nonfinite.h"
 #include "graft-viewport.h"
 #include "graft-tensor.h"

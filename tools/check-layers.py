@@ -26,7 +26,7 @@ ALLOWED = {
     'model': {'base', 'model'},
     'analysis': {'base', 'model', 'analysis'},
     'formats': {'base', 'model', 'formats'},
-    'edit': {'base', 'model', 'formats', 'edit'},
+    'edit': {'base', 'model', 'analysis', 'formats', 'edit'},
     'net': {'base', 'model', 'formats', 'net'},
 }
 CONFINED = {
