@@ -28,6 +28,8 @@ struct _GraftWindow
   GraftLayerTree       *target_tree;
   GraftHeatmapPanel    *heatmap_panel;
   GraftStatsView       *stats_view;
+  GraftSpectrumView    *spectrum_view;
+  GtkStack             *side_stack;
   GtkLabel             *hint_label;
   GtkWidget            *hint_bar;
   GMenu                *recent_menu;

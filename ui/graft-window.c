@@ -173,6 +173,8 @@ graft_window_refresh_selection (GraftWindow *self)
                                       graft_layer_item_get_model (item))) == GRAFT_FRAMEWORK_TORCH,
                                   message);
   graft_stats_view_set_tensor (self->stats_view, weight ? graft_weight_get_tensor (weight) : NULL);
+  graft_spectrum_view_set_weight (self->spectrum_view, item ? graft_layer_item_get_model (item) : NULL,
+                                  weight);
   graft_window_sync (self);
 }
 
@@ -224,6 +226,17 @@ graft_window_stats_computed_cb (GraftWindow    *self,
 
   if (weight != NULL && graft_weight_get_tensor (weight) == graft_stats_view_get_tensor (view))
     graft_layer_tree_set_nonfinite (self->selected_tree, weight, nonfinite);
+}
+
+/* A bar of the Spectrum tab's overview: show that weight. */
+static void
+graft_window_spectrum_activated_cb (GraftWindow       *self,
+                                    const char        *path,
+                                    GraftSpectrumView *view)
+{
+  GraftLayerTree *tree = self->selected_tree ? self->selected_tree : self->target_tree;
+
+  graft_layer_tree_select_path (tree, path);
 }
 
 static gboolean
@@ -284,6 +297,7 @@ graft_window_class_init (GraftWindowClass *klass)
   g_type_ensure (GRAFT_TYPE_LAYER_TREE);
   g_type_ensure (GRAFT_TYPE_HEATMAP_PANEL);
   g_type_ensure (GRAFT_TYPE_STATS_VIEW);
+  g_type_ensure (GRAFT_TYPE_SPECTRUM_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/gnome/Graft/ui/graft-window.ui");
@@ -299,6 +313,8 @@ graft_window_class_init (GraftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, target_tree);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, heatmap_panel);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, stats_view);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, spectrum_view);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, hint_label);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, hint_bar);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, recent_menu);
@@ -307,6 +323,7 @@ graft_window_class_init (GraftWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, graft_window_selection_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_drop_hint_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_stats_computed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_window_spectrum_activated_cb);
 
   graft_window_actions_class_init (widget_class);
 }

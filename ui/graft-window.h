@@ -9,6 +9,7 @@
 #include "graft.h"
 #include "graft-heatmap-panel.h"
 #include "graft-layer-tree.h"
+#include "graft-spectrum-view.h"
 #include "graft-stats-view.h"
 
 G_BEGIN_DECLS
