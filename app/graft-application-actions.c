@@ -27,6 +27,40 @@ graft_application_open_action (GSimpleAction *action,
   graft_window_show_open_dialog (GRAFT_WINDOW (window));
 }
 
+static void
+graft_application_open_series_response (GtkNativeDialog *chooser,
+                                        int              response,
+                                        gpointer         user_data)
+{
+  GtkApplication *app = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (folder != NULL)
+        g_application_open (G_APPLICATION (app), &folder, 1, "");
+    }
+  g_object_unref (chooser);
+}
+
+/* A folder of checkpoints saved during training, shown as curves. */
+static void
+graft_application_open_series_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkFileChooserNative *chooser =
+    gtk_file_chooser_native_new (_("Open a Training Run’s Folder"),
+                                 gtk_application_get_active_window (app),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));
+
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (graft_application_open_series_response), app);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* Closes every window; those with unsaved changes ask first, and the
  * application ends, with status 0, when the last one is gone. */
 static void
@@ -75,6 +109,7 @@ graft_application_shortcuts_action (GSimpleAction *action,
 
 static const GActionEntry graft_application_entries[] = {
   { "open", graft_application_open_action },
+  { "open-series", graft_application_open_series_action },
   { "quit", graft_application_quit_action },
   { "about", graft_application_about_action },
   { "shortcuts", graft_application_shortcuts_action },

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "graft.h"
+#include "graft-series-window.h"
 #include "graft-window.h"
 
 struct _GraftApplication
@@ -87,14 +88,46 @@ graft_application_activate (GApplication *application)
   gtk_window_present (window);
 }
 
+/* A folder is a training run: its checkpoints, in name order, as curves. */
+static void
+graft_application_open_series (GApplication *application,
+                               const char   *folder)
+{
+  const char *args[] = { folder, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = graft_series_list_paths (args, GRAFT_SERIES_BY_NAME, &error);
+  g_autofree char *name = g_path_get_basename (folder);
+
+  if (paths == NULL)
+    {
+      g_printerr ("graft: %s\n", error->message);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (graft_series_window_new (GTK_APPLICATION (application), paths, name)));
+}
+
 /* One file opens alone; two open as source and target (the order of
- * graft-cli transfer); more open in pairs in their own windows. */
+ * graft-cli transfer); more open in pairs in their own windows. A folder
+ * opens as a training run. */
 static void
 graft_application_open (GApplication  *application,
                         GFile        **files,
                         int            n_files,
                         const char    *hint)
 {
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = g_file_get_path (files[i]);
+
+      if (path != NULL && g_file_test (path, G_FILE_TEST_IS_DIR))
+        graft_application_open_series (application, path);
+      else
+        g_ptr_array_add (kept, files[i]);
+    }
+  files = (GFile **) kept->pdata;
+  n_files = kept->len;
   for (int i = 0; i < n_files; i += 2)
     {
       GraftWindow *window = graft_window_new (GTK_APPLICATION (application));

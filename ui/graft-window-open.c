@@ -191,8 +191,12 @@ graft_window_load_done_cb (GObject      *object,
   graft_window_scan (self, self->target);
   graft_window_hide_info (self);
   graft_window_drop_hint_cb (self, NULL, self->target_tree);
-  /* Something to look at straight away: the target's first weight. */
-  graft_layer_tree_select_first_weight (self->target_tree);
+  /* Something to look at straight away: the weight asked for, or the
+   * target's first. */
+  if (self->pending_select == NULL ||
+      !graft_layer_tree_select_path (self->target_tree, self->pending_select))
+    graft_layer_tree_select_first_weight (self->target_tree);
+  g_clear_pointer (&self->pending_select, g_free);
   graft_window_refresh_selection (self);
 
   graft_window_journal_start (self);
@@ -202,6 +206,25 @@ graft_window_load_done_cb (GObject      *object,
 
       graft_window_journal_replay (self, journal);
     }
+}
+
+/**
+ * graft_window_open_at:
+ * @weight_path: the target weight to select once the files are open
+ *
+ * graft_window_open(), then shows @weight_path.
+ */
+void
+graft_window_open_at (GraftWindow *self,
+                      const char  *source_path,
+                      const char  *target_path,
+                      const char  *weight_path)
+{
+  g_return_if_fail (GRAFT_IS_WINDOW (self));
+
+  g_free (self->pending_select);
+  self->pending_select = g_strdup (weight_path);
+  graft_window_open (self, source_path, target_path);
 }
 
 /**

@@ -56,6 +56,7 @@ struct _GraftWindow
   GraftJournal         *journal;          /* of the session, while it has steps */
   char                 *journal_path;
   GraftJournal         *pending_journal;  /* to replay once its files are open */
+  char                 *pending_select;   /* a target weight to select once open */
 
   GraftWindowContinue   after_save;
   guint                 progress_pulse;

@@ -268,6 +268,7 @@ graft_window_dispose (GObject *object)
   /* Closed by the user: whatever was not saved was let go on purpose. */
   graft_window_journal_forget (self);
   g_clear_pointer (&self->pending_journal, graft_journal_free);
+  g_clear_pointer (&self->pending_select, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), GRAFT_TYPE_WINDOW);
 

@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GraftWindow, graft_window, GRAFT, WINDOW, GtkApplicationWindow)
 
 GraftWindow       *graft_window_new               (GtkApplication *application);
+void               graft_window_open_at           (GraftWindow    *self,
+                                                   const char     *source_path,
+                                                   const char     *target_path,
+                                                   const char     *weight_path);
 void               graft_window_open              (GraftWindow    *self,
                                                    const char     *source_path,
                                                    const char     *target_path);
