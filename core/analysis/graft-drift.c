@@ -16,6 +16,7 @@
 #include <math.h>
 
 #include "graft-error.h"
+#include "graft-lapack-private.h"
 #include "graft-progress.h"
 #include "graft-tensor.h"
 
@@ -127,9 +128,7 @@ graft_drift_sigma_max (GraftTensor  *weight,
   guint rank = graft_tensor_get_rank (weight);
   gsize cols, rows;
   g_autofree float *a = NULL;
-  g_autofree double *v = NULL;
-  g_autofree double *u = NULL;
-  double sigma = 0.0;
+  double sigma;
 
   if (rank < 2 || graft_tensor_get_n_elements (weight) == 0)
     return NAN;
@@ -138,39 +137,6 @@ graft_drift_sigma_max (GraftTensor  *weight,
   a = graft_tensor_dup_float (weight, error);
   if (a == NULL)
     return NAN;
-  v = g_new (double, cols);
-  u = g_new (double, rows);
-  /* A fixed start with every component, so runs are reproducible. */
-  for (gsize j = 0; j < cols; j++)
-    v[j] = 1.0 + 0.01 * (double) (j % 7);
-  for (guint it = 0; it < GRAFT_DRIFT_ITERATIONS; it++)
-    {
-      double nu = 0, nv = 0, next;
-
-      for (gsize i = 0; i < rows; i++)
-        {
-          double s = 0;
-
-          for (gsize j = 0; j < cols; j++)
-            s += a[i * cols + j] * v[j];
-          u[i] = s;
-          nu += s * s;
-        }
-      for (gsize j = 0; j < cols; j++)
-        v[j] = 0;
-      for (gsize i = 0; i < rows; i++)
-        for (gsize j = 0; j < cols; j++)
-          v[j] += a[i * cols + j] * u[i];
-      for (gsize j = 0; j < cols; j++)
-        nv += v[j] * v[j];
-      if (nu == 0 || nv == 0)
-        return 0.0;
-      next = sqrt (nv) / sqrt (nu);
-      for (gsize j = 0; j < cols; j++)
-        v[j] /= sqrt (nv);
-      if (fabs (next - sigma) <= 1e-7 * next)
-        return next;
-      sigma = next;
-    }
-  return sigma;
+  sigma = graft_lapack_sigma_max (a, rows, cols, 1e-7, GRAFT_DRIFT_ITERATIONS);
+  return sigma < 0 ? NAN : sigma;
 }

@@ -17,4 +17,10 @@ gboolean graft_lapack_eigenvalues (double       *a,
                                    gsize         n,
                                    double       *values);
 
+double   graft_lapack_sigma_max   (const float  *a,
+                                   gsize         rows,
+                                   gsize         cols,
+                                   double        tolerance,
+                                   guint         max_iterations);
+
 G_END_DECLS
