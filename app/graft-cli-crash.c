@@ -66,7 +66,8 @@ graft_cli_watchdog_thread (gpointer data)
       g_usleep (G_USEC_PER_SEC / 20);
       now_count = graft_progress_get ();
       now = g_get_monotonic_time ();
-      if (now_count != last || !g_atomic_int_get (&graft_cli_crash_guard.armed))
+      if (now_count != last || graft_progress_is_held () ||
+          !g_atomic_int_get (&graft_cli_crash_guard.armed))
         {
           last = now_count;
           since = now;

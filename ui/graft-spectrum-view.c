@@ -499,7 +499,7 @@ graft_spectrum_view_draw_overview (GtkDrawingArea *area,
                                    gpointer        user_data)
 {
   GraftSpectrumView *self = user_data;
-  double label_w = MIN (width * 0.45, 180), scale = 8;
+  double label_w = MIN (width * 0.4, 160), scale = 8;
   GdkRGBA fg;
 
   if (self->bars == NULL)
@@ -512,8 +512,10 @@ graft_spectrum_view_draw_overview (GtkDrawingArea *area,
     {
       GraftSpectrumBar *bar = &g_array_index (self->bars, GraftSpectrumBar, i);
       double y = GRAFT_SPECTRUM_BAR_TOP + i * GRAFT_SPECTRUM_BAR_H;
-      double bw = isnan (bar->alpha) ? 0 : (width - label_w - 36) * bar->alpha / scale;
-      g_autofree char *value = isnan (bar->alpha) ? g_strdup ("—") : g_strdup_printf ("%.2f", bar->alpha);
+      double bw = isnan (bar->alpha) ? 0 : (width - label_w - 80) * bar->alpha / scale;
+      g_autofree char *value = isnan (bar->alpha)
+                               ? g_strdup_printf ("— · σ %.3g", bar->sigma_max)
+                               : g_strdup_printf ("%.2f · σ %.3g", bar->alpha, bar->sigma_max);
       gboolean selected = self->weight && g_strcmp0 (graft_weight_get_path (self->weight), bar->path) == 0;
 
       cairo_save (cr);
@@ -540,7 +542,7 @@ graft_spectrum_view_draw_overview (GtkDrawingArea *area,
   /* The healthy band, 2 … 6. */
   {
     static const double dash[] = { 2, 3 };
-    double bar_area = width - label_w - 36;
+    double bar_area = width - label_w - 80;
 
     cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.35);
     cairo_set_dash (cr, dash, 2, 0);

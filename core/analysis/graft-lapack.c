@@ -84,7 +84,9 @@ graft_lapack_gram (const float  *w,
             for (gsize r = 0; r < n; r++)
               block[c * n + r] = w[r * cols + k0 + c];
         }
+      graft_progress_hold ();
       dsyrk_ ("U", "N", &in, &ik, &one, block, &in, &one, gram, &in, 1, 1);
+      graft_progress_release ();
     }
   return TRUE;
 }
@@ -115,7 +117,9 @@ graft_lapack_eigenvalues (double *a,
   liwork = MAX (iwork_query, 1);
   work = g_new (double, lwork);
   iwork = g_new (int, liwork);
+  graft_progress_hold ();
   dsyevd_ ("N", "U", &in, a, &in, values, work, &lwork, iwork, &liwork, &info, 1, 1);
+  graft_progress_release ();
   return info == 0;
 }
 
@@ -153,6 +157,7 @@ graft_lapack_sigma_max (const float *a,
       double nu = 0, nv = 0, next;
 
       /* Row-major A is column-major Aᵀ (cols × rows): u = A v is Aᵀᵀ v. */
+      graft_progress_tick ();
       sgemv_ ("T", &m, &n, &one, a, &m, v, &inc, &zero, u, &inc, 1);
       sgemv_ ("N", &m, &n, &one, a, &m, u, &inc, &zero, v, &inc, 1);
       for (gsize i = 0; i < rows; i++)

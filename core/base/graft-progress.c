@@ -7,6 +7,11 @@
  * count stand still for a second knows the read is stuck, however large
  * the file is; a legitimate read of a big file ticks all along.
  *
+ * A long computation on values already in memory (an eigensolver in
+ * LAPACK) cannot tick from inside, and cannot be stuck on a crafted file
+ * either: it holds the counter (graft_progress_hold()) for its duration,
+ * which a watchdog reads as progress.
+ *
  * The counter is process-wide (it is the one thing a watchdog thread and a
  * stuck library call can share) and costs one relaxed atomic add a step.
  *
@@ -19,6 +24,7 @@
 #include "graft-progress.h"
 
 static gint64 graft_progress_count;
+static gint graft_progress_holds;
 
 /* One step of reading or computing done. */
 void
@@ -32,4 +38,25 @@ guint64
 graft_progress_get (void)
 {
   return (guint64) __atomic_load_n (&graft_progress_count, __ATOMIC_RELAXED);
+}
+
+/* A computation that cannot tick starts: the counter counts as moving. */
+void
+graft_progress_hold (void)
+{
+  __atomic_add_fetch (&graft_progress_holds, 1, __ATOMIC_RELAXED);
+}
+
+void
+graft_progress_release (void)
+{
+  __atomic_sub_fetch (&graft_progress_holds, 1, __ATOMIC_RELAXED);
+  graft_progress_tick ();
+}
+
+/* Whether a computation holds the counter now. */
+gboolean
+graft_progress_is_held (void)
+{
+  return __atomic_load_n (&graft_progress_holds, __ATOMIC_RELAXED) > 0;
 }

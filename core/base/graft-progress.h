@@ -10,5 +10,8 @@ G_BEGIN_DECLS
 
 void    graft_progress_tick (void);
 guint64 graft_progress_get  (void);
+void    graft_progress_hold (void);
+void    graft_progress_release (void);
+gboolean graft_progress_is_held (void);
 
 G_END_DECLS
