@@ -22,6 +22,8 @@
 
 #include <math.h>
 
+#include "graft-progress.h"
+
 /**
  * graft_powerlaw_fit:
  * @ascending: (array length=n): positive values, sorted ascending
@@ -57,6 +59,8 @@ graft_powerlaw_fit (const double  *ascending,
       if (!(sum > 0.0))
         continue;
       alpha = 1.0 + (double) nt / sum;
+      if ((i & 63) == 0)
+        graft_progress_tick ();
       for (gsize j = 0; j < nt; j++)
         {
           double p = 1.0 - pow (ascending[i + j] / xmin, 1.0 - alpha);

@@ -18,6 +18,10 @@
 #include "graft-dtype.h"
 #include "graft-error.h"
 #include "graft-limits.h"
+#include "graft-progress.h"
+
+/* Elements converted between two progress ticks. */
+#define GRAFT_TENSOR_CONVERT_CHUNK (1u << 20)
 
 struct GraftTensor
 {
@@ -476,6 +480,15 @@ graft_tensor_dup_float (GraftTensor  *self,
   if (data == NULL)
     return NULL;
   out = g_malloc_n (MAX (self->n_elements, 1), sizeof (float));
-  graft_dtype_to_float (self->dtype, data, out, self->n_elements);
+  /* A chunk at a time, ticking: a mapped tensor's pages are read from the
+   * disk here, and a watchdog must see that move. */
+  for (gsize i = 0; i < self->n_elements; i += GRAFT_TENSOR_CONVERT_CHUNK)
+    {
+      gsize n = MIN (GRAFT_TENSOR_CONVERT_CHUNK, self->n_elements - i);
+
+      graft_dtype_to_float (self->dtype, (const guint8 *) data + i * graft_dtype_get_size (self->dtype),
+                            out + i, n);
+      graft_progress_tick ();
+    }
   return out;
 }
