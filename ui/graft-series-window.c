@@ -39,6 +39,7 @@ struct _GraftSeriesWindow
   GtkListBox      *list;
   GraftSeries     *series;
   GCancellable    *cancellable;
+  guint            progress_id;
   gboolean         ready;
 };
 
@@ -263,6 +264,20 @@ graft_series_window_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
+/* While the checkpoints are read: how far it got. */
+static gboolean
+graft_series_window_progress_cb (gpointer user_data)
+{
+  GraftSeriesWindow *self = user_data;
+  g_autofree char *text = g_strdup_printf (_("Reading checkpoint %u of %u…"),
+                                           MIN (graft_series_get_n_done (self->series) + 1,
+                                                graft_series_get_n_checkpoints (self->series)),
+                                           graft_series_get_n_checkpoints (self->series));
+
+  gtk_label_set_text (self->status, text);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 graft_series_window_done_cb (GObject      *object,
                              GAsyncResult *result,
@@ -272,6 +287,7 @@ graft_series_window_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
+  g_clear_handle_id (&self->progress_id, g_source_remove);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -307,6 +323,7 @@ graft_series_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->progress_id, g_source_remove);
   G_OBJECT_CLASS (graft_series_window_parent_class)->dispose (object);
 }
 
@@ -394,6 +411,7 @@ graft_series_window_new (GtkApplication *application,
   task = g_task_new (self, self->cancellable, graft_series_window_done_cb, NULL);
   g_task_set_task_data (task, self->series, NULL);
   g_task_run_in_thread (task, graft_series_window_thread);
+  self->progress_id = g_timeout_add (200, graft_series_window_progress_cb, self);
   return self;
 }
 

@@ -30,6 +30,7 @@ struct GraftSeries
   GPtrArray *paths;     /* of char *, in order */
   GPtrArray *weights;   /* of char *, the first checkpoint's weight paths */
   GArray    *drifts;    /* GraftDrift, checkpoint-major; NaN norm = missing */
+  gint       n_done;    /* checkpoints read so far, for another thread to show */
 };
 
 static gint
@@ -165,6 +166,7 @@ graft_series_compute (GraftSeries   *self,
 
   g_ptr_array_set_size (self->weights, 0);
   g_array_set_size (self->drifts, 0);
+  g_atomic_int_set (&self->n_done, 0);
   for (guint i = 0; i < self->paths->len; i++)
     {
       const char *path = g_ptr_array_index (self->paths, i);
@@ -207,8 +209,21 @@ graft_series_compute (GraftSeries   *self,
         }
       g_clear_pointer (&prev, graft_model_unref);
       prev = g_steal_pointer (&model);
+      g_atomic_int_set (&self->n_done, (gint) i + 1);
     }
   return TRUE;
+}
+
+/**
+ * graft_series_get_n_done:
+ *
+ * Returns: how many checkpoints graft_series_compute() has read; safe to
+ *   call from another thread while it runs
+ */
+guint
+graft_series_get_n_done (GraftSeries *self)
+{
+  return (guint) g_atomic_int_get (&self->n_done);
 }
 
 guint

@@ -33,6 +33,7 @@ gboolean      graft_series_compute        (GraftSeries       *self,
                                            GCancellable      *cancellable,
                                            GError           **error);
 guint         graft_series_get_n_checkpoints (const GraftSeries *self);
+guint         graft_series_get_n_done     (GraftSeries       *self);
 const char   *graft_series_get_path       (const GraftSeries *self,
                                            guint              i);
 guint         graft_series_get_n_weights  (const GraftSeries *self);
