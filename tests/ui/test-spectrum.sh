@@ -13,48 +13,20 @@ set -uo pipefail
 
 graft=$1
 data=$2
-shots=${GRAFT_TEST_SHOTS:-}
 
-echo "1..4"
-if [ -z "${DISPLAY:-}" ] || ! command -v xdotool >/dev/null 2>&1 || ! command -v import >/dev/null 2>&1; then
-  for i in 1 2 3 4; do echo "ok $i # SKIP no X display, xdotool or ImageMagick"; done
-  exit 0
-fi
+. "$(dirname "$0")/ui-lib.sh"
+ui_begin 4
 
-tmp=$(mktemp -d)
-app_pid=
-cleanup () {
-  if [ -n "$app_pid" ]; then
-    kill "$app_pid" 2>/dev/null
-    wait "$app_pid" 2>/dev/null
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-cp "$data/cnn_bn.keras" "$tmp/model.keras"
-XDG_STATE_HOME=$tmp/state "$graft" "$tmp/model.keras" >"$tmp/log" 2>&1 &
-app_pid=$!
-wid=
-for _ in $(seq 100); do
-  wid=$(xdotool search --name '^model\.keras — Graft$' 2>/dev/null | head -n1)
-  [ -n "$wid" ] && break
-  sleep 0.1
-done
+cp "$data/cnn_bn.keras" "$ui_tmp/model.keras"
+ui_start "$graft" "$ui_tmp/model.keras"
+wid=$(ui_wait_window '^model\.keras — Graft$')
 if [ -z "$wid" ]; then
-  echo "not ok 1 - the window did not appear"; sed 's/^/# /' "$tmp/log"
+  echo "not ok 1 - the window did not appear"; sed 's/^/# /' "$ui_tmp/log"
   exit 1
 fi
 echo "ok 1 - the window appeared"
 sleep 1.5
 eval "$(xdotool getwindowgeometry --shell "$wid")"
-
-# Is the pixel at (x, y) of the screen the selection's blue?
-is_selected () {
-  import -window root -crop "1x1+$1+$2" txt:- 2>/dev/null | tail -n1 |
-    sed -n 's/.*srgb[a]*(\([0-9]*\),\([0-9]*\),\([0-9]*\).*/\1 \2 \3/p' |
-    { read -r r g b; [ -n "${b:-}" ] && [ "$b" -gt 180 ] && [ "$r" -lt 120 ]; }
-}
 
 # The Spectrum switcher sits at the top of the right-hand pane; the tree's
 # rows are 20 px apart: conv2/kernel is row 9, fc/kernel row 12.
@@ -63,8 +35,8 @@ xdotool mousemove --sync $((X + WIDTH - 90)) $((Y + 62)) click 1
 sleep 0.5
 xdotool mousemove --sync $((X + 90)) $((Y + first + 9 * 20)) click 1
 sleep 3
-[ -n "$shots" ] && import -window root "$shots/spectrum.png"
-if is_selected $((X + 30)) $((Y + first + 9 * 20)); then
+ui_shot spectrum
+if ui_is_selection $((X + 30)) $((Y + first + 9 * 20)); then
   echo "ok 2 - conv2/kernel is selected and its spectrum shown"
 else
   echo "not ok 2 - the conv2/kernel row is not selected"
@@ -73,10 +45,10 @@ fi
 
 # The α bars are filled with one blue (53, 133, 227): find their rows in
 # the right-hand pane.
-import -window root "$tmp/screen.png" 2>/dev/null
-convert "$tmp/screen.png" -crop "$((WIDTH / 3))x$((HEIGHT - 300))+$((X + WIDTH * 2 / 3))+$((Y + 300))" \
-  "$tmp/pane.txt" 2>/dev/null
-bars=$(python3 - "$tmp/pane.txt" $((X + WIDTH * 2 / 3)) $((Y + 300)) <<'PYTHON'
+import -window root "$ui_tmp/screen.png" 2>/dev/null
+convert "$ui_tmp/screen.png" -crop "$((WIDTH / 3))x$((HEIGHT - 300))+$((X + WIDTH * 2 / 3))+$((Y + 300))" \
+  "$ui_tmp/pane.txt" 2>/dev/null
+bars=$(python3 - "$ui_tmp/pane.txt" $((X + WIDTH * 2 / 3)) $((Y + 300)) <<'PYTHON'
 import re, sys
 path, ox, oy = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rows = {}
@@ -110,10 +82,10 @@ fi
 read -r bx by <<<"$(printf '%s\n' "$bars" | tail -n1)"
 xdotool mousemove --sync "$bx" "$by" click 1
 sleep 1.5
-[ -n "$shots" ] && import -window root "$shots/spectrum-clicked.png"
-if is_selected $((X + 30)) $((Y + first + 12 * 20)) && ! is_selected $((X + 30)) $((Y + first + 9 * 20)); then
+ui_shot spectrum-clicked
+if ui_is_selection $((X + 30)) $((Y + first + 12 * 20)) && ! ui_is_selection $((X + 30)) $((Y + first + 9 * 20)); then
   echo "ok 4 - clicking the last bar selected fc/kernel in the tree"
 else
-  echo "not ok 4 - clicking the bar did not select fc/kernel"
+  echo "not ok 4 - clicking the bar did not select fc/kernel (fc row: $(ui_pixel $((X + 30)) $((Y + first + 12 * 20))), conv2 row: $(ui_pixel $((X + 30)) $((Y + first + 9 * 20))))"
   exit 1
 fi

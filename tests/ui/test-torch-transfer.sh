@@ -16,48 +16,18 @@ set -uo pipefail
 graft=$1
 cli=$2
 data=$3
-shots=${GRAFT_TEST_SHOTS:-}
 
-echo "1..5"
-if [ -z "${DISPLAY:-}" ] || ! command -v xdotool >/dev/null 2>&1; then
-  for i in 1 2 3 4 5; do echo "ok $i # SKIP no X display or no xdotool"; done
-  exit 0
-fi
+. "$(dirname "$0")/ui-lib.sh"
+ui_begin 5
 
-tmp=$(mktemp -d)
-app_pid=
-cleanup () {
-  if [ -n "$app_pid" ]; then
-    kill "$app_pid" 2>/dev/null
-    wait "$app_pid" 2>/dev/null
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-shot () {
-  [ -n "$shots" ] && import -window root "$shots/$1.png" 2>/dev/null
-  return 0
-}
-
-wait_title () {
-  for _ in $(seq 100); do
-    xdotool search --name "$1" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
-cp "$data/cnn_bn.keras" "$tmp/target.keras"
-chmod u+w "$tmp/target.keras"
-XDG_STATE_HOME=$tmp/state "$graft" "$data/cnn_bn.pt" "$tmp/target.keras" >"$tmp/log" 2>&1 &
-app_pid=$!
-
-if ! wait_title '^target\.keras — Graft$'; then
-  echo "not ok 1 - the window did not appear"; sed 's/^/# /' "$tmp/log"
+cp "$data/cnn_bn.keras" "$ui_tmp/target.keras"
+chmod u+w "$ui_tmp/target.keras"
+ui_start "$graft" "$data/cnn_bn.pt" "$ui_tmp/target.keras"
+wid=$(ui_wait_window '^target\.keras — Graft$')
+if [ -z "$wid" ]; then
+  echo "not ok 1 - the window did not appear"; sed 's/^/# /' "$ui_tmp/log"
   exit 1
 fi
-wid=$(xdotool search --name '^target\.keras — Graft$' | head -n1)
 echo "ok 1 - a .pt source and a Keras target open in transfer mode"
 sleep 1.5
 
@@ -82,55 +52,55 @@ for i in $(seq 1 20); do
   sleep 0.05
 done
 sleep 0.6
-shot torch-drop-hint
+ui_shot torch-drop-hint
 xdotool mouseup 1
 sleep 0.8
 
-if wait_title '^\*target\.keras — Graft$'; then
+if [ -n "$(ui_wait_window '^\*target\.keras — Graft$')" ]; then
   echo "ok 2 - dropping the Linear onto the Dense changed the target"
 else
   echo "not ok 2 - the drop did not change the target"
-  shot torch-drop-failed
+  ui_shot torch-drop-failed
   exit 1
 fi
 
-shot torch-dropped
+ui_shot torch-dropped
 xdotool key ctrl+m
-if ! wait_title '^Match Weights$'; then
+if [ -z "$(ui_wait_window '^Match Weights$')" ]; then
   echo "not ok 3 - Ctrl+M did not open Match…"
   exit 1
 fi
 sleep 1.5
-shot torch-match
+ui_shot torch-match
 # The dialog's header bar: Copy Checked at its right end.
 did=$(xdotool search --name '^Match Weights$' | head -n1)
 eval "$(xdotool getwindowgeometry --shell "$did")"
 xdotool mousemove --sync $((X + WIDTH - 70)) $((Y + 26)) click 1
 sleep 1.5
-shot torch-matched
+ui_shot torch-matched
 xdotool key ctrl+s
-if wait_title '^target\.keras — Graft$'; then
+if [ -n "$(ui_wait_window '^target\.keras — Graft$')" ]; then
   echo "ok 3 - Match… copied the pairs and Ctrl+S saved"
 else
   echo "not ok 3 - the target was not saved"
-  shot torch-save-failed
+  ui_shot torch-save-failed
   exit 1
 fi
 sleep 0.5
 
-if "$cli" predict "$tmp/target.keras" --input "$data/cnn_bn.input.npy" -o "$tmp/y.npy" \
-     --expect "$data/cnn_bn.output.npy" >"$tmp/predict" 2>&1; then
-  echo "ok 4 - the saved Keras file predicts PyTorch's outputs ($(head -n1 "$tmp/predict"))"
+if "$cli" predict "$ui_tmp/target.keras" --input "$data/cnn_bn.input.npy" -o "$ui_tmp/y.npy" \
+     --expect "$data/cnn_bn.output.npy" >"$ui_tmp/predict" 2>&1; then
+  echo "ok 4 - the saved Keras file predicts PyTorch's outputs ($(head -n1 "$ui_tmp/predict"))"
 else
   echo "not ok 4 - the saved file does not predict PyTorch's outputs"
-  sed 's/^/# /' "$tmp/predict"
+  sed 's/^/# /' "$ui_tmp/predict"
   exit 1
 fi
 
 # The drop itself, alone, converted the Linear through the Flatten reorder.
-if "$cli" transfer "$data/cnn_bn.pt" "$data/cnn_bn.keras" --layer classifier=fc -o "$tmp/drop.keras" \
+if "$cli" transfer "$data/cnn_bn.pt" "$data/cnn_bn.keras" --layer classifier=fc -o "$ui_tmp/drop.keras" \
      >/dev/null 2>&1 &&
-   "$cli" diff "$tmp/drop.keras" "$tmp/target.keras" --map fc=fc 2>/dev/null | grep -q '^fc'; then
+   "$cli" diff "$ui_tmp/drop.keras" "$ui_tmp/target.keras" --map fc=fc 2>/dev/null | grep -q '^fc'; then
   echo "ok 5 - the dropped layer holds the converted values"
 else
   echo "not ok 5 - the dropped layer differs from the converted values"
