@@ -281,7 +281,7 @@ graft_spectrum_view_start_model (GraftSpectrumView *self)
 
   if (self->model == NULL || self->bars_model == self->model)
     return;
-  g_clear_object (&self->bars_model);
+  g_clear_pointer (&self->bars_model, graft_model_unref);
   self->bars_model = graft_model_ref (self->model);
   if (self->model_job != NULL)
     g_cancellable_cancel (self->model_job);
@@ -358,7 +358,7 @@ graft_spectrum_view_set_weight (GraftSpectrumView *self,
 
   if (model != self->model)
     {
-      g_clear_object (&self->model);
+      g_clear_pointer (&self->model, graft_model_unref);
       self->model = model ? graft_model_ref (model) : NULL;
     }
   self->weight = weight;
@@ -672,8 +672,8 @@ graft_spectrum_view_dispose (GObject *object)
   g_clear_pointer (&self->spectrum, graft_spectrum_free);
   g_clear_pointer (&self->bars, g_array_unref);
   g_clear_pointer (&self->values, g_hash_table_unref);
-  g_clear_object (&self->model);
-  g_clear_object (&self->bars_model);
+  g_clear_pointer (&self->model, graft_model_unref);
+  g_clear_pointer (&self->bars_model, graft_model_unref);
   G_OBJECT_CLASS (graft_spectrum_view_parent_class)->dispose (object);
 }
 

@@ -31,7 +31,7 @@ static const GraftFormatInfo graft_formats[] = {
   [GRAFT_FORMAT_SAFETENSORS] = { "safetensors", ".safetensors", GRAFT_FRAMEWORK_TORCH, "safetensors" },
   [GRAFT_FORMAT_SAFETENSORS_SHARDED] = { "sharded-safetensors", ".safetensors.index.json",
                                          GRAFT_FRAMEWORK_TORCH, "sharded safetensors" },
-  [GRAFT_FORMAT_TORCH] = { "torch", ".pt|.pth|.bin", GRAFT_FRAMEWORK_TORCH, "PyTorch state_dict (zip)" },
+  [GRAFT_FORMAT_TORCH] = { "torch", NULL, GRAFT_FRAMEWORK_TORCH, "PyTorch state_dict (zip)" },
   [GRAFT_FORMAT_TORCH_LEGACY] = { "torch-legacy", NULL, GRAFT_FRAMEWORK_TORCH, "PyTorch state_dict (legacy, before 1.6)" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (graft_formats) == GRAFT_N_FORMATS);
