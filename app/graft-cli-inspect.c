@@ -46,13 +46,18 @@ graft_cli_inspect_print_layer (GraftLayer *layer,
                                                  graft_weight_get_name (w),
                                                  graft_weight_get_trainable (w) == GRAFT_TRAINABLE_NO
                                                    ? " (non-trainable)" : "");
+      g_autofree char *real = graft_tensor_format_shape (graft_weight_get_values (w));
       g_autofree char *tied = graft_weight_get_tied_to (w)
                                 ? g_strdup_printf ("  (tied to %s)", graft_weight_get_tied_to (w))
+                                : graft_weight_get_quantization (w)
+                                ? g_strdup_printf ("  quantized: %s; real values %s",
+                                                   graft_weight_get_quantization (w), real)
                                 : NULL;
       g_autofree char *n = graft_cli_inspect_thousands (graft_tensor_get_n_elements (t));
 
       printf ("%-40s %-22s %-20s %-9s %12s%s\n", wlabel, "", shape,
-              graft_dtype_get_name (graft_tensor_get_dtype (t)), tied ? "0" : n, tied ? tied : "");
+              graft_dtype_get_name (graft_tensor_get_dtype (t)),
+              graft_weight_get_tied_to (w) ? "0" : n, tied ? tied : "");
     }
   for (guint i = 0; i < graft_layer_get_n_children (layer); i++)
     graft_cli_inspect_print_layer (graft_layer_get_child (layer, i), depth + 1);

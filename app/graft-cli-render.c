@@ -375,7 +375,8 @@ graft_cli_render (int    argc,
   model = graft_cli_load_weight (argv[1], argv[2], &weight, &error);
   if (model == NULL)
     return graft_cli_fail (error);
-  tensor = graft_weight_get_tensor (weight);
+  /* A quantized weight's real values. */
+  tensor = graft_weight_get_values (weight);
   rank = graft_tensor_get_rank (tensor);
   hm = graft_heatmap_new (tensor);
   graft_heatmap_set_channels_first (hm, graft_format_get_framework (graft_model_get_format (model)) ==

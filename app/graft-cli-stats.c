@@ -207,7 +207,8 @@ graft_cli_stats (int    argc,
   model = graft_cli_load_weight (argv[1], argv[2], &weight, &error);
   if (model == NULL)
     return graft_cli_fail (error);
-  tensor = graft_weight_get_tensor (weight);
+  /* A quantized weight's real values. */
+  tensor = graft_weight_get_values (weight);
 
   if (!graft_stats_compute (tensor, &s, NULL, &error) ||
       !graft_stats_compute_percentiles (tensor, GRAFT_STATS_FLAGS_NONE, graft_stats_percentile_levels,

@@ -385,7 +385,7 @@ graft_heatmap_panel_set_weight (GraftHeatmapPanel *self,
                                 gboolean           channels_first,
                                 const char        *message)
 {
-  GraftTensor *tensor = weight ? graft_weight_get_tensor (weight) : NULL;
+  GraftTensor *tensor = weight ? graft_weight_get_values (weight) : NULL;
   gboolean has_reference;
 
   g_return_if_fail (GRAFT_IS_HEATMAP_PANEL (self));

@@ -167,12 +167,12 @@ graft_window_refresh_selection (GraftWindow *self)
                           "the source onto the target to copy it."));
 
   graft_heatmap_panel_set_weight (self->heatmap_panel, weight,
-                                  reference ? graft_weight_get_tensor (reference) : NULL,
+                                  reference ? graft_weight_get_values (reference) : NULL,
                                   item != NULL &&
                                     graft_format_get_framework (graft_model_get_format (
                                       graft_layer_item_get_model (item))) == GRAFT_FRAMEWORK_TORCH,
                                   message);
-  graft_stats_view_set_tensor (self->stats_view, weight ? graft_weight_get_tensor (weight) : NULL);
+  graft_stats_view_set_tensor (self->stats_view, weight ? graft_weight_get_values (weight) : NULL);
   graft_spectrum_view_set_weight (self->spectrum_view, item ? graft_layer_item_get_model (item) : NULL,
                                   weight);
   graft_window_sync (self);
@@ -224,7 +224,7 @@ graft_window_stats_computed_cb (GraftWindow    *self,
                          ? graft_layer_tree_get_selected_item (self->selected_tree) : NULL;
   GraftWeight *weight = item ? graft_layer_item_get_weight (item) : NULL;
 
-  if (weight != NULL && graft_weight_get_tensor (weight) == graft_stats_view_get_tensor (view))
+  if (weight != NULL && graft_weight_get_values (weight) == graft_stats_view_get_tensor (view))
     graft_layer_tree_set_nonfinite (self->selected_tree, weight, nonfinite);
 }
 

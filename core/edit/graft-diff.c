@@ -201,7 +201,7 @@ graft_diff_new (GraftModel          *a,
       GraftDiffPair *pair = &g_array_index (self->pairs, GraftDiffPair, i);
       g_autoptr(GError) local = NULL;
 
-      if (!graft_diff_compare (graft_weight_get_tensor (pair->a), graft_weight_get_tensor (pair->b),
+      if (!graft_diff_compare (graft_weight_get_values (pair->a), graft_weight_get_values (pair->b),
                                &pair->stats, &local))
         {
           g_set_error (error, GRAFT_ERROR, local->code, "weight '%s': %s",

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "graft-keras-class.h"
+#include "graft-keras-quant.h"
 
 #include <string.h>
 
@@ -331,7 +332,12 @@ graft_keras_var_names (const char *class_name,
 {
   const GraftKerasClass *info = graft_keras_class_lookup (class_name);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  char **quantized = graft_keras_quant_vars (class_name, layer_config);
 
+  /* A quantized layer saves other variables, in another order. */
+  if (quantized != NULL && g_strv_length (quantized) == n_vars)
+    return quantized;
+  g_strfreev (quantized);
   if (info != NULL && info->vars != NULL)
     {
       for (guint i = 0; info->vars[i] != NULL; i++)
@@ -377,6 +383,11 @@ graft_keras_var_is_non_trainable (const char *class_name,
   const GraftKerasClass *info = graft_keras_class_lookup (class_name);
 
   if (g_strv_contains (keras1, var_name))
+    return TRUE;
+  /* A quantized layer's scales, zero points, group index and float8
+   * histories are state, not trained weights. */
+  if (g_str_has_suffix (var_name, "_scale") || g_str_has_suffix (var_name, "_zero") ||
+      g_str_has_suffix (var_name, "_amax_history") || g_str_equal (var_name, "g_idx"))
     return TRUE;
   if (info == NULL)
     return g_str_equal (var_name, "moving_mean") || g_str_equal (var_name, "moving_variance");

@@ -20,6 +20,7 @@
 #include "graft-error.h"
 #include "graft-json.h"
 #include "graft-keras-private.h"
+#include "graft-keras-quant.h"
 #include "graft-torch-private.h"
 
 #define GRAFT_KERAS_HEAD 2056
@@ -343,24 +344,11 @@ graft_keras_load_h5 (const char  *path,
   return g_steal_pointer (&model);
 }
 
-/**
- * graft_keras_load:
- * @path: a checkpoint in any Keras format
- *
- * Opens a checkpoint and reads its metadata: the layer tree, the weights'
- * names, shapes and dtypes, and the model config. Tensor values are read
- * only when first used.
- *
- * Returns: (transfer full): the model, or %NULL with @error set; the
- *   message names the file and the problem
- */
-GraftModel *
-graft_keras_load (const char  *path,
-                  GError     **error)
+static GraftModel *
+graft_keras_load_any (const char  *path,
+                      GError     **error)
 {
   GraftContent content;
-
-  g_return_val_if_fail (path != NULL, NULL);
 
   if (!graft_keras_sniff (path, &content, error))
     return NULL;
@@ -383,4 +371,30 @@ graft_keras_load (const char  *path,
     default:
       return graft_keras_load_h5 (path, error);
     }
+}
+
+/**
+ * graft_keras_load:
+ * @path: a checkpoint in any Keras format
+ *
+ * Opens a checkpoint and reads its metadata: the layer tree, the weights'
+ * names, shapes and dtypes, and the model config. Tensor values are read
+ * only when first used.
+ *
+ * Returns: (transfer full): the model, or %NULL with @error set; the
+ *   message names the file and the problem
+ */
+GraftModel *
+graft_keras_load (const char  *path,
+                  GError     **error)
+{
+  GraftModel *model;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  model = graft_keras_load_any (path, error);
+  /* Stored int8 and int4 kernels get their real values. */
+  if (model != NULL)
+    graft_keras_quant_attach (model);
+  return model;
 }

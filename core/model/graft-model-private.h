@@ -17,6 +17,8 @@ struct GraftWeight
   GraftTensor    *tensor;    /* owned */
   GraftTrainable  trainable;
   char           *tied_to;   /* the path of the weight it shares storage with, or NULL */
+  GraftTensor    *values;    /* the real values of a quantized weight, owned, or NULL */
+  char           *quantization; /* how it is stored ("int8, per output channel"), or NULL */
 };
 
 struct GraftLayer
@@ -52,6 +54,9 @@ void          graft_model_set_metadata       (GraftModel       *self,
                                               const char       *value);
 void          graft_weight_set_tied_to       (GraftWeight      *self,
                                               const char       *path);
+void          graft_weight_set_values        (GraftWeight      *self,
+                                              GraftTensor      *values,
+                                              const char       *quantization);
 
 GraftLayer   *graft_layer_ensure_child       (GraftLayer       *parent,
                                               const char       *name);

@@ -33,6 +33,8 @@ static void
 graft_weight_free (GraftWeight *self)
 {
   g_free (self->tied_to);
+  g_clear_pointer (&self->values, graft_tensor_unref);
+  g_free (self->quantization);
   g_free (self->name);
   g_free (self->path);
   g_free (self->location);
@@ -605,6 +607,8 @@ graft_weight_set_tensor (GraftWeight *self,
 
   graft_tensor_ref (tensor);
   g_clear_pointer (&self->tensor, graft_tensor_unref);
+  /* Real values read from the old stored tensor no longer hold. */
+  g_clear_pointer (&self->values, graft_tensor_unref);
   self->tensor = tensor;
 }
 
@@ -657,6 +661,49 @@ graft_weight_set_tied_to (GraftWeight *self,
 {
   g_free (self->tied_to);
   self->tied_to = g_strdup (path);
+}
+
+/**
+ * graft_weight_set_values:
+ * @values: (transfer full): the real values of a weight stored quantized
+ * @quantization: how it is stored, in words
+ *
+ * For a reader: the weight's tensor stays the stored one (integers), which
+ * is what is saved; @values is what it means.
+ */
+void
+graft_weight_set_values (GraftWeight *self,
+                         GraftTensor *values,
+                         const char  *quantization)
+{
+  g_clear_pointer (&self->values, graft_tensor_unref);
+  g_free (self->quantization);
+  self->values = values;
+  self->quantization = g_strdup (quantization);
+}
+
+/**
+ * graft_weight_get_values:
+ *
+ * Returns: (transfer none): the weight's real values: of a quantized
+ *   weight, its dequantized values; of any other, its tensor
+ */
+GraftTensor *
+graft_weight_get_values (GraftWeight *self)
+{
+  return self->values ? self->values : self->tensor;
+}
+
+/**
+ * graft_weight_get_quantization:
+ *
+ * Returns: (nullable): how a quantized weight is stored ("int8, per
+ *   output channel"), or %NULL
+ */
+const char *
+graft_weight_get_quantization (const GraftWeight *self)
+{
+  return self->quantization;
 }
 
 /**

@@ -54,6 +54,8 @@ GraftLayer        *graft_weight_get_layer          (GraftWeight       *self);
 GraftTensor       *graft_weight_get_tensor         (GraftWeight       *self);
 GraftTrainable     graft_weight_get_trainable      (const GraftWeight *self);
 const char        *graft_weight_get_tied_to        (const GraftWeight *self);
+GraftTensor       *graft_weight_get_values         (GraftWeight       *self);
+const char        *graft_weight_get_quantization   (const GraftWeight *self);
 
 guint              graft_model_get_n_metadata      (const GraftModel  *self);
 const char        *graft_model_get_metadata        (const GraftModel  *self,

@@ -42,37 +42,25 @@ for model in vgg16 resnet50; do
   fi
 done
 
-exec /usr/bin/python3 - "$cli" "$pairs" "V=$out/vgg16.h5" "R=$out/resnet50.h5" <<'PYTHON'
+GRAFT_BENCH_DIR=$root/tests/bench exec /usr/bin/python3 - "$cli" "$pairs" "V=$out/vgg16.h5" "R=$out/resnet50.h5" <<'PYTHON'
 import os
 import statistics
 import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.environ["GRAFT_BENCH_DIR"])
+import benchlib  # noqa: E402
+
 cli, pairs, files = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 
 
 def run_timed(argv):
-    """Wall time of one whole process, in ms; fails loudly on a non-zero exit."""
-    with open(os.devnull, "wb") as null:
-        t0 = time.perf_counter_ns()
-        rc = subprocess.call(argv, stdout=null, stderr=subprocess.PIPE)
-        t1 = time.perf_counter_ns()
-    if rc != 0:
-        sys.exit(f"bench-inspect: {' '.join(argv)} exited with status {rc}")
-    return (t1 - t0) / 1e6
+    return benchlib.run_timed(argv, "bench-inspect")
 
 
 def peak_rss(argv, runs=3):
-    """Median peak RSS in KiB over RUNS runs, from /usr/bin/time."""
-    values = []
-    for _ in range(runs):
-        r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + argv,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if r.returncode != 0:
-            sys.exit(f"bench-inspect: {' '.join(argv)} exited with status {r.returncode}")
-        values.append(int(r.stderr.strip().splitlines()[-1].split()[1]))
-    return statistics.median(values)
+    return benchlib.peak_rss(argv, runs, "bench-inspect")
 
 
 def line(name, values, extra=""):

@@ -25,7 +25,7 @@ out=${BENCH_OUT:-tests/bench/out}
 pairs=${1:-15}
 mkdir -p "$out"
 
-exec /usr/bin/python3 - "$cli" "$pairs" "$out" <<'PYTHON'
+GRAFT_BENCH_DIR=$root/tests/bench exec /usr/bin/python3 - "$cli" "$pairs" "$out" <<'PYTHON'
 import json
 import os
 import statistics
@@ -33,6 +33,9 @@ import struct
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.environ["GRAFT_BENCH_DIR"])
+import benchlib  # noqa: E402
 
 cli, pairs, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
@@ -61,22 +64,11 @@ def generate(path, total_bytes, n_tensors=64):
 
 
 def run_timed(argv):
-    with open(os.devnull, "wb") as null:
-        t0 = time.perf_counter_ns()
-        rc = subprocess.call(argv, stdout=null, stderr=subprocess.PIPE)
-        t1 = time.perf_counter_ns()
-    if rc != 0:
-        sys.exit(f"bench-safetensors: {' '.join(argv)} exited with status {rc}")
-    return (t1 - t0) / 1e6
+    return benchlib.run_timed(argv, "bench-safetensors")
 
 
 def peak_rss(argv, runs=3):
-    values = []
-    for _ in range(runs):
-        r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + argv,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        values.append(int(r.stderr.strip().splitlines()[-1].split()[1]))
-    return statistics.median(values)
+    return benchlib.peak_rss(argv, runs, "bench-safetensors")
 
 
 # T, a 280-byte file, is graft-cli's floor: process start-up and library set-up.

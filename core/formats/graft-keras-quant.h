@@ -1,0 +1,27 @@
+/* graft-keras-quant.h: Keras 3 quantized layers: what is stored, what it means
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "graft-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  GRAFT_QUANT_NONE,
+  GRAFT_QUANT_INT8,
+  GRAFT_QUANT_INT4,
+  GRAFT_QUANT_FLOAT8,
+} GraftQuantMode;
+
+GraftQuantMode      graft_keras_quant_mode  (JsonObject  *layer_config,
+                                             gint        *block_size);
+char              **graft_keras_quant_vars  (const char  *class_name,
+                                             JsonObject  *layer_config) G_GNUC_WARN_UNUSED_RESULT;
+void                graft_keras_quant_attach (GraftModel *model);
+
+G_END_DECLS
