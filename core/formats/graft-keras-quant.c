@@ -95,7 +95,9 @@ graft_keras_quant_vars (const char *class_name,
   if (embedding)
     bias = FALSE;
   else if (g_strcmp0 (class_name, "EinsumDense") == 0)
-    bias = layer_config != NULL && json_object_has_member (layer_config, "bias_axes") &&
+    /* bias_axes null: no bias. Attention's own EinsumDense layers have no
+     * config beyond their policy, and a bias (use_bias is on by default). */
+    bias = layer_config == NULL || !json_object_has_member (layer_config, "bias_axes") ||
            JSON_NODE_HOLDS_VALUE (json_object_get_member (layer_config, "bias_axes"));
   else
     bias = graft_config_get_bool (layer_config, "use_bias", TRUE);

@@ -42,6 +42,7 @@ struct GraftV3Obj
   char       *location;
   char       *class_name;
   JsonObject *entry;      /* borrowed: the layer's config entry, if known */
+  JsonObject *policy;     /* owned: {"dtype": …} from the parent's DTypePolicyMap, or NULL */
   gboolean    frozen;
   gboolean    by_shapes;  /* name its variables from their shapes */
   gint        order;      /* position in the parent's config layer list, or G_MAXINT */
@@ -72,6 +73,7 @@ graft_v3_obj_free (GraftV3Obj *obj)
   g_free (obj->key);
   g_free (obj->location);
   g_free (obj->class_name);
+  g_clear_pointer (&obj->policy, json_object_unref);
   g_ptr_array_unref (obj->vars);
   g_ptr_array_unref (obj->children);
   g_free (obj);
@@ -233,6 +235,44 @@ graft_v3_guess_class (GraftV3Obj *parent,
   return klass;
 }
 
+/* A sublayer a layer builds itself (attention's query_dense) has no config
+ * entry; a quantized one's dtype policy is in its parent's DTypePolicyMap,
+ * under "<parent name>/<sublayer name>". Returns {"dtype": policy} or NULL. */
+static JsonObject *
+graft_v3_sublayer_policy (GraftV3Obj *parent,
+                          const char *key)
+{
+  const GraftKerasSublayer *sub = graft_keras_class_find_sublayer (
+    graft_keras_class_lookup (parent->class_name), key);
+  JsonObject *config = parent->entry ? graft_config_entry_config (parent->entry) : NULL;
+  JsonObject *policy, *map;
+  JsonNode *dtype, *found;
+  g_autofree char *path = NULL;
+  JsonObject *result;
+
+  if (sub == NULL || config == NULL || !json_object_has_member (config, "dtype"))
+    return NULL;
+  dtype = json_object_get_member (config, "dtype");
+  if (!JSON_NODE_HOLDS_OBJECT (dtype))
+    return NULL;
+  policy = json_node_get_object (dtype);
+  if (!json_object_has_member (policy, "config") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (policy, "config")))
+    return NULL;
+  policy = json_object_get_object_member (policy, "config");
+  if (!json_object_has_member (policy, "policy_map") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (policy, "policy_map")))
+    return NULL;
+  map = json_object_get_object_member (policy, "policy_map");
+  path = g_strdup_printf ("%s/%s", parent->name, sub->name);
+  found = json_object_get_member (map, path);
+  if (found == NULL || !JSON_NODE_HOLDS_OBJECT (found))
+    return NULL;
+  result = json_object_new ();
+  json_object_set_member (result, "dtype", json_node_copy (found));
+  return result;
+}
+
 static gboolean graft_v3_scan (GraftV3Load *load,
                                GraftV3Obj  *obj,
                                const char  *group,
@@ -314,6 +354,8 @@ graft_v3_add_child (GraftV3Load *load,
       child->by_shapes = child->class_name == NULL && entry == NULL &&
                          (name == NULL || g_strcmp0 (parent->class_name, "TimeDistributed") == 0);
       child->name = name != NULL ? g_steal_pointer (&name) : g_strdup (key);
+      if (entry == NULL)
+        child->policy = graft_v3_sublayer_policy (parent, key);
     }
 
   if (!graft_v3_scan (load, child, path, depth + 1))
@@ -495,7 +537,7 @@ graft_v3_emit (GraftV3Load *load,
                GError     **error)
 {
   g_auto(GStrv) names = NULL;
-  JsonObject *config = graft_config_entry_config (obj->entry);
+  JsonObject *config = obj->policy ? obj->policy : graft_config_entry_config (obj->entry);
   g_autofree GraftH5DatasetInfo *infos = g_new0 (GraftH5DatasetInfo, MAX (obj->vars->len, 1));
   gboolean ok = TRUE;
 
@@ -546,7 +588,7 @@ graft_v3_emit (GraftV3Load *load,
         sub = graft_layer_ensure_child (layer, child->name);
       graft_layer_set_location (sub, child->location);
       graft_layer_set_class_name (sub, child->class_name);
-      graft_layer_set_config (sub, graft_config_entry_config (child->entry));
+      graft_layer_set_config (sub, child->policy ? child->policy : graft_config_entry_config (child->entry));
       if (!graft_v3_emit (load, child, sub, error))
         return FALSE;
     }
