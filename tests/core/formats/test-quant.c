@@ -1,0 +1,130 @@
+/* test-quant.c: quantized Keras 3 models (tests/data/keras-quant)
+ *
+ * Written by Keras 3.15.1's model.quantize() (the corpus README gives every
+ * layout). Every variable must come out at the path Keras gives it
+ * (<name>.json "weights", by the dataset location), and every int8 and
+ * int4 kernel's real values must differ from the float original (the
+ * <name>.float.keras of the same weights before quantize()) by exactly the
+ * largest error Keras's own dequantization has, recorded in the JSON.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "graft.h"
+#include "test-util.h"
+
+static const char *const models[] = {
+  "mlp_int8", "mlp_int4", "mlp_int4_perchannel", "embed_int8", "embed_int4", "einsum_int8",
+  "transformer_int8", "mlp_float8",
+};
+
+static GraftModel *
+load (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "keras-quant", name, NULL);
+  g_autoptr(GError) error = NULL;
+  GraftModel *model = graft_keras_load (path, &error);
+
+  g_assert_no_error (error);
+  return model;
+}
+
+static void
+test_quant_names (void)
+{
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      g_autofree char *keras = g_strdup_printf ("%s.keras", models[m]);
+      g_autofree char *json = g_strdup_printf ("%s.json", models[m]);
+      g_autofree char *json_path = g_test_build_filename (G_TEST_DIST, "data", "keras-quant", json, NULL);
+      g_autoptr(GraftModel) model = load (keras);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonArray *weights;
+
+      g_assert_true (json_parser_load_from_file (parser, json_path, &error));
+      weights = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                              "weights");
+      for (guint i = 0; i < json_array_get_length (weights); i++)
+        {
+          JsonObject *w = json_array_get_object_element (weights, i);
+          JsonObject *loc = json_object_get_object_member (w, "locations");
+          GraftWeight *ours = graft_model_find_weight (model, json_object_get_string_member (loc, "keras"));
+          const char *name = json_object_get_string_member (w, "name");
+
+          g_assert_nonnull (ours);
+          g_assert_cmpstr (graft_weight_get_path (ours), ==, json_object_get_string_member (w, "path"));
+          if (g_str_has_suffix (name, "_scale") || g_str_has_suffix (name, "_zero") ||
+              g_str_equal (name, "g_idx") || g_str_has_suffix (name, "_amax_history"))
+            g_assert_cmpint (graft_weight_get_trainable (ours), ==, GRAFT_TRAINABLE_NO);
+        }
+    }
+}
+
+static void
+test_quant_real_values (void)
+{
+  guint n_checked = 0;
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      g_autofree char *keras = g_strdup_printf ("%s.keras", models[m]);
+      g_autofree char *fkeras = g_strdup_printf ("%s.float.keras", models[m]);
+      g_autofree char *json = g_strdup_printf ("%s.json", models[m]);
+      g_autofree char *json_path = g_test_build_filename (G_TEST_DIST, "data", "keras-quant", json, NULL);
+      g_autoptr(GraftModel) model = load (keras);
+      g_autoptr(GraftModel) original = load (fkeras);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonArray *layers;
+
+      g_assert_true (json_parser_load_from_file (parser, json_path, &error));
+      layers = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                             "quantized_layers");
+      for (guint i = 0; i < json_array_get_length (layers); i++)
+        {
+          JsonObject *q = json_array_get_object_element (layers, i);
+          const char *mode = json_object_get_string_member (q, "mode");
+          const char *klass = json_object_get_string_member (q, "class_name");
+          g_autofree char *path = g_strdup_printf ("%s/%s", json_object_get_string_member (q, "layer"),
+                                                   g_str_equal (klass, "Embedding") ? "embeddings" : "kernel");
+          GraftWeight *w = graft_model_find_weight (model, path);
+          GraftWeight *f = graft_model_find_weight (original, path);
+          g_autofree float *real = NULL;
+          g_autofree float *want = NULL;
+          double worst = 0, expected = json_object_get_double_member (q, "max_abs_dequant_minus_float_original");
+
+          g_assert_nonnull (w);
+          g_assert_nonnull (f);
+          if (!g_str_equal (mode, "int8") && !g_str_equal (mode, "int4"))
+            continue;
+          g_assert_nonnull (graft_weight_get_quantization (w));
+          g_assert_true (graft_tensor_same_shape (graft_weight_get_values (w), graft_weight_get_tensor (f)));
+          real = graft_tensor_dup_float (graft_weight_get_values (w), &error);
+          g_assert_no_error (error);
+          want = graft_tensor_dup_float (graft_weight_get_tensor (f), &error);
+          g_assert_no_error (error);
+          for (gsize k = 0; k < graft_tensor_get_n_elements (graft_weight_get_tensor (f)); k++)
+            worst = MAX (worst, fabs ((double) real[k] - want[k]));
+          g_test_message ("%s %s %s: max |real − float| = %g (Keras %g)", models[m], path, mode,
+                          worst, expected);
+          g_assert_cmpfloat_with_epsilon (worst, expected, 1e-7 * MAX (1, expected));
+          n_checked++;
+        }
+    }
+  g_assert_cmpuint (n_checked, >=, 20);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  graft_init ();
+  g_test_add_func ("/quant/names", test_quant_names);
+  g_test_add_func ("/quant/real-values", test_quant_real_values);
+  return g_test_run ();
+}
