@@ -92,7 +92,12 @@ three_transfers_then_kill () {
   drag "$row" "$row"                    # conv1 onto conv1
   drag "$((row + 20))" "$((row + 20))"  # conv1/kernel onto conv1/kernel
   drag "$((row + 40))" "$((row + 40))"  # conv1/bias onto conv1/bias
-  steps=$(journal_steps)
+  # The journal is written after each step; under a sanitizer, give it time.
+  for _ in $(seq 50); do
+    steps=$(journal_steps)
+    [ "$steps" = 3 ] && break
+    sleep 0.1
+  done
   [ "$steps" = 3 ] || fail "the journal holds $steps steps, not 3"
   kill -9 "$app_pid"
   wait "$app_pid" 2>/dev/null
