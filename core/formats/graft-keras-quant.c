@@ -20,6 +20,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "graft-dtype.h"
 #include "graft-error.h"
 #include "graft-keras-config.h"
 #include "graft-model-private.h"
@@ -289,6 +290,35 @@ graft_quant_real_cols (JsonObject *config,
   return packed * 2;
 }
 
+/* float8: the kernel is stored in float32; the layer computes with
+ * e4m3(clip(kernel / kernel_scale, ±448)) · kernel_scale. */
+static void
+graft_quant_attach_float8 (GraftLayer *layer)
+{
+  GraftWeight *kw = graft_quant_find (layer, "kernel");
+  GraftWeight *sw = graft_quant_find (layer, "kernel_scale");
+  g_autofree float *scale = NULL;
+  float *values;
+  GraftTensor *k;
+
+  if (kw == NULL || sw == NULL || graft_tensor_get_n_elements (graft_weight_get_tensor (sw)) != 1)
+    return;
+  k = graft_weight_get_tensor (kw);
+  scale = graft_tensor_dup_float (graft_weight_get_tensor (sw), NULL);
+  values = scale ? graft_tensor_dup_float (k, NULL) : NULL;
+  if (values == NULL)
+    return;
+  for (gsize i = 0; i < graft_tensor_get_n_elements (k); i++)
+    {
+      float v = fminf (fmaxf (values[i] / scale[0], -448.0f), 448.0f);
+
+      values[i] = graft_float8_e4m3_to_float (graft_float_to_float8_e4m3 (v)) * scale[0];
+    }
+  graft_weight_set_values (kw, graft_tensor_new_take (GRAFT_DTYPE_FLOAT32, graft_tensor_get_rank (k),
+                                                      graft_tensor_get_shape (k), values),
+                           "float8 (e4m3), one scale for the kernel");
+}
+
 static void
 graft_quant_attach_layer (GraftLayer *layer)
 {
@@ -307,6 +337,11 @@ graft_quant_attach_layer (GraftLayer *layer)
   gsize shape[GRAFT_MAX_RANK];
   guint rank;
 
+  if (mode == GRAFT_QUANT_FLOAT8)
+    {
+      graft_quant_attach_float8 (layer);
+      return;
+    }
   if ((mode != GRAFT_QUANT_INT8 && mode != GRAFT_QUANT_INT4) ||
       (kw = graft_quant_find (layer, w)) == NULL || (sw = graft_quant_find (layer, scale_name)) == NULL)
     return;

@@ -147,7 +147,9 @@ graft_net_bind_node (GraftNode     *node,
           return FALSE;
         }
       g_hash_table_add (bind->used, w);
-      if (!graft_node_weight_set (node, nw, graft_weight_get_tensor (w), error))
+      /* A quantized weight runs on its real values (the layer quantizes
+       * its inputs as Keras does). */
+      if (!graft_node_weight_set (node, nw, graft_weight_get_values (w), error))
         return FALSE;
     }
   return TRUE;

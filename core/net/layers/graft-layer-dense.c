@@ -8,7 +8,9 @@
 
 #include "graft-layer-ops-private.h"
 
+#include "graft-dtype.h"
 #include "graft-error.h"
+#include "graft-keras-quant.h"
 #include "graft-tensor.h"
 #include "graft-blas-private.h"
 
@@ -17,6 +19,7 @@ typedef struct
   gint64           units;
   gboolean         use_bias;
   GraftActivation  activation;
+  GraftQuantMode   quant;      /* model.quantize(): how the inputs are quantized too */
 } GraftDensePriv;
 
 static gboolean
@@ -29,6 +32,7 @@ graft_layer_dense_setup (GraftNode   *node,
   node->priv = p;
   p->units = graft_config_get_int (config, "units", 0);
   p->use_bias = graft_config_get_bool (config, "use_bias", TRUE);
+  p->quant = graft_keras_quant_mode (config, NULL);
   if (p->units < 1)
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "layer '%s': units must be positive", node->name);
@@ -72,6 +76,8 @@ graft_layer_dense_build (GraftNode         *node,
   graft_node_add_weight (node, "kernel", 2, shape, "kernel_initializer", TRUE);
   if (p->use_bias)
     graft_node_add_weight (node, "bias", 1, shape + 1, "bias_initializer", TRUE);
+  if (p->quant == GRAFT_QUANT_FLOAT8)
+    graft_node_add_weight (node, "inputs_scale", 0, shape, "ones", FALSE);
   return TRUE;
 }
 
@@ -89,9 +95,31 @@ graft_layer_dense_forward (GraftNode          *node,
   gsize k = graft_tensor_get_dim (in[0], rank - 1);
   gsize rows = graft_tensor_get_n_elements (in[0]) / MAX (k, 1);
   float *y = graft_tensor_floats (out[0]);   /* [rows, units] */
+  const float *x = graft_tensor_cfloats (in[0]);
+  const float *bias = graft_node_get_weight_data (node, "bias");
+  g_autofree float *xq = NULL;
+  g_autofree float *bq = NULL;
 
-  graft_blas_matmul (graft_tensor_cfloats (in[0]), graft_node_get_weight_data (node, "kernel"),
-                     graft_node_get_weight_data (node, "bias"), rows, k, (gsize) p->units, y);
+  /* Quantized layers run on the kernel's real values and quantize their
+   * inputs as Keras does: int8 per row, float8 through its input scale,
+   * with the bias rounded to bfloat16. */
+  if (p->quant == GRAFT_QUANT_INT8 || p->quant == GRAFT_QUANT_FLOAT8)
+    {
+      xq = g_new (float, rows * k);
+      if (p->quant == GRAFT_QUANT_INT8)
+        graft_quant_inputs_int8 (x, rows, k, xq);
+      else
+        graft_quant_inputs_float8 (x, rows * k, *(const float *) graft_node_get_weight_data (node, "inputs_scale"), xq);
+      x = xq;
+    }
+  if (p->quant == GRAFT_QUANT_FLOAT8 && bias != NULL)
+    {
+      bq = g_new (float, p->units);
+      for (gint64 j = 0; j < p->units; j++)
+        bq[j] = graft_bfloat16_to_float (graft_float_to_bfloat16 (bias[j]));
+      bias = bq;
+    }
+  graft_blas_matmul (x, graft_node_get_weight_data (node, "kernel"), bias, rows, k, (gsize) p->units, y);
   graft_activation_apply (p->activation, y, rows * (gsize) p->units, (gsize) p->units);
   return TRUE;
 }

@@ -179,4 +179,14 @@ gboolean     graft_layer_mask_refuse (GraftNode          *node,
                                       GraftTensor *const *out,
                                       GError            **error);
 
+/* graft-layer-quant.c */
+void      graft_quant_inputs_int8    (const float      *x,
+                                      gsize             rows,
+                                      gsize             k,
+                                      float            *out);
+void      graft_quant_inputs_float8  (const float      *x,
+                                      gsize             n,
+                                      float             scale,
+                                      float            *out);
+
 G_END_DECLS
