@@ -118,6 +118,48 @@ test_quant_real_values (void)
   g_assert_cmpuint (n_checked, >=, 20);
 }
 
+/* The forward pass of quantized models gives Keras's outputs within
+ * 1e-4 × max(1, |y|). */
+static void
+test_quant_predict (void)
+{
+  static const char *const runnable[] = {
+    "mlp_int8", "mlp_int4", "mlp_int4_perchannel", "embed_int8", "embed_int4", "mlp_float8",
+  };
+
+  for (guint m = 0; m < G_N_ELEMENTS (runnable); m++)
+    {
+      g_autofree char *keras = g_strdup_printf ("%s.keras", runnable[m]);
+      g_autofree char *xname = g_strdup_printf ("%s.input.npy", runnable[m]);
+      g_autofree char *yname = g_strdup_printf ("%s.output.npy", runnable[m]);
+      g_autofree char *xpath = g_test_build_filename (G_TEST_DIST, "data", "keras-quant", xname, NULL);
+      g_autofree char *ypath = g_test_build_filename (G_TEST_DIST, "data", "keras-quant", yname, NULL);
+      g_autoptr(GraftModel) model = load (keras);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GraftTensor) x = graft_npy_load (xpath, &error);
+      g_autoptr(GraftTensor) y = graft_npy_load (ypath, &error);
+      g_autoptr(GraftNet) net = graft_net_new_from_model (model, &error);
+      g_autoptr(GPtrArray) out = NULL;
+      g_autofree float *got = NULL;
+      g_autofree float *want = NULL;
+      double worst = 0, scale = 1;
+
+      g_assert_no_error (error);
+      out = graft_net_predict (net, 1, &x, &error);
+      g_assert_no_error (error);
+      g_assert_true (graft_tensor_same_shape (g_ptr_array_index (out, 0), y));
+      got = graft_tensor_dup_float (g_ptr_array_index (out, 0), NULL);
+      want = graft_tensor_dup_float (y, NULL);
+      for (gsize i = 0; i < graft_tensor_get_n_elements (y); i++)
+        {
+          worst = MAX (worst, fabs ((double) got[i] - want[i]));
+          scale = MAX (scale, fabs ((double) want[i]));
+        }
+      g_test_message ("%s: max |Δ| = %g", runnable[m], worst);
+      g_assert_cmpfloat (worst, <=, 1e-4 * scale);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -126,5 +168,6 @@ main (int    argc,
   graft_init ();
   g_test_add_func ("/quant/names", test_quant_names);
   g_test_add_func ("/quant/real-values", test_quant_real_values);
+  g_test_add_func ("/quant/predict", test_quant_predict);
   return g_test_run ();
 }
