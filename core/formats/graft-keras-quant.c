@@ -72,6 +72,46 @@ graft_keras_quant_mode (JsonObject *layer_config,
 }
 
 /**
+ * graft_keras_quant_map_mode:
+ *
+ * Returns: for a layer whose dtype is a DTypePolicyMap (attention with
+ *   quantized sub-layers), the mode its sub-layers are quantized in, or
+ *   %GRAFT_QUANT_NONE
+ */
+GraftQuantMode
+graft_keras_quant_map_mode (JsonObject *layer_config)
+{
+  JsonNode *dtype = layer_config ? json_object_get_member (layer_config, "dtype") : NULL;
+  JsonObject *config, *map;
+  g_autoptr(GList) values = NULL;
+
+  if (dtype == NULL || !JSON_NODE_HOLDS_OBJECT (dtype))
+    return GRAFT_QUANT_NONE;
+  config = json_node_get_object (dtype);
+  if (!json_object_has_member (config, "config") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (config, "config")))
+    return GRAFT_QUANT_NONE;
+  config = json_object_get_object_member (config, "config");
+  if (!json_object_has_member (config, "policy_map") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (config, "policy_map")))
+    return GRAFT_QUANT_NONE;
+  map = json_object_get_object_member (config, "policy_map");
+  values = json_object_get_values (map);
+  for (GList *l = values; l != NULL; l = l->next)
+    if (JSON_NODE_HOLDS_OBJECT (l->data))
+      {
+        g_autoptr(JsonObject) wrapper = json_object_new ();
+        GraftQuantMode mode;
+
+        json_object_set_member (wrapper, "dtype", json_node_copy (l->data));
+        mode = graft_keras_quant_mode (wrapper, NULL);
+        if (mode != GRAFT_QUANT_NONE)
+          return mode;
+      }
+  return GRAFT_QUANT_NONE;
+}
+
+/**
  * graft_keras_quant_vars:
  *
  * Returns: (transfer full) (nullable): the names of a quantized layer's

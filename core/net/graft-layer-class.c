@@ -49,6 +49,7 @@ extern const GraftLayerClass graft_layer_gru_class;
 extern const GraftLayerClass graft_layer_bidirectional_class;
 extern const GraftLayerClass graft_layer_time_distributed_class;
 extern const GraftLayerClass graft_layer_multi_head_attention_class;
+extern const GraftLayerClass graft_layer_einsum_dense_class;
 extern const GraftLayerClass graft_layer_add_class;
 extern const GraftLayerClass graft_layer_subtract_class;
 extern const GraftLayerClass graft_layer_multiply_class;
@@ -100,6 +101,7 @@ static const GraftLayerClass *const graft_layer_classes[] = {
   [GRAFT_LAYER_KIND_BIDIRECTIONAL] = &graft_layer_bidirectional_class,
   [GRAFT_LAYER_KIND_TIME_DISTRIBUTED] = &graft_layer_time_distributed_class,
   [GRAFT_LAYER_KIND_MULTI_HEAD_ATTENTION] = &graft_layer_multi_head_attention_class,
+  [GRAFT_LAYER_KIND_EINSUM_DENSE] = &graft_layer_einsum_dense_class,
   [GRAFT_LAYER_KIND_ADD] = &graft_layer_add_class,
   [GRAFT_LAYER_KIND_SUBTRACT] = &graft_layer_subtract_class,
   [GRAFT_LAYER_KIND_MULTIPLY] = &graft_layer_multiply_class,

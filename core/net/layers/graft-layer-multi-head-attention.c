@@ -17,6 +17,7 @@
 
 #include "graft-blas-private.h"
 #include "graft-error.h"
+#include "graft-keras-quant.h"
 #include "graft-tensor.h"
 
 typedef struct
@@ -26,6 +27,7 @@ typedef struct
   gint64    value_dim;
   gint64    output_dim;   /* 0: the query's feature count */
   gboolean  use_bias;
+  gboolean  int8;         /* quantized sub-layers quantize their inputs */
 } GraftMhaPriv;
 
 static gboolean
@@ -35,6 +37,8 @@ graft_layer_multi_head_attention_setup (GraftNode   *node,
 {
   GraftMhaPriv *p = g_new0 (GraftMhaPriv, 1);
   JsonNode *output_shape = json_object_get_member (config, "output_shape");
+
+  p->int8 = graft_keras_quant_map_mode (config) == GRAFT_QUANT_INT8;
   JsonNode *axes = json_object_get_member (config, "attention_axes");
 
   node->priv = p;
@@ -147,7 +151,15 @@ graft_layer_multi_head_attention_project (GraftNode   *node,
 {
   g_autofree char *kname = g_strconcat (part, "/kernel", NULL);
   g_autofree char *bname = g_strconcat (part, "/bias", NULL);
+  g_autofree float *xq = NULL;
+  GraftMhaPriv *p = node->priv;
 
+  if (p->int8)
+    {
+      xq = g_new (float, rows * k);
+      graft_quant_inputs_int8 (in, rows, k, xq);
+      in = xq;
+    }
   graft_blas_matmul (in, graft_node_get_weight_data (node, kname),
                      graft_node_get_weight_data (node, bname), rows, k, n, out);
 }
