@@ -59,11 +59,19 @@ graft_transfer_plan_apply (GraftTransferPlan  *self,
       g_autofree char *more = n_refused > 1 ? g_strdup_printf (" (and %u more mismatches)",
                                                                n_refused - 1) : g_strdup ("");
 
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_SHAPE,
-                   "shape mismatch: source '%s' is %s but target '%s' is %s%s; nothing was "
-                   "changed (use a partial copy or skip mismatches)",
-                   graft_weight_get_path (first_refused->source), ss,
-                   graft_weight_get_path (first_refused->target), ts, more);
+      if (graft_weight_get_quantization (first_refused->target) != NULL)
+        g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
+                     "'%s' onto '%s' refused: the target is quantized (%s), and copying float "
+                     "values into its integers would be wrong%s; nothing was changed",
+                     graft_weight_get_path (first_refused->source),
+                     graft_weight_get_path (first_refused->target),
+                     graft_weight_get_quantization (first_refused->target), more);
+      else
+        g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_SHAPE,
+                     "shape mismatch: source '%s' is %s but target '%s' is %s%s; nothing was "
+                     "changed (use a partial copy or skip mismatches)",
+                     graft_weight_get_path (first_refused->source), ss,
+                     graft_weight_get_path (first_refused->target), ts, more);
       return FALSE;
     }
 

@@ -276,6 +276,18 @@ graft_transfer_pair_classify (GraftTransferPlan *self,
   GraftTensor *t = graft_weight_get_tensor (pair->target);
   g_autofree char *why = g_steal_pointer (&pair->reason);
 
+  /* A quantized target holds integers whose meaning depends on its scales:
+   * copying float values into it would be silently wrong. */
+  if (graft_weight_get_quantization (pair->target) != NULL &&
+      graft_weight_get_quantization (pair->source) == NULL)
+    {
+      pair->status = GRAFT_TRANSFER_SHAPE_MISMATCH;
+      pair->reason = g_strdup_printf ("%s; target '%s' is quantized (%s): copying float values into "
+                                      "its integers would be wrong", why,
+                                      graft_weight_get_path (pair->target),
+                                      graft_weight_get_quantization (pair->target));
+      return;
+    }
   if (pair->layout != NULL)
     {
       g_autofree char *how = graft_layout_describe (pair->layout, &pair->params);
