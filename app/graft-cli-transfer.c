@@ -201,7 +201,7 @@ graft_cli_transfer (int    argc,
   g_autofree char *spec = NULL;
   g_autofree char *target_spec = NULL;
   gboolean skip_mismatch = FALSE, partial = FALSE, dry_run = FALSE, json = FALSE;
-  gboolean no_sync = FALSE;
+  gboolean no_sync = FALSE, quantize = FALSE;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to write the changed target", "OUT" },
     { "by", 0, 0, G_OPTION_ARG_STRING, &by, "Match by STRATEGY (listed below; default: structure between PyTorch and Keras, name otherwise)",
@@ -212,6 +212,8 @@ graft_cli_transfer (int    argc,
       "Copy one layer (with its sublayers) onto another", "SRC=DST" },
     { "skip-mismatch", 0, 0, G_OPTION_ARG_NONE, &skip_mismatch,
       "Skip a layer whose shapes disagree instead of refusing", NULL },
+    { "quantize", 0, 0, G_OPTION_ARG_NONE, &quantize,
+      "Quantize float weights onto an int8-quantized target as Keras does (else refused)", NULL },
     { "partial", 0, 0, G_OPTION_ARG_NONE, &partial,
       "Copy the overlapping block when shapes disagree", NULL },
     { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run, "Print the plan, write nothing", NULL },
@@ -281,6 +283,7 @@ graft_cli_transfer (int    argc,
   plan = graft_transfer_plan_new (source, target);
   graft_transfer_plan_set_partial (plan, partial);
   graft_transfer_plan_set_skip_mismatch (plan, skip_mismatch);
+  graft_transfer_plan_set_quantize (plan, quantize);
   for (guint i = 0; layers != NULL && layers[i] != NULL; i++)
     {
       g_auto(GStrv) parts = g_strsplit (layers[i], "=", 2);

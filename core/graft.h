@@ -38,4 +38,5 @@
 #include "graft-tensor-view.h"
 #include "graft-layout.h"
 #include "graft-torch-export.h"
+#include "graft-quantize.h"
 #include "graft-safetensors-write.h"

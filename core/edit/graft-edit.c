@@ -18,6 +18,8 @@
 
 #include "graft-edit.h"
 
+#include "graft-keras-quant.h"
+
 #include "graft-keras-save.h"
 #include "graft-model-private.h"
 #include "graft-tensor.h"
@@ -201,6 +203,7 @@ graft_edit_set_tensor (GraftEdit   *self,
   change.after = graft_tensor_ref (tensor);
   g_array_append_val (self->open->changes, change);
   graft_weight_set_tensor (weight, tensor);
+  graft_keras_quant_attach_weight (weight);
 
   if (own_step)
     graft_edit_end (self);
@@ -291,6 +294,7 @@ graft_edit_undo (GraftEdit *self)
       GraftEditChange *change = &g_array_index (step->changes, GraftEditChange, i - 1);
 
       graft_weight_set_tensor (change->weight, change->before);
+      graft_keras_quant_attach_weight (change->weight);
     }
   self->position--;
   return TRUE;
@@ -311,6 +315,7 @@ graft_edit_redo (GraftEdit *self)
       GraftEditChange *change = &g_array_index (step->changes, GraftEditChange, i);
 
       graft_weight_set_tensor (change->weight, change->after);
+      graft_keras_quant_attach_weight (change->weight);
     }
   self->position++;
   return TRUE;

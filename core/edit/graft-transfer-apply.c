@@ -11,7 +11,10 @@
 #include "graft-error.h"
 #include "graft-model.h"
 #include "graft-tensor-convert.h"
+#include "graft-quantize.h"
 #include "graft-tensor.h"
+
+#include <string.h>
 
 /**
  * graft_transfer_plan_apply:
@@ -86,7 +89,27 @@ graft_transfer_plan_apply (GraftTransferPlan  *self,
         continue;
       s = graft_weight_get_tensor (pair->source);
       t = graft_weight_get_tensor (pair->target);
-      if (pair->layout != NULL)
+      if (pair->scale_target != NULL)
+        {
+          GraftTensor *scale = NULL;
+          GraftTensor *st = graft_weight_get_tensor (pair->scale_target);
+          gboolean per_row = g_strcmp0 (graft_layer_get_class_name (graft_weight_get_layer (pair->target)),
+                                        "Embedding") == 0;
+
+          made = NULL;
+          if (graft_quantize_int8 (s, per_row, graft_tensor_get_n_elements (st), &made, &scale, &local))
+            {
+              GraftTensor *shaped = graft_tensor_new (GRAFT_DTYPE_FLOAT32, graft_tensor_get_rank (st),
+                                                      graft_tensor_get_shape (st));
+
+              memcpy (graft_tensor_get_data_mutable (shaped), graft_tensor_get_data (scale, NULL),
+                      graft_tensor_get_n_bytes (scale));
+              graft_tensor_unref (scale);
+              g_ptr_array_add (tensors, shaped);
+              g_ptr_array_add (targets, pair->scale_target);
+            }
+        }
+      else if (pair->layout != NULL)
         {
           g_autoptr(GraftTensor) relaid =
             graft_layout_apply (pair->layout, &pair->params, s,

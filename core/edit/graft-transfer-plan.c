@@ -108,6 +108,34 @@ graft_transfer_plan_set_partial (GraftTransferPlan *self,
 }
 
 /**
+ * graft_transfer_plan_set_quantize:
+ *
+ * A float weight onto an int8-quantized target is quantized as Keras's
+ * model.quantize() does (graft-quantize.c), its scales written too,
+ * instead of refused.
+ */
+void
+graft_transfer_plan_set_quantize (GraftTransferPlan *self,
+                                  gboolean           quantize)
+{
+  g_return_if_fail (!self->finished);
+  self->quantize = quantize;
+}
+
+/* The target's scales beside a quantized kernel ("kernel_scale"). */
+static GraftWeight *
+graft_transfer_scale_of (GraftWeight *target)
+{
+  GraftLayer *layer = graft_weight_get_layer (target);
+  g_autofree char *name = g_strconcat (graft_weight_get_name (target), "_scale", NULL);
+
+  for (guint i = 0; layer != NULL && i < graft_layer_get_n_weights (layer); i++)
+    if (g_str_equal (graft_weight_get_name (graft_layer_get_weight (layer, i)), name))
+      return graft_layer_get_weight (layer, i);
+  return NULL;
+}
+
+/**
  * graft_transfer_plan_set_skip_mismatch:
  *
  * A target layer with any shape mismatch is skipped as a whole (Keras's
@@ -279,6 +307,19 @@ graft_transfer_pair_classify (GraftTransferPlan *self,
   /* A quantized target holds integers whose meaning depends on its scales:
    * copying float values into it would be silently wrong. */
   if (graft_weight_get_quantization (pair->target) != NULL &&
+      graft_weight_get_quantization (pair->source) == NULL && self->quantize &&
+      g_str_has_prefix (graft_weight_get_quantization (pair->target), "int8") &&
+      graft_tensor_same_shape (s, t) && graft_transfer_scale_of (pair->target) != NULL &&
+      !g_hash_table_contains (self->assigned, graft_transfer_scale_of (pair->target)))
+    {
+      pair->scale_target = graft_transfer_scale_of (pair->target);
+      g_hash_table_insert (self->assigned, pair->scale_target, GUINT_TO_POINTER (G_MAXUINT));
+      pair->status = GRAFT_TRANSFER_CONVERTED;
+      pair->reason = g_strdup_printf ("%s; quantized to int8 as Keras does, with '%s'", why,
+                                      graft_weight_get_path (pair->scale_target));
+      return;
+    }
+  if (graft_weight_get_quantization (pair->target) != NULL &&
       graft_weight_get_quantization (pair->source) == NULL)
     {
       pair->status = GRAFT_TRANSFER_SHAPE_MISMATCH;
@@ -286,6 +327,12 @@ graft_transfer_pair_classify (GraftTransferPlan *self,
                                       "its integers would be wrong", why,
                                       graft_weight_get_path (pair->target),
                                       graft_weight_get_quantization (pair->target));
+      if (g_str_has_prefix (graft_weight_get_quantization (pair->target), "int8") && !self->quantize)
+        {
+          g_autofree char *old = g_steal_pointer (&pair->reason);
+
+          pair->reason = g_strdup_printf ("%s (quantize it: --quantize)", old);
+        }
       return;
     }
   if (pair->layout != NULL)

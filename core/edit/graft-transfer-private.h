@@ -19,6 +19,7 @@ typedef struct
   const GraftLayout   *layout;   /* a conversion between frameworks, or NULL */
   GraftLayoutParams    params;
   GraftWeight         *source2;  /* its second source (LSTM, GRU biases), or NULL */
+  GraftWeight         *scale_target; /* --quantize: the target's scales, written too */
 } GraftTransferPair;
 
 struct GraftTransferPlan
@@ -32,6 +33,7 @@ struct GraftTransferPlan
   GPtrArray  *reasons;         /* owned strings of unmatched_why */
   gboolean    partial;
   gboolean    skip_mismatch;
+  gboolean    quantize;        /* float onto int8 targets: quantize as Keras does */
   gboolean    finished;
 };
 

@@ -69,6 +69,8 @@ GraftTransferPlan   *graft_transfer_plan_new            (GraftModel            *
 void                 graft_transfer_plan_free           (GraftTransferPlan     *self);
 void                 graft_transfer_plan_set_partial    (GraftTransferPlan     *self,
                                                          gboolean               partial);
+void                 graft_transfer_plan_set_quantize   (GraftTransferPlan     *self,
+                                                         gboolean               quantize);
 void                 graft_transfer_plan_set_skip_mismatch (GraftTransferPlan  *self,
                                                          gboolean               skip);
 

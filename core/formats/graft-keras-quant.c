@@ -467,6 +467,21 @@ graft_quant_walk (GraftLayer *layer)
 }
 
 /**
+ * graft_keras_quant_attach_weight:
+ *
+ * Gives @weight's layer's stored kernel its real values again, after a
+ * tensor of that layer changed (a transfer, an undo).
+ */
+void
+graft_keras_quant_attach_weight (GraftWeight *weight)
+{
+  GraftLayer *layer = graft_weight_get_layer (weight);
+
+  if (layer != NULL)
+    graft_quant_attach_layer (layer);
+}
+
+/**
  * graft_keras_quant_attach:
  *
  * Gives every stored int8 and int4 kernel and embedding of @model its real

@@ -24,5 +24,6 @@ GraftQuantMode      graft_keras_quant_map_mode (JsonObject *layer_config);
 char              **graft_keras_quant_vars  (const char  *class_name,
                                              JsonObject  *layer_config) G_GNUC_WARN_UNUSED_RESULT;
 void                graft_keras_quant_attach (GraftModel *model);
+void                graft_keras_quant_attach_weight (GraftWeight *weight);
 
 G_END_DECLS

@@ -174,6 +174,58 @@ test_quant_predict (void)
     }
 }
 
+/* --quantize: the float original onto its int8 model gives the integers
+ * and scales Keras's model.quantize() wrote, byte for byte; without it,
+ * the transfer is refused. */
+static void
+test_quant_transfer (void)
+{
+  static const char *const int8[] = { "mlp_int8", "embed_int8", "einsum_int8", "transformer_int8" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (int8); m++)
+    {
+      g_autofree char *keras = g_strdup_printf ("%s.keras", int8[m]);
+      g_autofree char *fkeras = g_strdup_printf ("%s.float.keras", int8[m]);
+      g_autoptr(GraftModel) source = load (fkeras);
+      g_autoptr(GraftModel) target = load (keras);
+      g_autoptr(GraftModel) keras_own = load (keras);
+      g_autoptr(GraftTransferPlan) refused = graft_transfer_plan_new (source, target);
+      g_autoptr(GraftTransferPlan) plan = graft_transfer_plan_new (source, target);
+      g_autoptr(GraftEdit) edit = graft_edit_new (target);
+      g_autoptr(GError) error = NULL;
+      guint n_int8 = 0;
+
+      g_assert_true (graft_transfer_plan_match (refused, GRAFT_TRANSFER_BY_NAME, &error));
+      g_assert_false (graft_transfer_plan_apply (refused, edit, &error));
+      g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED);
+      g_clear_error (&error);
+
+      graft_transfer_plan_set_quantize (plan, TRUE);
+      g_assert_true (graft_transfer_plan_match (plan, GRAFT_TRANSFER_BY_NAME, &error));
+      g_assert_true (graft_transfer_plan_apply (plan, edit, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < graft_model_get_n_weights (keras_own); i++)
+        {
+          GraftWeight *want = graft_model_get_weight (keras_own, i);
+          GraftWeight *got = graft_model_find_weight (target, graft_weight_get_path (want));
+          GraftTensor *a = graft_weight_get_tensor (got), *b = graft_weight_get_tensor (want);
+
+          g_assert_true (graft_tensor_same_shape (a, b));
+          g_assert_cmpint (graft_tensor_get_dtype (a), ==, graft_tensor_get_dtype (b));
+          g_assert_cmpmem (graft_tensor_get_data (a, NULL), graft_tensor_get_n_bytes (a),
+                           graft_tensor_get_data (b, NULL), graft_tensor_get_n_bytes (b));
+          if (graft_tensor_get_dtype (a) == GRAFT_DTYPE_INT8)
+            {
+              /* Its real values follow the new integers. */
+              g_assert_nonnull (graft_weight_get_quantization (got));
+              g_assert_true (graft_weight_get_values (got) != graft_weight_get_tensor (got));
+              n_int8++;
+            }
+        }
+      g_assert_cmpuint (n_int8, >, 0);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -183,5 +235,6 @@ main (int    argc,
   g_test_add_func ("/quant/names", test_quant_names);
   g_test_add_func ("/quant/real-values", test_quant_real_values);
   g_test_add_func ("/quant/predict", test_quant_predict);
+  g_test_add_func ("/quant/transfer", test_quant_transfer);
   return g_test_run ();
 }
