@@ -359,6 +359,44 @@ graft_quant_attach_float8 (GraftLayer *layer)
                            "float8 (e4m3), one scale for the kernel");
 }
 
+/* The real shape of an int4 EinsumDense kernel flattened to rows × cols:
+ * attention's projections from its head counts, a standalone layer's from
+ * its output_shape when one axis is contracted; else rows × cols. */
+static guint
+graft_quant_einsum_shape (GraftLayer *layer,
+                          gsize       rows,
+                          gsize       cols,
+                          gsize      *shape)
+{
+  GraftLayer *parent = graft_layer_get_parent (layer);
+  JsonObject *mha = parent ? graft_layer_get_config (parent) : NULL;
+  const char *name = graft_layer_get_name (layer);
+
+  shape[0] = rows;
+  shape[1] = cols;
+  if (mha != NULL && g_strcmp0 (graft_layer_get_class_name (parent), "MultiHeadAttention") == 0)
+    {
+      gint64 heads = graft_config_get_int (mha, "num_heads", 0);
+      gint64 key_dim = graft_config_get_int (mha, "key_dim", 0);
+      gint64 value_dim = graft_config_get_int (mha, "value_dim", key_dim);
+      gint64 dim = g_str_equal (name, "value") || g_str_equal (name, "attention_output") ? value_dim : key_dim;
+
+      if (heads <= 0 || dim <= 0)
+        return 2;
+      if (g_str_equal (name, "attention_output") && rows == (gsize) (heads * dim))
+        {
+          shape[0] = heads, shape[1] = dim, shape[2] = cols;
+          return 3;
+        }
+      if (!g_str_equal (name, "attention_output") && cols == (gsize) (heads * dim))
+        {
+          shape[0] = rows, shape[1] = heads, shape[2] = dim;
+          return 3;
+        }
+    }
+  return 2;
+}
+
 static void
 graft_quant_attach_layer (GraftLayer *layer)
 {
@@ -396,14 +434,19 @@ graft_quant_attach_layer (GraftLayer *layer)
   src->scale_axis = G_MAXUINT;
   if (mode == GRAFT_QUANT_INT4)
     {
-      /* Packed along the last axis: an EinsumDense kernel is flattened
-       * first, and its real shape is not in the file; left as stored. */
-      if (rank != 2 || g_strcmp0 (klass, "EinsumDense") == 0)
+      gboolean einsum = g_strcmp0 (klass, "EinsumDense") == 0;
+      GraftTensor *s = graft_weight_get_tensor (sw);
+
+      if (rank != 2)
         {
           g_free (src);
           return;
         }
-      shape[1] = graft_quant_real_cols (config, embedding, shape[1]);
+      /* Packed two per byte along the last axis. An EinsumDense kernel was
+       * flattened to (contracted, other axes) first: its column count is
+       * its scales', its shape comes back from the layer's config. */
+      shape[1] = einsum ? graft_tensor_get_dim (s, graft_tensor_get_rank (s) - 1)
+                        : graft_quant_real_cols (config, embedding, shape[1]);
       if ((shape[1] + 1) / 2 != graft_tensor_get_dim (q, 1))
         {
           g_free (src);
@@ -419,11 +462,18 @@ graft_quant_attach_layer (GraftLayer *layer)
               return;
             }
         }
+      src->rows = shape[0];
+      src->cols = shape[1];
+      if (einsum)
+        rank = graft_quant_einsum_shape (layer, shape[0], shape[1], shape);
     }
   src->rank = rank;
   memcpy (src->shape, shape, rank * sizeof (gsize));
-  src->cols = shape[rank - 1];
-  src->rows = graft_tensor_get_n_elements (q) / graft_tensor_get_dim (q, rank - 1);
+  if (mode != GRAFT_QUANT_INT4)
+    {
+      src->cols = shape[rank - 1];
+      src->rows = graft_tensor_get_n_elements (q) / graft_tensor_get_dim (q, rank - 1);
+    }
   if (mode == GRAFT_QUANT_INT8 && !embedding && rank > 2)
     {
       /* EinsumDense: the scale's trailing axes are the kernel's output axes

@@ -18,7 +18,7 @@
 
 static const char *const models[] = {
   "mlp_int8", "mlp_int4", "mlp_int4_perchannel", "embed_int8", "embed_int4", "einsum_int8",
-  "transformer_int8", "mlp_float8",
+  "transformer_int8", "transformer_int4", "mlp_float8",
 };
 
 static GraftModel *
@@ -136,6 +136,7 @@ test_quant_predict (void)
     { "mlp_int4_perchannel", "output", 1e-4 }, { "embed_int8", "output", 1e-4 },
     { "embed_int4", "output", 1e-4 }, { "mlp_float8", "output", 1e-4 },
     { "einsum_int8", "output", 1e-4 }, { "transformer_int8", "output", 1e-4 },
+    { "transformer_int4", "output", 1e-4 },
     { "bf16_model", "float32_compute.output", 1e-4 }, { "bf16_model", "output", 2.5e-2 },
     { "mixed_bf16", "float32_compute.output", 1e-4 }, { "mixed_bf16", "output", 2.5e-2 },
     { "mixed_f16", "float32_compute.output", 1e-4 }, { "mixed_f16", "output", 4e-3 },
