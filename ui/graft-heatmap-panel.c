@@ -14,10 +14,14 @@ struct _GraftHeatmapPanel
 {
   GtkWidget         parent_instance;
 
+  GraftTensor      *stored;       /* a quantized weight's integers, or NULL */
+  char             *quantization; /* how they are stored */
+
   /* Template widgets */
   GtkLabel         *title_label;
   GtkLabel         *subtitle_label;
   GtkToggleButton  *delta_button;
+  GtkToggleButton  *stored_button;
   GtkWidget        *zoom_box;
   GtkWidget        *controls_box;
   GtkDropDown      *colormap_dropdown;
@@ -261,15 +265,26 @@ graft_heatmap_panel_delta_toggled_cb (GraftHeatmapPanel *self)
     return;
   if (!gtk_toggle_button_get_active (self->delta_button) || self->reference == NULL)
     {
-      g_autofree char *shape = self->tensor ? graft_tensor_format_shape (self->tensor) : NULL;
+      gboolean stored = self->stored != NULL && gtk_toggle_button_get_active (self->stored_button);
+      GraftTensor *shown = stored ? self->stored : self->tensor;
+      g_autofree char *shape = shown ? graft_tensor_format_shape (shown) : NULL;
 
-      graft_heatmap_panel_show (self, self->tensor);
-      if (self->tensor != NULL)
+      graft_heatmap_panel_show (self, shown);
+      if (shown != NULL)
         {
-          g_autofree char *sub =
-            g_strdup_printf ("%s %s", graft_dtype_get_name (graft_tensor_get_dtype (self->tensor)),
-                             shape);
+          g_autofree char *sub = NULL;
 
+          if (self->stored == NULL)
+            sub = g_strdup_printf ("%s %s", graft_dtype_get_name (graft_tensor_get_dtype (shown)), shape);
+          else if (stored)
+            sub = g_strdup_printf (_("%s %s, stored (%s)"),
+                                   graft_dtype_get_name (graft_tensor_get_dtype (shown)), shape,
+                                   self->quantization);
+          else
+            sub = g_strdup_printf (_("%s %s, the real values of %s integers (%s)"),
+                                   graft_dtype_get_name (graft_tensor_get_dtype (shown)), shape,
+                                   graft_dtype_get_name (graft_tensor_get_dtype (self->stored)),
+                                   self->quantization);
           gtk_label_set_text (self->subtitle_label, sub);
         }
       return;
@@ -308,6 +323,8 @@ graft_heatmap_panel_dispose (GObject *object)
   g_clear_object (&self->delta_cancellable);
   g_clear_pointer (&self->tensor, graft_tensor_unref);
   g_clear_pointer (&self->reference, graft_tensor_unref);
+  g_clear_pointer (&self->stored, graft_tensor_unref);
+  g_clear_pointer (&self->quantization, g_free);
   g_clear_pointer (&self->delta, graft_tensor_unref);
   g_clear_pointer (&self->index_spins, g_ptr_array_unref);
 
@@ -328,6 +345,7 @@ graft_heatmap_panel_class_init (GraftHeatmapPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, title_label);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, delta_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, stored_button);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, zoom_box);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, controls_box);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, colormap_dropdown);
@@ -360,6 +378,7 @@ graft_heatmap_panel_init (GraftHeatmapPanel *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->index_spins = g_ptr_array_new ();
   gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->delta_button)), FALSE);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->stored_button)), FALSE);
   graft_heatmap_panel_sync_sensitivity (self);
 }
 
@@ -399,6 +418,15 @@ graft_heatmap_panel_set_weight (GraftHeatmapPanel *self,
   g_clear_pointer (&self->tensor, graft_tensor_unref);
   g_clear_pointer (&self->reference, graft_tensor_unref);
   self->tensor = tensor ? graft_tensor_ref (tensor) : NULL;
+  g_clear_pointer (&self->stored, graft_tensor_unref);
+  g_clear_pointer (&self->quantization, g_free);
+  if (weight != NULL && graft_weight_get_quantization (weight) != NULL &&
+      graft_weight_get_values (weight) != graft_weight_get_tensor (weight))
+    {
+      self->stored = graft_tensor_ref (graft_weight_get_tensor (weight));
+      self->quantization = g_strdup (graft_weight_get_quantization (weight));
+    }
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->stored_button)), self->stored != NULL);
   graft_heatmap_view_set_channels_first (self->view, channels_first);
   self->reference = reference ? graft_tensor_ref (reference) : NULL;
 

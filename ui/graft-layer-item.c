@@ -25,6 +25,7 @@ struct _GraftLayerItem
   char               *name;
   char               *shape;
   char               *dtype;
+  char               *class_label;  /* the class, and how the layer is quantized */
   char               *params;
   char               *tooltip;
   char               *search_key;
@@ -67,6 +68,7 @@ graft_layer_item_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->shape, g_free);
   g_clear_pointer (&self->dtype, g_free);
+  g_clear_pointer (&self->class_label, g_free);
   g_clear_pointer (&self->params, g_free);
   g_clear_pointer (&self->tooltip, g_free);
   g_clear_pointer (&self->search_key, g_free);
@@ -112,8 +114,7 @@ graft_layer_item_get_property (GObject    *object,
       break;
 
     case PROP_CLASS_NAME:
-      g_value_set_string (value, self->kind == GRAFT_LAYER_ITEM_LAYER
-                                 ? graft_layer_get_class_name (self->layer) : NULL);
+      g_value_set_string (value, self->kind == GRAFT_LAYER_ITEM_LAYER ? self->class_label : NULL);
       break;
 
     case PROP_SHAPE:
@@ -231,9 +232,11 @@ graft_layer_item_new_weight (GraftModel  *model,
   self->shape = graft_tensor_format_shape (tensor);
   self->dtype = g_strdup (graft_dtype_get_name (graft_tensor_get_dtype (tensor)));
   self->params = graft_numbers_count (graft_tensor_get_n_elements (tensor));
-  self->tooltip = g_strdup_printf ("%s\n%s %s%s", graft_weight_get_path (weight), self->dtype,
+  self->tooltip = g_strdup_printf ("%s\n%s %s%s%s%s", graft_weight_get_path (weight), self->dtype,
                                    self->shape,
-                                   trainable == GRAFT_TRAINABLE_NO ? ", not trainable" : "");
+                                   trainable == GRAFT_TRAINABLE_NO ? ", not trainable" : "",
+                                   graft_weight_get_quantization (weight) ? "\nquantized: " : "",
+                                   graft_weight_get_quantization (weight) ? graft_weight_get_quantization (weight) : "");
   graft_layer_item_set_search_key (self, graft_weight_get_path (weight));
   return self;
 }
@@ -246,6 +249,21 @@ graft_layer_item_new_layer (GraftModel *model,
 
   self->layer = layer;
   self->name = g_strdup (graft_layer_get_name (layer));
+  self->class_label = g_strdup (graft_layer_get_class_name (layer));
+  for (guint i = 0; i < graft_layer_get_n_weights (layer); i++)
+    {
+      const char *q = graft_weight_get_quantization (graft_layer_get_weight (layer, i));
+
+      if (q != NULL)
+        {
+          /* "Dense · int8": the mode, the first word of how it is stored. */
+          g_autofree char *mode = g_strndup (q, strcspn (q, ", "));
+
+          g_free (self->class_label);
+          self->class_label = g_strdup_printf ("%s · %s", graft_layer_get_class_name (layer), mode);
+          break;
+        }
+    }
   self->params = graft_numbers_count (graft_layer_count_params (layer));
   self->tooltip = g_strdup_printf ("%s\n%s", graft_layer_get_path (layer),
                                    graft_layer_get_class_name (layer));
