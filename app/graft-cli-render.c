@@ -306,6 +306,7 @@ graft_cli_render (int    argc,
   g_autofree char *output = NULL, *size = NULL, *cmap = NULL, *scale = NULL, *limits = NULL;
   g_autofree char *reduce = NULL, *axes = NULL, *index = NULL, *window_text = NULL;
   gboolean reverse = FALSE, grid = FALSE, colorbar = FALSE, per_filter = FALSE;
+  gboolean raw = FALSE;
   int channel = -1;
   GraftHeatmapStyle style;
   GraftHeatmapWindow window;
@@ -314,6 +315,8 @@ graft_cli_render (int    argc,
   guint width = 0, height = 0, rank;
   GError *error = NULL;
   const GOptionEntry entries[] = {
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw,
+      "Of a quantized weight, the stored integers rather than the real values", NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "The PNG to write", "OUT.png" },
     { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Image size (default: up to 1024 a side)", "WxH" },
     { "cmap", 0, 0, G_OPTION_ARG_STRING, &cmap,
@@ -375,8 +378,8 @@ graft_cli_render (int    argc,
   model = graft_cli_load_weight (argv[1], argv[2], &weight, &error);
   if (model == NULL)
     return graft_cli_fail (error);
-  /* A quantized weight's real values. */
-  tensor = graft_weight_get_values (weight);
+  /* A quantized weight's real values, unless --raw. */
+  tensor = raw ? graft_weight_get_tensor (weight) : graft_weight_get_values (weight);
   rank = graft_tensor_get_rank (tensor);
   hm = graft_heatmap_new (tensor);
   graft_heatmap_set_channels_first (hm, graft_format_get_framework (graft_model_get_format (model)) ==

@@ -176,6 +176,7 @@ graft_cli_stats (int    argc,
   g_autoptr(GraftHistogram) hist = NULL;
   g_autofree char *bad_bins = NULL;
   gboolean json = FALSE, dummy_hist = FALSE, want_hist;
+  gboolean raw = FALSE;
   guint n_bins = GRAFT_STATS_DEFAULT_BINS;
   double pct[GRAFT_STATS_N_PERCENTILES];
   GraftWeight *weight;
@@ -183,6 +184,8 @@ graft_cli_stats (int    argc,
   GraftStats s;
   GError *error = NULL;
   const GOptionEntry entries[] = {
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw,
+      "Of a quantized weight, the stored integers rather than the real values", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object", NULL },
     { "hist", 0, 0, G_OPTION_ARG_NONE, &dummy_hist, "Add a histogram (default 64 bins)", "[BINS]" },
     { NULL }
@@ -207,8 +210,8 @@ graft_cli_stats (int    argc,
   model = graft_cli_load_weight (argv[1], argv[2], &weight, &error);
   if (model == NULL)
     return graft_cli_fail (error);
-  /* A quantized weight's real values. */
-  tensor = graft_weight_get_values (weight);
+  /* A quantized weight's real values, unless --raw. */
+  tensor = raw ? graft_weight_get_tensor (weight) : graft_weight_get_values (weight);
 
   if (!graft_stats_compute (tensor, &s, NULL, &error) ||
       !graft_stats_compute_percentiles (tensor, GRAFT_STATS_FLAGS_NONE, graft_stats_percentile_levels,
