@@ -38,6 +38,9 @@ graft_h5_read_dtype_attr (hid_t did)
   if (H5Tget_class (type) != H5T_STRING)
     return NULL;
   mem = H5Tcopy (H5T_C_S1);
+  /* HDF5 converts no string between ASCII and UTF-8: read it as stored
+   * (h5py and Keras write UTF-8). */
+  H5Tset_cset (mem, H5Tget_cset (type));
   if (H5Tis_variable_str (type) > 0)
     {
       char *value = NULL;
