@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "test-util.h"
 
 #include <sys/wait.h>
@@ -130,4 +132,36 @@ test_util_run_cli (const char * const  *env,
   if (WIFSIGNALED (status))
     return -WTERMSIG (status);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* Runs @model on the .npy input @x_path and requires its output within
+ * @tolerance × max(1, max |y|) of the reference @y_path. */
+void
+test_util_assert_predicts (GraftModel *model,
+                           const char *x_path,
+                           const char *y_path,
+                           double      tolerance)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraftTensor) x = graft_npy_load (x_path, &error);
+  g_autoptr(GraftTensor) y = graft_npy_load (y_path, &error);
+  g_autoptr(GraftNet) net = graft_net_new_from_model (model, &error);
+  g_autoptr(GPtrArray) out = NULL;
+  g_autofree float *got = NULL;
+  g_autofree float *want = NULL;
+  double worst = 0, scale = 1;
+
+  g_assert_no_error (error);
+  out = graft_net_predict (net, 1, &x, &error);
+  g_assert_no_error (error);
+  g_assert_true (graft_tensor_same_shape (g_ptr_array_index (out, 0), y));
+  got = graft_tensor_dup_float (g_ptr_array_index (out, 0), NULL);
+  want = graft_tensor_dup_float (y, NULL);
+  for (gsize i = 0; i < graft_tensor_get_n_elements (y); i++)
+    {
+      worst = MAX (worst, fabs ((double) got[i] - want[i]));
+      scale = MAX (scale, fabs ((double) want[i]));
+    }
+  g_test_message ("%s: max |Δ| = %g", y_path, worst);
+  g_assert_cmpfloat (worst, <=, tolerance * scale);
 }

@@ -19,5 +19,9 @@ int         test_util_run_cli     (const char * const *env,
                                    char              **out,
                                    char              **err);
 char       *test_util_fixture     (const char *name);
+void        test_util_assert_predicts (GraftModel *model,
+                                       const char *x_path,
+                                       const char *y_path,
+                                       double      tolerance);
 
 G_END_DECLS

@@ -115,28 +115,8 @@ assert_predicts (GraftModel *model,
   g_autofree char *yname = g_strdup_printf ("%s.output.npy", name);
   g_autofree char *xpath = torch_file (xname);
   g_autofree char *ypath = torch_file (yname);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GraftTensor) x = graft_npy_load (xpath, &error);
-  g_autoptr(GraftTensor) y = graft_npy_load (ypath, &error);
-  g_autoptr(GraftNet) net = graft_net_new_from_model (model, &error);
-  g_autoptr(GPtrArray) out = NULL;
-  g_autofree float *got = NULL;
-  g_autofree float *want = NULL;
-  double worst = 0, scale = 1;
 
-  g_assert_no_error (error);
-  out = graft_net_predict (net, 1, &x, &error);
-  g_assert_no_error (error);
-  g_assert_true (graft_tensor_same_shape (g_ptr_array_index (out, 0), y));
-  got = graft_tensor_dup_float (g_ptr_array_index (out, 0), NULL);
-  want = graft_tensor_dup_float (y, NULL);
-  for (gsize i = 0; i < graft_tensor_get_n_elements (y); i++)
-    {
-      worst = MAX (worst, fabs ((double) got[i] - want[i]));
-      scale = MAX (scale, fabs ((double) want[i]));
-    }
-  g_test_message ("%s: max |Δ| = %g", name, worst);
-  g_assert_cmpfloat (worst, <=, 1e-4 * scale);
+  test_util_assert_predicts (model, xpath, ypath, 1e-4);
 }
 
 /* Each conversion run backwards gives the PyTorch tensor back. */

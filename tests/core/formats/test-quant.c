@@ -150,28 +150,8 @@ test_quant_predict (void)
       g_autofree char *xpath = g_test_build_filename (G_TEST_DIST, "data", "keras-quant", xname, NULL);
       g_autofree char *ypath = g_test_build_filename (G_TEST_DIST, "data", "keras-quant", yname, NULL);
       g_autoptr(GraftModel) model = load (keras);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GraftTensor) x = graft_npy_load (xpath, &error);
-      g_autoptr(GraftTensor) y = graft_npy_load (ypath, &error);
-      g_autoptr(GraftNet) net = graft_net_new_from_model (model, &error);
-      g_autoptr(GPtrArray) out = NULL;
-      g_autofree float *got = NULL;
-      g_autofree float *want = NULL;
-      double worst = 0, scale = 1;
 
-      g_assert_no_error (error);
-      out = graft_net_predict (net, 1, &x, &error);
-      g_assert_no_error (error);
-      g_assert_true (graft_tensor_same_shape (g_ptr_array_index (out, 0), y));
-      got = graft_tensor_dup_float (g_ptr_array_index (out, 0), NULL);
-      want = graft_tensor_dup_float (y, NULL);
-      for (gsize i = 0; i < graft_tensor_get_n_elements (y); i++)
-        {
-          worst = MAX (worst, fabs ((double) got[i] - want[i]));
-          scale = MAX (scale, fabs ((double) want[i]));
-        }
-      g_test_message ("%s against %s: max |Δ| = %g", runnable[m].name, runnable[m].reference, worst);
-      g_assert_cmpfloat (worst, <=, runnable[m].tolerance * scale);
+      test_util_assert_predicts (model, xpath, ypath, runnable[m].tolerance);
     }
 }
 
