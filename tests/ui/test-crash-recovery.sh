@@ -70,7 +70,8 @@ drag () {
   done
   sleep 0.3
   xdotool mouseup 1
-  sleep 0.8
+  # Until the drop's transfer has run (slow under AddressSanitizer).
+  sleep 1.2
 }
 
 journal_steps () {
@@ -87,7 +88,7 @@ three_transfers_then_kill () {
   rm -rf "$XDG_STATE_HOME"
   start_app
   wait_title '^target\.keras — Graft$' || fail "the window did not appear"
-  sleep 1.5
+  sleep 3
   row=${GRAFT_TEST_FIRST_ROW_Y:-161}
   drag "$row" "$row"                    # conv1 onto conv1
   drag "$((row + 20))" "$((row + 20))"  # conv1/kernel onto conv1/kernel
