@@ -81,6 +81,21 @@ files = glob.glob(sys.argv[1] + "/graft/session-*.json")
 print(sum(json.load(open(f))["position"] for f in files))' "$XDG_STATE_HOME"
 }
 
+# One drag, then the journal must hold N steps. Under AddressSanitizer the
+# app can miss a synthetic gesture that comes too fast; a user would drag
+# again, and so does this, once.
+drag_step () {
+  local n=$1 y=$2
+  for attempt in 1 2; do
+    drag "$y" "$y"
+    for _ in $(seq 30); do
+      [ "$(journal_steps)" = "$n" ] && return 0
+      sleep 0.1
+    done
+  done
+  return 0
+}
+
 # Three transfers by hand, then the app dies.
 three_transfers_then_kill () {
   cp "$data/seq_conv.keras" "$tmp/source.keras"
@@ -90,15 +105,10 @@ three_transfers_then_kill () {
   wait_title '^target\.keras — Graft$' || fail "the window did not appear"
   sleep 3
   row=${GRAFT_TEST_FIRST_ROW_Y:-161}
-  drag "$row" "$row"                    # conv1 onto conv1
-  drag "$((row + 20))" "$((row + 20))"  # conv1/kernel onto conv1/kernel
-  drag "$((row + 40))" "$((row + 40))"  # conv1/bias onto conv1/bias
-  # The journal is written after each step; under a sanitizer, give it time.
-  for _ in $(seq 50); do
-    steps=$(journal_steps)
-    [ "$steps" = 3 ] && break
-    sleep 0.1
-  done
+  drag_step 1 "$row"                    # conv1 onto conv1
+  drag_step 2 "$((row + 20))"           # conv1/kernel onto conv1/kernel
+  drag_step 3 "$((row + 40))"           # conv1/bias onto conv1/bias
+  steps=$(journal_steps)
   [ "$steps" = 3 ] || fail "the journal holds $steps steps, not 3"
   kill -9 "$app_pid"
   wait "$app_pid" 2>/dev/null
