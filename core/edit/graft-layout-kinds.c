@@ -36,10 +36,7 @@ graft_kinds_torch (GraftLayer *module,
           return graft_kinds_torch (graft_layer_get_child (module, i), dot + 1);
       return NULL;
     }
-  for (guint i = 0; i < graft_layer_get_n_weights (module); i++)
-    if (g_str_equal (graft_weight_get_name (graft_layer_get_weight (module, i)), name))
-      return graft_layer_get_weight (module, i);
-  return NULL;
+  return graft_layer_find_weight (module, name);
 }
 
 /* Whether every tensor of @module is one of @known (NULL-terminated);

@@ -129,10 +129,7 @@ graft_transfer_scale_of (GraftWeight *target)
   GraftLayer *layer = graft_weight_get_layer (target);
   g_autofree char *name = g_strconcat (graft_weight_get_name (target), "_scale", NULL);
 
-  for (guint i = 0; layer != NULL && i < graft_layer_get_n_weights (layer); i++)
-    if (g_str_equal (graft_weight_get_name (graft_layer_get_weight (layer, i)), name))
-      return graft_layer_get_weight (layer, i);
-  return NULL;
+  return layer != NULL ? graft_layer_find_weight (layer, name) : NULL;
 }
 
 /**
@@ -303,16 +300,17 @@ graft_transfer_pair_classify (GraftTransferPlan *self,
   GraftTensor *s = graft_weight_get_tensor (pair->source);
   GraftTensor *t = graft_weight_get_tensor (pair->target);
   g_autofree char *why = g_steal_pointer (&pair->reason);
+  GraftWeight *scale;
 
   /* A quantized target holds integers whose meaning depends on its scales:
    * copying float values into it would be silently wrong. */
   if (graft_weight_get_quantization (pair->target) != NULL &&
       graft_weight_get_quantization (pair->source) == NULL && self->quantize &&
       g_str_has_prefix (graft_weight_get_quantization (pair->target), "int8") &&
-      graft_tensor_same_shape (s, t) && graft_transfer_scale_of (pair->target) != NULL &&
-      !g_hash_table_contains (self->assigned, graft_transfer_scale_of (pair->target)))
+      graft_tensor_same_shape (s, t) && (scale = graft_transfer_scale_of (pair->target)) != NULL &&
+      !g_hash_table_contains (self->assigned, scale))
     {
-      pair->scale_target = graft_transfer_scale_of (pair->target);
+      pair->scale_target = scale;
       g_hash_table_insert (self->assigned, pair->scale_target, GUINT_TO_POINTER (G_MAXUINT));
       pair->status = GRAFT_TRANSFER_CONVERTED;
       pair->reason = g_strdup_printf ("%s; quantized to int8 as Keras does, with '%s'", why,

@@ -78,24 +78,40 @@ graft_keras_quant_mode (JsonObject *layer_config,
  *   quantized sub-layers), the mode its sub-layers are quantized in, or
  *   %GRAFT_QUANT_NONE
  */
-GraftQuantMode
-graft_keras_quant_map_mode (JsonObject *layer_config)
+/**
+ * graft_keras_quant_policy_map:
+ *
+ * Returns: (transfer none) (nullable): the policy_map of a layer whose
+ *   dtype is a DTypePolicyMap (attention with quantized sub-layers, keyed
+ *   "<layer>/<sub-layer>"), or %NULL
+ */
+JsonObject *
+graft_keras_quant_policy_map (JsonObject *layer_config)
 {
   JsonNode *dtype = layer_config ? json_object_get_member (layer_config, "dtype") : NULL;
-  JsonObject *config, *map;
-  g_autoptr(GList) values = NULL;
+  JsonObject *config;
 
   if (dtype == NULL || !JSON_NODE_HOLDS_OBJECT (dtype))
-    return GRAFT_QUANT_NONE;
+    return NULL;
   config = json_node_get_object (dtype);
   if (!json_object_has_member (config, "config") ||
       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (config, "config")))
-    return GRAFT_QUANT_NONE;
+    return NULL;
   config = json_object_get_object_member (config, "config");
   if (!json_object_has_member (config, "policy_map") ||
       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (config, "policy_map")))
+    return NULL;
+  return json_object_get_object_member (config, "policy_map");
+}
+
+GraftQuantMode
+graft_keras_quant_map_mode (JsonObject *layer_config)
+{
+  JsonObject *map = graft_keras_quant_policy_map (layer_config);
+  g_autoptr(GList) values = NULL;
+
+  if (map == NULL)
     return GRAFT_QUANT_NONE;
-  map = json_object_get_object_member (config, "policy_map");
   values = json_object_get_values (map);
   for (GList *l = values; l != NULL; l = l->next)
     if (JSON_NODE_HOLDS_OBJECT (l->data))
@@ -305,16 +321,6 @@ graft_quant_free (gpointer source)
 
 static const GraftTensorSourceFuncs graft_quant_funcs = { graft_quant_read, NULL, graft_quant_free };
 
-static GraftWeight *
-graft_quant_find (GraftLayer *layer,
-                  const char *name)
-{
-  for (guint i = 0; i < graft_layer_get_n_weights (layer); i++)
-    if (g_str_equal (graft_weight_get_name (graft_layer_get_weight (layer, i)), name))
-      return graft_layer_get_weight (layer, i);
-  return NULL;
-}
-
 /* The real number of columns of a packed int4 Dense or Embedding: its
  * units or output_dim. */
 static gsize
@@ -335,8 +341,8 @@ graft_quant_real_cols (JsonObject *config,
 static void
 graft_quant_attach_float8 (GraftLayer *layer)
 {
-  GraftWeight *kw = graft_quant_find (layer, "kernel");
-  GraftWeight *sw = graft_quant_find (layer, "kernel_scale");
+  GraftWeight *kw = graft_layer_find_weight (layer, "kernel");
+  GraftWeight *sw = graft_layer_find_weight (layer, "kernel_scale");
   g_autofree float *scale = NULL;
   float *values;
   GraftTensor *k;
@@ -421,7 +427,7 @@ graft_quant_attach_layer (GraftLayer *layer)
       return;
     }
   if ((mode != GRAFT_QUANT_INT8 && mode != GRAFT_QUANT_INT4) ||
-      (kw = graft_quant_find (layer, w)) == NULL || (sw = graft_quant_find (layer, scale_name)) == NULL)
+      (kw = graft_layer_find_weight (layer, w)) == NULL || (sw = graft_layer_find_weight (layer, scale_name)) == NULL)
     return;
   q = graft_weight_get_tensor (kw);
   if (graft_tensor_get_dtype (q) != GRAFT_DTYPE_INT8 || graft_tensor_get_rank (q) < 2)
@@ -454,8 +460,8 @@ graft_quant_attach_layer (GraftLayer *layer)
         }
       if (block > 0)
         {
-          zw = graft_quant_find (layer, zero_name);
-          gw = graft_quant_find (layer, "g_idx");
+          zw = graft_layer_find_weight (layer, zero_name);
+          gw = graft_layer_find_weight (layer, "g_idx");
           if (zw == NULL || gw == NULL)
             {
               g_free (src);

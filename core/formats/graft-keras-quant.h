@@ -20,6 +20,7 @@ typedef enum
 
 GraftQuantMode      graft_keras_quant_mode  (JsonObject  *layer_config,
                                              gint        *block_size);
+JsonObject         *graft_keras_quant_policy_map (JsonObject *layer_config);
 GraftQuantMode      graft_keras_quant_map_mode (JsonObject *layer_config);
 char              **graft_keras_quant_vars  (const char  *class_name,
                                              JsonObject  *layer_config) G_GNUC_WARN_UNUSED_RESULT;

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "graft-keras-private.h"
+#include "graft-keras-quant.h"
 #include "graft-keras3-list.h"
 
 #include <stdlib.h>
@@ -244,26 +245,14 @@ graft_v3_sublayer_policy (GraftV3Obj *parent,
 {
   const GraftKerasSublayer *sub = graft_keras_class_find_sublayer (
     graft_keras_class_lookup (parent->class_name), key);
-  JsonObject *config = parent->entry ? graft_config_entry_config (parent->entry) : NULL;
-  JsonObject *policy, *map;
-  JsonNode *dtype, *found;
+  JsonObject *map = graft_keras_quant_policy_map (parent->entry ? graft_config_entry_config (parent->entry)
+                                                                  : NULL);
+  JsonNode *found;
   g_autofree char *path = NULL;
   JsonObject *result;
 
-  if (sub == NULL || config == NULL || !json_object_has_member (config, "dtype"))
+  if (sub == NULL || map == NULL)
     return NULL;
-  dtype = json_object_get_member (config, "dtype");
-  if (!JSON_NODE_HOLDS_OBJECT (dtype))
-    return NULL;
-  policy = json_node_get_object (dtype);
-  if (!json_object_has_member (policy, "config") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (policy, "config")))
-    return NULL;
-  policy = json_object_get_object_member (policy, "config");
-  if (!json_object_has_member (policy, "policy_map") ||
-      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (policy, "policy_map")))
-    return NULL;
-  map = json_object_get_object_member (policy, "policy_map");
   path = g_strdup_printf ("%s/%s", parent->name, sub->name);
   found = json_object_get_member (map, path);
   if (found == NULL || !JSON_NODE_HOLDS_OBJECT (found))

@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "graft-keras-private.h"
+#include "graft-torch-private.h"
 
 #include <string.h>
 
@@ -87,6 +88,8 @@ graft_keras_load_zip (const char  *path,
   config_index = graft_archive_find (zip, "config.json");
   metadata_index = graft_archive_find (zip, "metadata.json");
   weights_index = graft_keras_archive_find_weights (zip);
+  if (weights_index < 0 && graft_torch_archive_has_pickle (zip))
+    return graft_torch_load_zip (path, error);
   if (weights_index < 0)
     {
       if (graft_archive_find (zip, "model.weights.npz") >= 0)

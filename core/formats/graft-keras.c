@@ -356,8 +356,7 @@ graft_keras_load_any (const char  *path,
   switch (content)
     {
     case GRAFT_CONTENT_ZIP:
-      if (graft_torch_is_archive (path))
-        return graft_torch_load_zip (path, error);
+      /* A torch.save archive is recognised there, from the open archive. */
       return graft_keras_load_zip (path, error);
     case GRAFT_CONTENT_SAFETENSORS:
       return graft_safetensors_load (path, error);

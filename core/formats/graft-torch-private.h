@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "graft-archive.h"
 #include "graft-model-private.h"
 #include "graft-pickle.h"
 
@@ -31,6 +32,7 @@ GraftModel  *graft_torch_load_zip       (const char   *path,
 GraftModel  *graft_torch_load_legacy    (const char   *path,
                                          GError      **error);
 gboolean     graft_torch_is_archive     (const char   *path);
+gboolean     graft_torch_archive_has_pickle (GraftArchive *zip);
 gboolean     graft_torch_sniff_legacy   (const guint8 *head,
                                          gsize         len);
 

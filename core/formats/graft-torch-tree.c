@@ -64,14 +64,13 @@ graft_torch_tree_add (GraftModel   *model,
       }
   for (guint i = 0; i + 1 < n; i++)
     layer = graft_layer_ensure_child (layer, parts[i]);
-  for (guint i = 0; i < graft_layer_get_n_weights (layer); i++)
-    if (g_str_equal (graft_weight_get_name (graft_layer_get_weight (layer, i)), parts[n - 1]))
-      {
-        graft_tensor_unref (tensor);
-        g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s: the tensor '%s' is given twice",
-                     graft_model_get_filename (model), key);
-        return NULL;
-      }
+  if (graft_layer_find_weight (layer, parts[n - 1]) != NULL)
+    {
+      graft_tensor_unref (tensor);
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s: the tensor '%s' is given twice",
+                   graft_model_get_filename (model), key);
+      return NULL;
+    }
   return graft_model_add_weight (model, layer, parts[n - 1], key, tensor,
                                  graft_torch_trainable (parts[n - 1]));
 }

@@ -282,7 +282,18 @@ graft_torch_is_archive (const char *path)
 {
   g_autoptr(GraftArchive) zip = graft_archive_open (path, NULL);
 
-  return zip != NULL && graft_torch_find_pickle (zip) >= 0;
+  return zip != NULL && graft_torch_archive_has_pickle (zip);
+}
+
+/**
+ * graft_torch_archive_has_pickle:
+ *
+ * Returns: whether the open archive @zip holds a torch data.pkl
+ */
+gboolean
+graft_torch_archive_has_pickle (GraftArchive *zip)
+{
+  return graft_torch_find_pickle (zip) >= 0;
 }
 
 /**

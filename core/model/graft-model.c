@@ -550,6 +550,27 @@ graft_layer_count_params (const GraftLayer *self)
   return n;
 }
 
+/**
+ * graft_layer_find_weight:
+ * @name: a weight's own name ("kernel_scale")
+ *
+ * Returns: (transfer none) (nullable): the weight of @self itself (not of
+ *   its children) with that name, or %NULL
+ */
+GraftWeight *
+graft_layer_find_weight (GraftLayer *self,
+                         const char *name)
+{
+  for (guint i = 0; i < self->weights->len; i++)
+    {
+      GraftWeight *w = g_ptr_array_index (self->weights, i);
+
+      if (g_str_equal (w->name, name))
+        return w;
+    }
+  return NULL;
+}
+
 /* GraftWeight */
 
 const char *

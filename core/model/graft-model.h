@@ -46,6 +46,8 @@ guint              graft_layer_get_n_weights       (const GraftLayer  *self);
 GraftWeight       *graft_layer_get_weight          (GraftLayer        *self,
                                                     guint              position);
 guint64            graft_layer_count_params        (const GraftLayer  *self);
+GraftWeight       *graft_layer_find_weight         (GraftLayer        *self,
+                                                    const char        *name);
 
 const char        *graft_weight_get_name           (const GraftWeight *self);
 const char        *graft_weight_get_path           (const GraftWeight *self);

@@ -103,20 +103,12 @@ graft_layer_dense_forward (GraftNode          *node,
   /* Quantized layers run on the kernel's real values and quantize their
    * inputs as Keras does: int8 per row, float8 through its input scale,
    * with the bias rounded to bfloat16. */
-  if (p->quant == GRAFT_QUANT_INT8 || p->quant == GRAFT_QUANT_FLOAT8)
-    {
-      xq = g_new (float, rows * k);
-      if (p->quant == GRAFT_QUANT_INT8)
-        graft_quant_inputs_int8 (x, rows, k, xq);
-      else
-        graft_quant_inputs_float8 (x, rows * k, *(const float *) graft_node_get_weight_data (node, "inputs_scale"), xq);
-      x = xq;
-    }
+  x = graft_quant_layer_inputs (node, p->quant, x, rows, k, &xq);
   if (p->quant == GRAFT_QUANT_FLOAT8 && bias != NULL)
     {
       bq = g_new (float, p->units);
       for (gint64 j = 0; j < p->units; j++)
-        bq[j] = graft_bfloat16_to_float (graft_float_to_bfloat16 (bias[j]));
+        bq[j] = graft_quant_layer_bias (p->quant, bias[j]);
       bias = bq;
     }
   graft_blas_matmul (x, graft_node_get_weight_data (node, "kernel"), bias, rows, k, (gsize) p->units, y);

@@ -208,16 +208,7 @@ graft_layer_einsum_dense_forward (GraftNode          *node,
     k *= graft_tensor_get_dim (in[0], p->n_free_in + i);
   for (guint i = 0; i < p->n_free_k; i++)
     n *= graft_tensor_get_dim (out[0], p->n_free_in + i);
-  if (p->quant == GRAFT_QUANT_INT8 || p->quant == GRAFT_QUANT_FLOAT8)
-    {
-      xq = g_new (float, rows * k);
-      if (p->quant == GRAFT_QUANT_INT8)
-        graft_quant_inputs_int8 (x, rows, k, xq);
-      else
-        graft_quant_inputs_float8 (x, rows * k,
-                                   *(const float *) graft_node_get_weight_data (node, "inputs_scale"), xq);
-      x = xq;
-    }
+  x = graft_quant_layer_inputs (node, p->quant, x, rows, k, &xq);
   if (bias != NULL)
     {
       /* The bias covers the output's last letters: repeat it over the rest
@@ -226,12 +217,7 @@ graft_layer_einsum_dense_forward (GraftNode          *node,
         nb *= graft_tensor_get_dim (out[0], i);
       full_bias = g_new (float, n);
       for (gsize j = 0; j < n; j++)
-        {
-          float b = bias[j % nb];
-
-          full_bias[j] = p->quant == GRAFT_QUANT_FLOAT8
-                           ? graft_bfloat16_to_float (graft_float_to_bfloat16 (b)) : b;
-        }
+        full_bias[j] = graft_quant_layer_bias (p->quant, bias[j % nb]);
     }
   graft_blas_matmul (x, graft_node_get_weight_data (node, "kernel"), full_bias, rows, k, n, y);
   graft_activation_apply (p->activation, y, rows * n, n);

@@ -27,7 +27,7 @@ typedef struct
   gint64    value_dim;
   gint64    output_dim;   /* 0: the query's feature count */
   gboolean  use_bias;
-  gboolean  int8;         /* quantized sub-layers quantize their inputs */
+  GraftQuantMode quant;   /* how its sub-layers are quantized (int8 quantizes their inputs) */
 } GraftMhaPriv;
 
 static gboolean
@@ -38,7 +38,7 @@ graft_layer_multi_head_attention_setup (GraftNode   *node,
   GraftMhaPriv *p = g_new0 (GraftMhaPriv, 1);
   JsonNode *output_shape = json_object_get_member (config, "output_shape");
 
-  p->int8 = graft_keras_quant_map_mode (config) == GRAFT_QUANT_INT8;
+  p->quant = graft_keras_quant_map_mode (config);
   JsonNode *axes = json_object_get_member (config, "attention_axes");
 
   node->priv = p;
@@ -154,12 +154,8 @@ graft_layer_multi_head_attention_project (GraftNode   *node,
   g_autofree float *xq = NULL;
   GraftMhaPriv *p = node->priv;
 
-  if (p->int8)
-    {
-      xq = g_new (float, rows * k);
-      graft_quant_inputs_int8 (in, rows, k, xq);
-      in = xq;
-    }
+  in = graft_quant_layer_inputs (node, p->quant == GRAFT_QUANT_INT8 ? p->quant : GRAFT_QUANT_NONE,
+                                 in, rows, k, &xq);
   graft_blas_matmul (in, graft_node_get_weight_data (node, kname),
                      graft_node_get_weight_data (node, bname), rows, k, n, out);
 }

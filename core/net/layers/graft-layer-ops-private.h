@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "graft-keras-quant.h"
 #include "graft-net-private.h"
 
 G_BEGIN_DECLS
@@ -180,6 +181,14 @@ gboolean     graft_layer_mask_refuse (GraftNode          *node,
                                       GError            **error);
 
 /* graft-layer-quant.c */
+const float *graft_quant_layer_inputs (GraftNode        *node,
+                                      GraftQuantMode    mode,
+                                      const float      *x,
+                                      gsize             rows,
+                                      gsize             k,
+                                      float           **owned);
+float     graft_quant_layer_bias     (GraftQuantMode    mode,
+                                      float             b);
 void      graft_quant_inputs_int8    (const float      *x,
                                       gsize             rows,
                                       gsize             k,

@@ -56,3 +56,40 @@ graft_quant_inputs_float8 (const float *x,
       out[i] = graft_float8_e4m3_to_float (graft_float_to_float8_e4m3 (v)) * scale;
     }
 }
+
+/**
+ * graft_quant_layer_inputs:
+ * @owned: (out): set to the buffer to free when the inputs were quantized
+ *
+ * The inputs a quantized layer multiplies: @x itself, or, for int8 and
+ * float8 layers, @x quantized as Keras does (float8 through the node's
+ * inputs_scale).
+ */
+const float *
+graft_quant_layer_inputs (GraftNode      *node,
+                          GraftQuantMode  mode,
+                          const float    *x,
+                          gsize           rows,
+                          gsize           k,
+                          float         **owned)
+{
+  *owned = NULL;
+  if (mode != GRAFT_QUANT_INT8 && mode != GRAFT_QUANT_FLOAT8)
+    return x;
+  *owned = g_new (float, rows * k);
+  if (mode == GRAFT_QUANT_INT8)
+    graft_quant_inputs_int8 (x, rows, k, *owned);
+  else
+    graft_quant_inputs_float8 (x, rows * k,
+                               *(const float *) graft_node_get_weight_data (node, "inputs_scale"),
+                               *owned);
+  return *owned;
+}
+
+/* A float8 layer computing in float32 rounds its bias to bfloat16 first. */
+float
+graft_quant_layer_bias (GraftQuantMode mode,
+                        float          b)
+{
+  return mode == GRAFT_QUANT_FLOAT8 ? graft_bfloat16_to_float (graft_float_to_bfloat16 (b)) : b;
+}
