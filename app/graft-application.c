@@ -16,41 +16,10 @@
 
 struct _GraftApplication
 {
-  GtkApplication  parent_instance;
-
-  /* Owned */
-  GSettings      *interface_settings;
+  AdwApplication  parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (GraftApplication, graft_application, GTK_TYPE_APPLICATION)
-
-/* Follows the desktop's light or dark preference where GNOME's setting
- * exists; GTK 4.8 without libadwaita does not do it by itself. */
-static void
-graft_application_color_scheme_cb (GraftApplication *self)
-{
-  g_autofree char *scheme = g_settings_get_string (self->interface_settings, "color-scheme");
-
-  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
-                g_strcmp0 (scheme, "prefer-dark") == 0, NULL);
-}
-
-static void
-graft_application_follow_color_scheme (GraftApplication *self)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE);
-  if (schema == NULL || !g_settings_schema_has_key (schema, "color-scheme"))
-    return;
-  self->interface_settings = g_settings_new ("org.gnome.desktop.interface");
-  g_signal_connect_object (self->interface_settings, "changed::color-scheme",
-                           G_CALLBACK (graft_application_color_scheme_cb), self,
-                           G_CONNECT_SWAPPED);
-  graft_application_color_scheme_cb (self);
-}
+G_DEFINE_FINAL_TYPE (GraftApplication, graft_application, ADW_TYPE_APPLICATION)
 
 static void
 graft_application_startup (GApplication *application)
@@ -67,7 +36,6 @@ graft_application_startup (GApplication *application)
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  graft_application_follow_color_scheme (self);
   graft_application_actions_init (self);
 }
 
@@ -147,22 +115,10 @@ graft_application_open (GApplication  *application,
 }
 
 static void
-graft_application_dispose (GObject *object)
-{
-  GraftApplication *self = (GraftApplication *) object;
-
-  g_clear_object (&self->interface_settings);
-
-  G_OBJECT_CLASS (graft_application_parent_class)->dispose (object);
-}
-
-static void
 graft_application_class_init (GraftApplicationClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
-  object_class->dispose = graft_application_dispose;
   app_class->startup = graft_application_startup;
   app_class->activate = graft_application_activate;
   app_class->open = graft_application_open;

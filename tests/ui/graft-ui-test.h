@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -47,8 +47,11 @@ static inline void
 graft_ui_test_setup_display (void)
 {
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-  GdkDisplay *display = gdk_display_get_default ();
+  GdkDisplay *display;
 
+  /* The widgets are libadwaita's: its stylesheet and types, as in the app. */
+  adw_init ();
+  display = gdk_display_get_default ();
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display),
                                     "/org/gnome/Graft/icons");
   gtk_css_provider_load_from_resource (css, "/org/gnome/Graft/ui/style.css");
