@@ -17,6 +17,8 @@
 struct _GraftApplication
 {
   AdwApplication  parent_instance;
+
+  gboolean        examples;  /* --examples: open the example pair */
 };
 
 G_DEFINE_FINAL_TYPE (GraftApplication, graft_application, ADW_TYPE_APPLICATION)
@@ -46,8 +48,13 @@ graft_application_activate (GApplication *application)
 
   if (window == NULL)
     {
+      GraftApplication *self = GRAFT_APPLICATION (application);
+
+      /* Without a file: the welcome page, which offers the examples;
+       * with --examples, the examples themselves. */
       window = GTK_WINDOW (graft_window_new (GTK_APPLICATION (application)));
-      graft_window_open_examples (GRAFT_WINDOW (window));
+      if (self->examples)
+        graft_window_open_examples (GRAFT_WINDOW (window));
       gtk_window_present (window);
       /* Work a crash left unsaved comes first. */
       graft_window_offer_restore (GRAFT_WINDOW (window));
@@ -114,6 +121,16 @@ graft_application_open (GApplication  *application,
     }
 }
 
+static int
+graft_application_handle_local_options (GApplication *application,
+                                        GVariantDict *options)
+{
+  GraftApplication *self = GRAFT_APPLICATION (application);
+
+  self->examples = g_variant_dict_contains (options, "examples");
+  return -1;
+}
+
 static void
 graft_application_class_init (GraftApplicationClass *klass)
 {
@@ -122,11 +139,19 @@ graft_application_class_init (GraftApplicationClass *klass)
   app_class->startup = graft_application_startup;
   app_class->activate = graft_application_activate;
   app_class->open = graft_application_open;
+  app_class->handle_local_options = graft_application_handle_local_options;
 }
 
 static void
 graft_application_init (GraftApplication *self)
 {
+  static const GOptionEntry entries[] = {
+    { "examples", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Open the bundled example models (a source and a target)"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
 }
 
 GraftApplication *

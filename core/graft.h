@@ -13,6 +13,7 @@
 #include "graft-json.h"
 #include "graft-initializer.h"
 #include "graft-keras.h"
+#include "graft-damage.h"
 #include "graft-keras-save.h"
 #include "graft-edit.h"
 #include "graft-journal.h"

@@ -16,6 +16,8 @@ tools/setup-deps.sh
 BUILD_DIR=$build_dir tools/build.sh
 
 if [ -x "$build_dir/app/graft" ]; then
+  # No file: the bundled example pair, said to be examples in the window.
+  [ $# -eq 0 ] && set -- --examples
   exec "$build_dir/app/graft" "$@"
 fi
 

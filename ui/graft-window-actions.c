@@ -156,6 +156,25 @@ graft_window_actions_open_recent (GSimpleAction *action,
 }
 
 static void
+graft_window_actions_open_examples_cb (GraftWindow *self,
+                                       gpointer     data)
+{
+  graft_window_open_examples (self);
+}
+
+static void
+graft_window_actions_open_examples (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  GraftWindow *self = user_data;
+
+  g_assert (GRAFT_IS_WINDOW (self));
+
+  graft_window_confirm_discard (self, graft_window_actions_open_examples_cb, NULL, NULL);
+}
+
+static void
 graft_window_actions_cancel (GSimpleAction *action,
                              GVariant      *parameter,
                              gpointer       user_data)
@@ -208,6 +227,7 @@ static const GActionEntry graft_window_action_entries[] = {
   { "match", graft_window_actions_match },
   { "compare", graft_window_actions_compare },
   { "open-recent", graft_window_actions_open_recent, "s" },
+  { "open-examples", graft_window_actions_open_examples },
   { "cancel", graft_window_actions_cancel },
   { "find", graft_window_actions_find },
   { "close", graft_window_actions_close },
@@ -247,6 +267,7 @@ graft_window_actions_class_init (GtkWidgetClass *widget_class)
     { GDK_KEY_f, GDK_CONTROL_MASK, "win.find" },
     { GDK_KEY_m, GDK_CONTROL_MASK, "win.match" },
     { GDK_KEY_w, GDK_CONTROL_MASK, "win.close" },
+    { GDK_KEY_F9, 0, "win.show-side-pane" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)

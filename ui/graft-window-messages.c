@@ -1,4 +1,8 @@
-/* graft-window-messages.c: what the window tells the user: reports, errors, progress
+/* graft-window-messages.c: what the window tells the user: toasts, error dialogs, progress
+ *
+ * Reports float over the window as toasts, so nothing moves under the
+ * pointer when one comes or goes. An error the user must read stays until
+ * dismissed; one that ends a command (a failed save) is a dialog.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,49 +14,68 @@
 
 #include "graft-window-private.h"
 
-void
-graft_window_hide_info (GraftWindow *self)
+/* A toast's title is one line in libadwaita 1.2; ours can be two
+ * sentences, so it gets a label that wraps. */
+static AdwToast *
+graft_window_toast_new (const char *text)
 {
-  g_clear_handle_id (&self->info_timeout, g_source_remove);
-  gtk_info_bar_set_revealed (self->info_bar, FALSE);
+  AdwToast *toast = adw_toast_new ("");
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 70);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  adw_toast_set_custom_title (toast, label);
+  return toast;
 }
 
-void
-graft_window_info_response_cb (GraftWindow *self,
-                               int          response,
-                               GtkInfoBar  *info_bar)
-{
-  graft_window_hide_info (self);
-}
-
-static gboolean
-graft_window_info_timeout_cb (gpointer data)
-{
-  GraftWindow *self = data;
-
-  self->info_timeout = 0;
-  gtk_info_bar_set_revealed (self->info_bar, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-void
-graft_window_set_message (GraftWindow    *self,
-                          GtkMessageType  type,
-                          const char     *message)
+static void
+graft_window_remember (GraftWindow *self,
+                       const char  *text)
 {
   g_free (self->message);
-  self->message = g_strdup (message);
-  g_clear_handle_id (&self->info_timeout, g_source_remove);
-  gtk_label_set_text (self->info_label, message);
-  gtk_info_bar_set_message_type (self->info_bar, type);
-  gtk_info_bar_set_revealed (self->info_bar, TRUE);
+  self->message = g_strdup (text);
+  g_debug ("%s", text);
+}
+
+/**
+ * graft_window_toast:
+ * @button: (nullable): a button label, "_Undo"
+ * @action: (nullable): the action the button runs, with @target
+ *
+ * Shows @text as a toast that goes away by itself (after 8 s, or longer
+ * when it offers a button).
+ */
+void
+graft_window_toast (GraftWindow *self,
+                    const char  *text,
+                    const char  *button,
+                    const char  *action,
+                    GVariant    *target)
+{
+  AdwToast *toast = graft_window_toast_new (text);
+
+  graft_window_remember (self, text);
+  adw_toast_set_timeout (toast, button ? 10 : 6);
+  if (button != NULL)
+    {
+      adw_toast_set_button_label (toast, button);
+      adw_toast_set_action_name (toast, action);
+      if (target != NULL)
+        adw_toast_set_action_target_value (toast, target);
+    }
+  else if (target != NULL)
+    g_variant_unref (g_variant_ref_sink (target));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 /**
  * graft_window_show_error:
  * @context: (nullable): what was being done, "Could not save"
  *
- * Shows the core's message in the window, where it stays until closed.
+ * Shows the core's message as a toast that stays until dismissed.
  */
 void
 graft_window_show_error (GraftWindow  *self,
@@ -61,18 +84,54 @@ graft_window_show_error (GraftWindow  *self,
 {
   g_autofree char *text = context ? g_strdup_printf ("%s: %s", context, error->message)
                                   : g_strdup (error->message);
+  AdwToast *toast = graft_window_toast_new (text);
 
-  g_debug ("%s", text);
-  graft_window_set_message (self, GTK_MESSAGE_ERROR, text);
+  graft_window_remember (self, text);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* A report that goes away by itself, like a toast. */
+/**
+ * graft_window_show_error_dialog:
+ * @heading: what failed, "Could Not Save"
+ * @body: the reason, in the user's words
+ * @details: (nullable): the technical text, behind an expander
+ *
+ * An error that ends a command the user waits for.
+ */
+void
+graft_window_show_error_dialog (GraftWindow *self,
+                                const char  *heading,
+                                const char  *body,
+                                const char  *details)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  graft_window_remember (self, body);
+  if (details != NULL && g_strcmp0 (details, body) != 0)
+    {
+      GtkWidget *expander = gtk_expander_new (_("Details"));
+      GtkWidget *label = gtk_label_new (details);
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "monospace");
+      gtk_expander_set_child (GTK_EXPANDER (expander), label);
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), expander);
+    }
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A report that goes away by itself. */
 void
 graft_window_show_info (GraftWindow *self,
                         const char  *message)
 {
-  graft_window_set_message (self, GTK_MESSAGE_INFO, message);
-  self->info_timeout = g_timeout_add_seconds (8, graft_window_info_timeout_cb, self);
+  graft_window_toast (self, message, NULL, NULL, NULL);
 }
 
 static gboolean

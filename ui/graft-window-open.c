@@ -84,6 +84,7 @@ typedef struct
   char       *target_path;
   GraftModel *source;
   GraftModel *target;
+  const char *failed_path;  /* source_path or target_path */
 } GraftWindowLoad;
 
 static void
@@ -109,8 +110,14 @@ graft_window_load_thread (GTask        *task,
 
   /* A file that crashes or hangs libhdf5 must not take the app, and the
    * unsaved work in it, down: a helper process reads it first. */
-  if ((load->source_path != NULL && !graft_probe_checkpoint (load->source_path, cancellable, &error)) ||
-      !graft_probe_checkpoint (load->target_path, cancellable, &error))
+  load->failed_path = load->source_path;
+  if (load->source_path != NULL && !graft_probe_checkpoint (load->source_path, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  load->failed_path = load->target_path;
+  if (!graft_probe_checkpoint (load->target_path, cancellable, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -119,6 +126,7 @@ graft_window_load_thread (GTask        *task,
   /* Opening reads metadata only; values come later, when shown. */
   if (load->source_path != NULL)
     {
+      load->failed_path = load->source_path;
       load->source = graft_keras_load (load->source_path, &error);
       if (load->source == NULL)
         {
@@ -126,6 +134,7 @@ graft_window_load_thread (GTask        *task,
           return;
         }
     }
+  load->failed_path = load->target_path;
   load->target = graft_keras_load (load->target_path, &error);
   if (load->target == NULL)
     {
@@ -155,7 +164,13 @@ graft_window_load_done_cb (GObject      *object,
   graft_window_set_busy (self, NULL);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      graft_window_show_error (self, _("Could not open the checkpoint"), error);
+      g_autofree char *uri = load->failed_path ? g_filename_to_uri (load->failed_path, NULL, NULL)
+                                               : NULL;
+
+      /* Open Recent lists what opens. */
+      if (uri != NULL)
+        gtk_recent_manager_remove_item (gtk_recent_manager_get_default (), uri, NULL);
+      graft_window_show_open_error (self, load->failed_path, error);
       return;
     }
 
@@ -179,6 +194,8 @@ graft_window_load_done_cb (GObject      *object,
   self->source_path = g_strdup (load->source_path);
   self->target_path = g_strdup (load->target_path);
   self->edit = graft_edit_new (self->target);
+  self->examples = self->pending_examples;
+  self->pending_examples = FALSE;
 
   if (self->source != NULL)
     {
@@ -189,7 +206,6 @@ graft_window_load_done_cb (GObject      *object,
   graft_layer_tree_set_model (self->target_tree, self->target);
   graft_window_recent_add (self->target_path);
   graft_window_scan (self, self->target);
-  graft_window_hide_info (self);
   graft_window_drop_hint_cb (self, NULL, self->target_tree);
   /* Something to look at straight away: the weight asked for, or the
    * target's first. */
@@ -256,6 +272,7 @@ graft_window_open (GraftWindow *self,
   load = g_new0 (GraftWindowLoad, 1);
   load->source_path = g_strdup (source_path);
   load->target_path = g_strdup (target_path);
+  self->pending_examples = FALSE;
   task = g_task_new (self, self->cancellable, graft_window_load_done_cb, NULL);
   g_task_set_source_tag (task, graft_window_open);
   g_task_set_task_data (task, load, graft_window_load_free);
@@ -299,9 +316,11 @@ graft_window_open_examples (GraftWindow *self)
           g_file_test (target, G_FILE_TEST_IS_REGULAR))
         {
           graft_window_open (self, source, target);
+          self->pending_examples = TRUE;
           return;
         }
     }
-  graft_window_set_message (self, GTK_MESSAGE_INFO,
-                            _("Open a Keras checkpoint (.keras, .weights.h5, .h5) to start."));
+  graft_window_show_welcome (self);
+  graft_window_show_info (self, _("The example models were not found; open a checkpoint of "
+                                  "your own."));
 }

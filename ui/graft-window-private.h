@@ -13,13 +13,21 @@ typedef void (*GraftWindowContinue) (GraftWindow *self,
 
 struct _GraftWindow
 {
-  GtkApplicationWindow  parent_instance;
+  AdwApplicationWindow  parent_instance;
 
   /* Template widgets */
-  GtkLabel             *title_label;
-  GtkLabel             *subtitle_label;
-  GtkInfoBar           *info_bar;
-  GtkLabel             *info_label;
+  AdwWindowTitle       *window_title;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  AdwStatusPage        *status_page;
+  GtkWidget            *status_examples_button;
+  GtkWidget            *status_details;
+  GtkLabel             *status_details_label;
+  GtkWidget            *side_pane;
+  GtkPaned             *side_paned;
+  GtkToggleButton      *side_toggle;
+  GtkWidget            *save_button;
+  GtkWidget            *match_button;
   GtkRevealer          *progress_revealer;
   GtkLabel             *progress_label;
   GtkProgressBar       *progress_bar;
@@ -60,10 +68,14 @@ struct _GraftWindow
 
   GraftWindowContinue   after_save;
   guint                 progress_pulse;
-  guint                 info_timeout;
   guint                 busy : 1;
   guint                 close_confirmed : 1;
   guint                 replaying : 1;
+  guint                 examples : 1;      /* the bundled example pair is open */
+  guint                 pending_examples : 1;
+  guint                 side_folded : 1;   /* the window is narrow */
+  guint                 side_wanted : 1;   /* the user asked for the side pane */
+  int                   layout_width;      /* the width the layout was last fitted to */
 };
 
 /* Init hooks of the files of GraftWindow. */
@@ -73,6 +85,7 @@ void      graft_window_dnd_init          (GraftWindow         *self);
 
 /* graft-window.c */
 char     *graft_window_display_name      (const char          *path);
+char     *graft_window_display_folder    (const char          *path);
 void      graft_window_sync              (GraftWindow         *self);
 void      graft_window_refresh_selection (GraftWindow         *self);
 void      graft_window_drop_hint_cb      (GraftWindow         *self,
@@ -85,20 +98,37 @@ void      graft_window_action_set_enabled (GraftWindow        *self,
                                           gboolean             enabled);
 
 /* graft-window-messages.c */
-void      graft_window_set_message       (GraftWindow         *self,
-                                          GtkMessageType       type,
-                                          const char          *message);
-void      graft_window_hide_info         (GraftWindow         *self);
-void      graft_window_info_response_cb  (GraftWindow         *self,
-                                          int                  response,
-                                          GtkInfoBar          *info_bar);
+void      graft_window_toast             (GraftWindow         *self,
+                                          const char          *text,
+                                          const char          *button,
+                                          const char          *action,
+                                          GVariant            *target);
 void      graft_window_show_error        (GraftWindow         *self,
                                           const char          *context,
                                           const GError        *error);
+void      graft_window_show_error_dialog (GraftWindow         *self,
+                                          const char          *heading,
+                                          const char          *body,
+                                          const char          *details);
 void      graft_window_show_info         (GraftWindow         *self,
                                           const char          *message);
 void      graft_window_set_busy          (GraftWindow         *self,
                                           const char          *what);
+
+/* graft-window-status.c */
+void      graft_window_show_welcome      (GraftWindow         *self);
+void      graft_window_show_open_error   (GraftWindow         *self,
+                                          const char          *path,
+                                          const GError        *error);
+char     *graft_window_describe_error    (const char          *path,
+                                          const GError        *error,
+                                          gboolean             opening);
+
+/* graft-window-layout.c */
+void      graft_window_layout_init       (GraftWindow         *self);
+void      graft_window_layout_update     (GraftWindow         *self);
+void      graft_window_layout_allocated  (GraftWindow         *self,
+                                          int                  width);
 
 /* graft-window-open.c (graft_window_open() is public) */
 

@@ -63,7 +63,9 @@ graft_window_save_done_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      graft_window_show_error (self, _("Could not save"), error);
+      g_autofree char *body = graft_window_describe_error (save->path, error, FALSE);
+
+      graft_window_show_error_dialog (self, _("Could Not Save"), body, error->message);
       if (next_free != NULL && next_data != NULL)
         next_free (next_data);
       return;

@@ -14,12 +14,26 @@
 #include "graft-numbers.h"
 #include "graft-window-private.h"
 
-G_DEFINE_FINAL_TYPE (GraftWindow, graft_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (GraftWindow, graft_window, ADW_TYPE_APPLICATION_WINDOW)
 
 char *
 graft_window_display_name (const char *path)
 {
   return path ? g_path_get_basename (path) : g_strdup (_("Untitled"));
+}
+
+/* The folder of @path as a person writes it: ~/models rather than
+ * /home/ada/models. */
+char *
+graft_window_display_folder (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  const char *home = g_get_home_dir ();
+  gsize n = strlen (home);
+
+  if (n > 1 && g_str_has_prefix (dir, home) && (dir[n] == '\0' || dir[n] == G_DIR_SEPARATOR))
+    return g_strconcat ("~", dir + n, NULL);
+  return g_steal_pointer (&dir);
 }
 
 /**
@@ -44,7 +58,7 @@ graft_window_sync (GraftWindow *self)
     title = g_strdup ("Graft");
   else
     title = g_strdup_printf ("%s%s", dirty ? "• " : "", name);
-  gtk_label_set_text (self->title_label, title);
+  adw_window_title_set_title (self->window_title, title);
   window_title = self->target ? g_strdup_printf ("%s%s — Graft", dirty ? "*" : "", name)
                               : g_strdup ("Graft");
   gtk_window_set_title (GTK_WINDOW (self), window_title);
@@ -52,24 +66,32 @@ graft_window_sync (GraftWindow *self)
   if (transfer)
     {
       g_autofree char *source_name = graft_window_display_name (self->source_path);
-      g_autofree char *sub = g_strdup_printf (_("Transfer from %s"), source_name);
+      g_autofree char *sub = self->examples
+                             ? g_strdup_printf (_("Example Models · Transfer from %s"), source_name)
+                             : g_strdup_printf (_("Transfer from %s"), source_name);
 
-      gtk_label_set_text (self->subtitle_label, sub);
+      adw_window_title_set_subtitle (self->window_title, sub);
     }
   else if (self->target_path != NULL)
     {
-      g_autofree char *dir = g_path_get_dirname (self->target_path);
-      const char *home = g_get_home_dir ();
-      g_autofree char *shown = g_str_has_prefix (dir, home)
-                               ? g_strconcat ("~", dir + strlen (home), NULL) : g_strdup (dir);
+      g_autofree char *shown = graft_window_display_folder (self->target_path);
 
-      gtk_label_set_text (self->subtitle_label, shown);
+      adw_window_title_set_subtitle (self->window_title, shown);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), self->target != NULL);
+  else
+    adw_window_title_set_subtitle (self->window_title, NULL);
+  if (self->target != NULL)
+    gtk_stack_set_visible_child_name (self->main_stack, "content");
+  /* The welcome and error pages have nothing to save, match or show. */
+  gtk_widget_set_visible (GTK_WIDGET (self->side_toggle), self->target != NULL);
+  gtk_widget_set_visible (self->save_button, self->target != NULL);
+  gtk_widget_set_visible (self->match_button, transfer);
 
   if (transfer != gtk_widget_get_visible (self->source_box))
-    gtk_paned_set_position (self->main_paned, transfer ? 620 : 440);
-  gtk_widget_set_visible (self->source_box, transfer);
+    {
+      gtk_widget_set_visible (self->source_box, transfer);
+      graft_window_layout_update (self);
+    }
   graft_layer_tree_set_compact (self->source_tree, transfer);
   graft_layer_tree_set_compact (self->target_tree, transfer);
   if (transfer)
@@ -85,9 +107,10 @@ graft_window_sync (GraftWindow *self)
     graft_layer_tree_set_heading (self->target_tree, _("Layers"));
   graft_layer_tree_set_accepts_drops (self->target_tree, transfer);
   graft_layer_tree_update_modified (self->target_tree, self->edit);
-  gtk_widget_set_visible (self->hint_bar, transfer);
+  gtk_widget_set_visible (self->hint_bar, transfer && self->target != NULL);
 
-  graft_window_action_set_enabled (self, "save", idle && self->edit != NULL);
+  /* Saving an unchanged file would only rewrite it. */
+  graft_window_action_set_enabled (self, "save", idle && dirty);
   graft_window_action_set_enabled (self, "save-as", idle && self->edit != NULL);
   graft_window_action_set_enabled (self, "undo",
                                  idle && self->edit && graft_edit_can_undo (self->edit));
@@ -251,6 +274,16 @@ graft_window_close_request (GtkWindow *window)
 }
 
 static void
+graft_window_size_allocate (GtkWidget *widget,
+                            int        width,
+                            int        height,
+                            int        baseline)
+{
+  GTK_WIDGET_CLASS (graft_window_parent_class)->size_allocate (widget, width, height, baseline);
+  graft_window_layout_allocated (GRAFT_WINDOW (widget), width);
+}
+
+static void
 graft_window_dispose (GObject *object)
 {
   GraftWindow *self = (GraftWindow *) object;
@@ -260,7 +293,6 @@ graft_window_dispose (GObject *object)
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
   g_clear_handle_id (&self->progress_pulse, g_source_remove);
-  g_clear_handle_id (&self->info_timeout, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -294,6 +326,7 @@ graft_window_class_init (GraftWindowClass *klass)
 
   object_class->dispose = graft_window_dispose;
   window_class->close_request = graft_window_close_request;
+  widget_class->size_allocate = graft_window_size_allocate;
 
   g_type_ensure (GRAFT_TYPE_LAYER_TREE);
   g_type_ensure (GRAFT_TYPE_HEATMAP_PANEL);
@@ -302,10 +335,18 @@ graft_window_class_init (GraftWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/gnome/Graft/ui/graft-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, GraftWindow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, GraftWindow, subtitle_label);
-  gtk_widget_class_bind_template_child (widget_class, GraftWindow, info_bar);
-  gtk_widget_class_bind_template_child (widget_class, GraftWindow, info_label);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, status_examples_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, status_details);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, status_details_label);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, side_pane);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, side_paned);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, side_toggle);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, save_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, match_button);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, progress_bar);
@@ -320,7 +361,6 @@ graft_window_class_init (GraftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, hint_bar);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, main_paned);
-  gtk_widget_class_bind_template_callback (widget_class, graft_window_info_response_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_selection_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_drop_hint_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_stats_computed_cb);
@@ -345,6 +385,8 @@ graft_window_init (GraftWindow *self)
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
                            G_CALLBACK (graft_window_recent_update), self, G_CONNECT_SWAPPED);
   graft_window_drop_hint_cb (self, NULL, self->target_tree);
+  graft_window_layout_init (self);
+  graft_window_show_welcome (self);
   graft_window_sync (self);
 }
 

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "graft.h"
 #include "graft-heatmap-panel.h"
@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 #define GRAFT_TYPE_WINDOW (graft_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (GraftWindow, graft_window, GRAFT, WINDOW, GtkApplicationWindow)
+G_DECLARE_FINAL_TYPE (GraftWindow, graft_window, GRAFT, WINDOW, AdwApplicationWindow)
 
 GraftWindow       *graft_window_new               (GtkApplication *application);
 void               graft_window_open_at           (GraftWindow    *self,

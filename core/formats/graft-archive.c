@@ -28,6 +28,7 @@
 #include <zip.h>
 
 #include "graft-atomic.h"
+#include "graft-damage.h"
 #include "graft-error.h"
 #include "graft-fault.h"
 #include "graft-limits.h"
@@ -99,10 +100,16 @@ graft_archive_open (const char  *path,
                        "archive", path);
           return NULL;
         }
+      g_autofree char *damage = graft_damage_describe (path);
+
       zip_error_init_with_code (&ze, zerr);
-      g_set_error (error, GRAFT_ERROR,
-                   zerr == ZIP_ER_NOZIP ? GRAFT_ERROR_NOT_A_MODEL : GRAFT_ERROR_CORRUPT,
-                   "%s: not a readable zip archive (%s)", path, zip_error_strerror (&ze));
+      if (damage != NULL)
+        g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "%s: %s (libzip: %s)", path, damage,
+                     zip_error_strerror (&ze));
+      else
+        g_set_error (error, GRAFT_ERROR,
+                     zerr == ZIP_ER_NOZIP ? GRAFT_ERROR_NOT_A_MODEL : GRAFT_ERROR_CORRUPT,
+                     "%s: not a readable zip archive (%s)", path, zip_error_strerror (&ze));
       zip_error_fini (&ze);
       return NULL;
     }

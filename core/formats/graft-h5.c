@@ -18,6 +18,7 @@
 #include <hdf5.h>
 #include <string.h>
 
+#include "graft-damage.h"
 #include "graft-dtype.h"
 #include "graft-error.h"
 #include "graft-h5-file-private.h"
@@ -89,7 +90,13 @@ graft_h5_file_open (const char  *path,
   fid = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
   if (fid < 0)
     {
-      graft_h5_set_error (error, GRAFT_ERROR_CORRUPT, "%s: cannot be opened as HDF5", path);
+      g_autofree char *damage = graft_damage_describe (path);
+
+      /* libhdf5's own words stay, in parentheses, for whoever debugs it. */
+      if (damage != NULL)
+        graft_h5_set_error (error, GRAFT_ERROR_CORRUPT, "%s: %s", path, damage);
+      else
+        graft_h5_set_error (error, GRAFT_ERROR_CORRUPT, "%s: cannot be opened as HDF5", path);
       return NULL;
     }
 
