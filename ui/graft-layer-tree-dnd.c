@@ -15,6 +15,8 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "graft-drop-explain.h"
+
 GdkContentProvider *
 graft_layer_tree_drag_prepare_cb (GraftLayerTree *self,
                                   double          x,
@@ -89,8 +91,9 @@ graft_layer_tree_check_drop (GraftLayerTree  *self,
 {
   g_autoptr(GraftTransferPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *refusal = NULL;
   const char *source_path, *target_path;
-  guint n_refused, n_copies;
+  guint n_copies;
 
   g_return_val_if_fail (GRAFT_IS_LAYER_TREE (self), FALSE);
 
@@ -115,35 +118,19 @@ graft_layer_tree_check_drop (GraftLayerTree  *self,
       return FALSE;
     }
 
+  refusal = graft_drop_explain (graft_layer_item_get_model (source), self->model, source_path,
+                                target_path, NULL);
+  if (refusal != NULL)
+    {
+      if (why)
+        *why = g_steal_pointer (&refusal);
+      return FALSE;
+    }
   plan = graft_transfer_plan_new (graft_layer_item_get_model (source), self->model);
   if (!graft_transfer_plan_add_layer (plan, source_path, target_path, &error))
-    {
-      if (why)
-        *why = g_strdup (error->message);
-      return FALSE;
-    }
+    return FALSE;
   graft_transfer_plan_finish (plan);
-
-  n_refused = graft_transfer_plan_count (plan, GRAFT_TRANSFER_SHAPE_MISMATCH);
   n_copies = graft_transfer_plan_get_n_copies (plan);
-  if (n_refused > 0)
-    {
-      for (guint i = 0; i < graft_transfer_plan_get_n_pairs (plan); i++)
-        if (graft_transfer_plan_get_status (plan, i) == GRAFT_TRANSFER_SHAPE_MISMATCH)
-          {
-            if (why)
-              *why = g_strdup (graft_transfer_plan_get_reason (plan, i));
-            break;
-          }
-      return FALSE;
-    }
-  if (n_copies == 0)
-    {
-      if (why)
-        *why = g_strdup_printf (_("Nothing in “%s” matches a weight of “%s”"), source_path,
-                                target_path);
-      return FALSE;
-    }
   if (why)
     {
       g_autoptr(GString) text = g_string_new (NULL);
@@ -168,6 +155,17 @@ graft_layer_tree_check_drop (GraftLayerTree  *self,
       *why = g_string_free (g_steal_pointer (&text), FALSE);
     }
   return TRUE;
+}
+
+/* Whether a refused drop of @source on @target is one worth explaining
+ * after it lands: a layer of the other checkpoint onto a layer of this one. */
+static gboolean
+graft_layer_tree_drop_explains (GraftLayerTree *self,
+                                GraftLayerItem *source,
+                                GraftLayerItem *target)
+{
+  return self->accepts_drops && graft_layer_item_get_model (source) != self->model &&
+         graft_layer_item_get_path (source) != NULL && graft_layer_item_get_path (target) != NULL;
 }
 
 static GraftLayerItem *
@@ -212,7 +210,9 @@ graft_layer_tree_drop_motion_cb (GraftLayerTree *self,
   gtk_widget_add_css_class (row, ok ? "drop-ok" : "drop-refused");
   gtk_widget_set_tooltip_text (row, why);
   graft_layer_tree_set_drop_hint (self, why);
-  return ok ? GDK_ACTION_COPY : 0;
+  /* A refused pair of layers still takes the drop, which then explains
+   * itself (and offers the partial copy); a row of the wrong tree does not. */
+  return ok || graft_layer_tree_drop_explains (self, source, item) ? GDK_ACTION_COPY : 0;
 }
 
 void
@@ -238,8 +238,17 @@ graft_layer_tree_drop_cb (GraftLayerTree *self,
     return FALSE;
   source = g_value_get_object (value);
   item = graft_layer_tree_item_at (self, x, y, NULL);
-  if (source == NULL || item == NULL || !graft_layer_tree_check_drop (self, source, item, NULL))
+  if (source == NULL || item == NULL)
     return FALSE;
+  if (!graft_layer_tree_check_drop (self, source, item, NULL))
+    {
+      if (!graft_layer_tree_drop_explains (self, source, item))
+        return FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.explain-drop", "(ss)",
+                                  graft_layer_item_get_path (source),
+                                  graft_layer_item_get_path (item));
+      return TRUE;
+    }
 
   return gtk_widget_activate_action (GTK_WIDGET (self), "win.transfer-weights", "(ss)",
                                      graft_layer_item_get_path (source),

@@ -95,6 +95,20 @@ graft_window_actions_transfer_weights (GSimpleAction *action,
 }
 
 static void
+graft_window_actions_explain_drop (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  GraftWindow *self = user_data;
+  const char *source, *target;
+
+  g_assert (GRAFT_IS_WINDOW (self));
+
+  g_variant_get (parameter, "(&s&s)", &source, &target);
+  graft_window_explain_drop (self, source, target);
+}
+
+static void
 graft_window_actions_transfer_pairs (GSimpleAction *action,
                                      GVariant      *parameter,
                                      gpointer       user_data)
@@ -224,6 +238,7 @@ static const GActionEntry graft_window_action_entries[] = {
   { "redo", graft_window_actions_undo },
   { "transfer-weights", graft_window_actions_transfer_weights, "(ss)" },
   { "transfer-pairs", graft_window_actions_transfer_pairs, "(a(ss)b)" },
+  { "explain-drop", graft_window_actions_explain_drop, "(ss)" },
   { "match", graft_window_actions_match },
   { "compare", graft_window_actions_compare },
   { "open-recent", graft_window_actions_open_recent, "s" },

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "graft-drop-explain.h"
 #include "graft-numbers.h"
 #include "graft-window-private.h"
 
@@ -85,11 +86,11 @@ graft_window_transfer (GraftWindow *self,
   params_text = graft_numbers_count (n_params);
   graft_window_journal_record (self, pairs, partial, what);
   msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                      "Copied %u weight (%s values) %s. Undo with Ctrl+Z.",
-                                      "Copied %u weights (%s values) %s. Undo with Ctrl+Z.",
+                                      "Copied %u weight (%s values) %s.",
+                                      "Copied %u weights (%s values) %s.",
                                       n_copied),
                          n_copied, params_text, what ? what : "");
-  graft_window_show_info (self, msg);
+  graft_window_toast (self, msg, _("_Undo"), "win.undo", NULL);
   graft_window_sync (self);
   if (first_target != NULL && pairs->len == 2)
     graft_layer_tree_select_path (self->target_tree, g_ptr_array_index (pairs, 1));
@@ -120,4 +121,35 @@ graft_window_undo (GraftWindow *self,
       graft_window_show_info (self, msg);
     }
   graft_window_refresh_selection (self);
+}
+
+/**
+ * graft_window_explain_drop:
+ *
+ * A drop that copies nothing says why in a toast, and offers the copy of
+ * the overlapping block when every refused weight has one.
+ */
+void
+graft_window_explain_drop (GraftWindow *self,
+                           const char  *source_path,
+                           const char  *target_path)
+{
+  gboolean partial = FALSE;
+  g_autofree char *why = NULL;
+  GVariantBuilder pairs;
+
+  g_return_if_fail (self->source != NULL && self->target != NULL);
+
+  why = graft_drop_explain (self->source, self->target, source_path, target_path, &partial);
+  if (why == NULL)
+    return;
+  if (!partial)
+    {
+      graft_window_toast (self, why, NULL, NULL, NULL);
+      return;
+    }
+  g_variant_builder_init (&pairs, G_VARIANT_TYPE ("a(ss)"));
+  g_variant_builder_add (&pairs, "(ss)", source_path, target_path);
+  graft_window_toast (self, why, _("Copy _Overlapping Block"), "win.transfer-pairs",
+                      g_variant_new ("(a(ss)b)", &pairs, TRUE));
 }

@@ -173,5 +173,8 @@ gboolean  graft_window_transfer          (GraftWindow         *self,
                                           const char          *what);
 void      graft_window_undo              (GraftWindow         *self,
                                           gboolean             redo);
+void      graft_window_explain_drop      (GraftWindow         *self,
+                                          const char          *source_path,
+                                          const char          *target_path);
 
 G_END_DECLS

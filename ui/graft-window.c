@@ -118,6 +118,7 @@ graft_window_sync (GraftWindow *self)
                                  idle && self->edit && graft_edit_can_redo (self->edit));
   graft_window_action_set_enabled (self, "transfer-weights", idle && transfer);
   graft_window_action_set_enabled (self, "transfer-pairs", idle && transfer);
+  graft_window_action_set_enabled (self, "explain-drop", idle && transfer);
   graft_window_action_set_enabled (self, "match", idle && transfer);
   graft_window_action_set_enabled (self, "compare", idle && self->target != NULL);
   graft_window_action_set_enabled (self, "cancel", self->busy);
