@@ -32,6 +32,28 @@ graft_window_toast_new (const char *text)
 }
 
 static void
+graft_window_toast_dismissed_cb (GraftWindow *self,
+                                 AdwToast    *toast)
+{
+  if (self->toast == toast)
+    g_clear_object (&self->toast);
+}
+
+/* One report at a time: a new one replaces the one showing, rather than
+ * waiting in libadwaita's queue behind it. */
+static void
+graft_window_present_toast (GraftWindow *self,
+                            AdwToast    *toast)
+{
+  if (self->toast != NULL)
+    adw_toast_dismiss (self->toast);
+  g_set_object (&self->toast, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (graft_window_toast_dismissed_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
 graft_window_remember (GraftWindow *self,
                        const char  *text)
 {
@@ -68,7 +90,7 @@ graft_window_toast (GraftWindow *self,
     }
   else if (target != NULL)
     g_variant_unref (g_variant_ref_sink (target));
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  graft_window_present_toast (self, toast);
 }
 
 /**
@@ -88,8 +110,7 @@ graft_window_show_error (GraftWindow  *self,
 
   graft_window_remember (self, text);
   adw_toast_set_timeout (toast, 0);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  graft_window_present_toast (self, toast);
 }
 
 /**

@@ -66,6 +66,11 @@ struct _GraftWindow
   GraftJournal         *pending_journal;  /* to replay once its files are open */
   char                 *pending_select;   /* a target weight to select once open */
 
+  AdwToast             *toast;            /* the one showing */
+  char                 *debug_path;       /* $GRAFT_DEBUG_STATE */
+  char                 *debug_last;
+  guint                 debug_timer;
+
   GraftWindowContinue   after_save;
   guint                 progress_pulse;
   guint                 busy : 1;
@@ -123,6 +128,10 @@ void      graft_window_show_open_error   (GraftWindow         *self,
 char     *graft_window_describe_error    (const char          *path,
                                           const GError        *error,
                                           gboolean             opening);
+
+/* graft-window-debug.c */
+void      graft_window_debug_init        (GraftWindow         *self);
+void      graft_window_debug_dispose     (GraftWindow         *self);
 
 /* graft-window-layout.c */
 void      graft_window_layout_init       (GraftWindow         *self);

@@ -294,6 +294,8 @@ graft_window_dispose (GObject *object)
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
   g_clear_handle_id (&self->progress_pulse, g_source_remove);
+  graft_window_debug_dispose (self);
+  g_clear_object (&self->toast);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -388,6 +390,7 @@ graft_window_init (GraftWindow *self)
   graft_window_drop_hint_cb (self, NULL, self->target_tree);
   graft_window_layout_init (self);
   graft_window_show_welcome (self);
+  graft_window_debug_init (self);
   graft_window_sync (self);
 }
 

@@ -12,6 +12,19 @@
 #   ui_pixel X Y          "R G B" of one screen pixel, 8 bits each
 #   ui_is_selection X Y   whether that pixel is a row selection's blue,
 #                         focused (53, 132, 228) or not (211, 228, 249)
+#
+# The app writes what it shows to $ui_state (GRAFT_DEBUG_STATE, see
+# ui/graft-window-debug.c): lines of tab-separated fields, "page status",
+# "action save 0 -", "bounds target_tree X Y W H MAPPED", "label AREA X Y W
+# H TEXT", "button AREA X Y W H SENSITIVE TOOLTIP", in window coordinates.
+#   ui_state_wait REGEX [S]  wait up to S seconds (10) for a line matching
+#                         the Perl regex; fails when none came
+#   ui_state_line REGEX   the first line matching, now
+#   ui_origin WID         sets ui_wx, ui_wy: the window's origin on screen
+#   ui_center AREA REGEX  "X Y" on screen of the centre of the first label
+#                         (or button, by tooltip) in AREA whose text matches
+#   ui_center_still AREA REGEX  the same, once it stopped moving
+#   ui_click X Y          a real click of the first button there
 
 ui_begin () {
   echo "1..$1"
@@ -33,14 +46,63 @@ ui_cleanup () {
 }
 
 ui_start () {
-  XDG_STATE_HOME=$ui_tmp/state "$@" >"$ui_tmp/log" 2>&1 &
+  ui_state=$ui_tmp/window-state.txt
+  rm -f "$ui_state"
+  XDG_STATE_HOME=$ui_tmp/state XDG_DATA_HOME=$ui_tmp/data GRAFT_DEBUG_STATE=$ui_state \
+    "$@" >"$ui_tmp/log" 2>&1 &
   ui_app_pid=$!
+}
+
+ui_state_wait () {
+  local tries=$(( ${2:-10} * 10 ))
+  for _ in $(seq "$tries"); do
+    [ -f "$ui_state" ] && grep -qP -- "$1" "$ui_state" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+ui_state_line () {
+  [ -f "$ui_state" ] && grep -P -m1 -- "$1" "$ui_state"
+}
+
+ui_origin () {
+  eval "$(xdotool getwindowgeometry --shell "$1")"
+  ui_wx=$X
+  ui_wy=$Y
+}
+
+ui_center () {
+  awk -F '\t' -v area="$1" -v re="$2" -v ox="${ui_wx:-0}" -v oy="${ui_wy:-0}" '
+    ($1 == "label" && $2 == area && $7 ~ re && $3 >= 0) ||
+    ($1 == "button" && $2 == area && $8 ~ re && $3 >= 0) {
+      printf "%d %d\n", ox + $3 + $5 / 2, oy + $4 + $6 / 2; exit
+    }' "$ui_state"
+}
+
+# ui_center, once the widget stopped moving (a toast slides in).
+ui_center_still () {
+  local a b
+  for _ in $(seq 30); do
+    a=$(ui_center "$1" "$2")
+    sleep 0.15
+    b=$(ui_center "$1" "$2")
+    if [ -n "$a" ] && [ "$a" = "$b" ]; then
+      printf '%s\n' "$a"
+      return 0
+    fi
+  done
+  return 1
+}
+
+ui_click () {
+  xdotool mousemove --sync "$1" "$2" click 1
 }
 
 ui_wait_window () {
   local wid=
   for _ in $(seq 100); do
-    wid=$(xdotool search --name "$1" 2>/dev/null | head -n1)
+    wid=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n1)
     [ -n "$wid" ] && break
     sleep 0.1
   done
