@@ -14,43 +14,38 @@
 
 #include "graft-window-private.h"
 
-/* A toast's title is one line in libadwaita 1.2; ours can be two
- * sentences, so it gets a label that wraps. */
-static AdwToast *
-graft_window_toast_new (const char *text)
+/* libadwaita 1.2's AdwToastOverlay crashes when a toast is dismissed while
+ * another animates (its hide animation unrefs a freed toast), which a quick
+ * drop, undo, redo does. The window shows its own toast instead: one at a
+ * time, a new one replacing the old at once, styled as libadwaita's. */
+static gboolean
+graft_window_toast_timeout_cb (gpointer data)
 {
-  AdwToast *toast = adw_toast_new ("");
-  GtkWidget *label = gtk_label_new (text);
+  GraftWindow *self = data;
 
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 70);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "heading");
-  adw_toast_set_custom_title (toast, label);
-  return toast;
+  self->toast_timeout = 0;
+  gtk_revealer_set_reveal_child (self->toast_revealer, FALSE);
+  return G_SOURCE_REMOVE;
 }
 
-static void
-graft_window_toast_dismissed_cb (GraftWindow *self,
-                                 AdwToast    *toast)
+void
+graft_window_toast_dismiss (GraftWindow *self)
 {
-  if (self->toast == toast)
-    g_clear_object (&self->toast);
+  g_clear_handle_id (&self->toast_timeout, g_source_remove);
+  gtk_revealer_set_reveal_child (self->toast_revealer, FALSE);
 }
 
-/* One report at a time: a new one replaces the one showing, rather than
- * waiting in libadwaita's queue behind it. */
-static void
-graft_window_present_toast (GraftWindow *self,
-                            AdwToast    *toast)
+/* The button runs its action once and the toast goes. */
+void
+graft_window_toast_button_cb (GraftWindow *self,
+                              GtkButton   *button)
 {
-  if (self->toast != NULL)
-    adw_toast_dismiss (self->toast);
-  g_set_object (&self->toast, toast);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (graft_window_toast_dismissed_cb), self,
-                           G_CONNECT_SWAPPED);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  g_autofree char *action = g_steal_pointer (&self->toast_action);
+  g_autoptr(GVariant) target = g_steal_pointer (&self->toast_target);
+
+  graft_window_toast_dismiss (self);
+  if (action != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (self), action, target);
 }
 
 static void
@@ -62,12 +57,42 @@ graft_window_remember (GraftWindow *self,
   g_debug ("%s", text);
 }
 
+static void
+graft_window_show_toast (GraftWindow *self,
+                         const char  *text,
+                         const char  *button,
+                         const char  *action,
+                         GVariant    *target,
+                         guint        seconds)
+{
+  if (target != NULL)
+    g_variant_ref_sink (target);
+  graft_window_remember (self, text);
+  g_clear_handle_id (&self->toast_timeout, g_source_remove);
+  g_clear_pointer (&self->toast_action, g_free);
+  g_clear_pointer (&self->toast_target, g_variant_unref);
+  gtk_label_set_text (self->toast_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->toast_button), button != NULL && action != NULL);
+  if (button != NULL && action != NULL)
+    {
+      gtk_button_set_label (self->toast_button, button);
+      /* "win.undo" → the window's own "undo" */
+      self->toast_action = g_strdup (g_str_has_prefix (action, "win.") ? action + 4 : action);
+      self->toast_target = target ? g_variant_ref (target) : NULL;
+    }
+  gtk_revealer_set_reveal_child (self->toast_revealer, TRUE);
+  if (seconds > 0)
+    self->toast_timeout = g_timeout_add_seconds (seconds, graft_window_toast_timeout_cb, self);
+  g_clear_pointer (&target, g_variant_unref);
+}
+
 /**
  * graft_window_toast:
  * @button: (nullable): a button label, "_Undo"
- * @action: (nullable): the action the button runs, with @target
+ * @action: (nullable): the win.* action the button runs, with @target
+ * @target: (nullable) (transfer floating): the action's parameter
  *
- * Shows @text as a toast that goes away by itself (after 8 s, or longer
+ * Shows @text as a toast that goes away by itself (after 6 s, or 10 s
  * when it offers a button).
  */
 void
@@ -77,20 +102,7 @@ graft_window_toast (GraftWindow *self,
                     const char  *action,
                     GVariant    *target)
 {
-  AdwToast *toast = graft_window_toast_new (text);
-
-  graft_window_remember (self, text);
-  adw_toast_set_timeout (toast, button ? 10 : 6);
-  if (button != NULL)
-    {
-      adw_toast_set_button_label (toast, button);
-      adw_toast_set_action_name (toast, action);
-      if (target != NULL)
-        adw_toast_set_action_target_value (toast, target);
-    }
-  else if (target != NULL)
-    g_variant_unref (g_variant_ref_sink (target));
-  graft_window_present_toast (self, toast);
+  graft_window_show_toast (self, text, button, action, target, button ? 10 : 6);
 }
 
 /**
@@ -106,11 +118,8 @@ graft_window_show_error (GraftWindow  *self,
 {
   g_autofree char *text = context ? g_strdup_printf ("%s: %s", context, error->message)
                                   : g_strdup (error->message);
-  AdwToast *toast = graft_window_toast_new (text);
 
-  graft_window_remember (self, text);
-  adw_toast_set_timeout (toast, 0);
-  graft_window_present_toast (self, toast);
+  graft_window_show_toast (self, text, NULL, NULL, NULL, 0);
 }
 
 /**

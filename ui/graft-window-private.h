@@ -17,7 +17,9 @@ struct _GraftWindow
 
   /* Template widgets */
   AdwWindowTitle       *window_title;
-  AdwToastOverlay      *toast_overlay;
+  GtkRevealer          *toast_revealer;
+  GtkLabel             *toast_label;
+  GtkButton            *toast_button;
   GtkStack             *main_stack;
   AdwStatusPage        *status_page;
   GtkWidget            *status_examples_button;
@@ -66,7 +68,9 @@ struct _GraftWindow
   GraftJournal         *pending_journal;  /* to replay once its files are open */
   char                 *pending_select;   /* a target weight to select once open */
 
-  AdwToast             *toast;            /* the one showing */
+  char                 *toast_action;     /* of the toast's button */
+  GVariant             *toast_target;
+  guint                 toast_timeout;
   char                 *debug_path;       /* $GRAFT_DEBUG_STATE */
   char                 *debug_last;
   guint                 debug_timer;
@@ -108,6 +112,9 @@ void      graft_window_toast             (GraftWindow         *self,
                                           const char          *button,
                                           const char          *action,
                                           GVariant            *target);
+void      graft_window_toast_dismiss     (GraftWindow         *self);
+void      graft_window_toast_button_cb   (GraftWindow         *self,
+                                          GtkButton           *button);
 void      graft_window_show_error        (GraftWindow         *self,
                                           const char          *context,
                                           const GError        *error);

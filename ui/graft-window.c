@@ -295,7 +295,9 @@ graft_window_dispose (GObject *object)
     g_cancellable_cancel (self->scan_cancellable);
   g_clear_handle_id (&self->progress_pulse, g_source_remove);
   graft_window_debug_dispose (self);
-  g_clear_object (&self->toast);
+  g_clear_handle_id (&self->toast_timeout, g_source_remove);
+  g_clear_pointer (&self->toast_action, g_free);
+  g_clear_pointer (&self->toast_target, g_variant_unref);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -339,7 +341,9 @@ graft_window_class_init (GraftWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/gnome/Graft/ui/graft-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, GraftWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, toast_revealer);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, toast_label);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, toast_button);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, status_examples_button);
@@ -365,6 +369,8 @@ graft_window_class_init (GraftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, main_paned);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_selection_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_window_toast_dismiss);
+  gtk_widget_class_bind_template_callback (widget_class, graft_window_toast_button_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_drop_hint_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_stats_computed_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_spectrum_activated_cb);
