@@ -16,10 +16,18 @@ struct _GraftLayerTree
   GtkLabel            *heading_label;
   GtkSearchEntry      *search_entry;
   GtkColumnView       *column_view;
+  GtkColumnViewColumn *name_column;
   GtkColumnViewColumn *class_column;
+  GtkColumnViewColumn *shape_column;
+  GtkColumnViewColumn *dtype_column;
+  GtkColumnViewColumn *params_column;
   gboolean             compact;
   gboolean             has_classes;
-  GtkColumnViewColumn *dtype_column;
+  int                  name_width;    /* the Name column's need over the rows shown */
+  int                  class_width;   /* the other columns' widths, from their texts */
+  int                  shape_width;
+  int                  dtype_width;
+  int                  params_width;
   GtkDropTarget       *drop_target;
 
   /* Owned */
