@@ -182,20 +182,32 @@ collect_mapped (GtkWidget *widget,
       g_ptr_array_add (out, child);
 }
 
-/* In the pane a 900×600 window leaves it (short and narrow), the parts
- * stack without overlapping, inside the view, the histogram keeping room. */
+/* In the pane a 900×600 window leaves it (short and narrow, scrolled as
+ * the window scrolls it), the parts stack without overlapping, inside the
+ * view, the histogram keeping room. */
 static void
 test_stats_view_small (void)
 {
   const float delta[] = { 0, 0.5f, -0.25f, 0, 0, 1, 2, -3 };
   g_autoptr(GraftTensor) t = make_f32 (delta, G_N_ELEMENTS (delta));
-  GtkWidget *window = show_view (230, 470);
-  GraftStatsView *view = window_view (window);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GraftStatsView *view = GRAFT_STATS_VIEW (graft_stats_view_new ());
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
   double bottom = 0;
 
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_size_request (GTK_WIDGET (view), 210, -1);
+  gtk_widget_set_margin_start (GTK_WIDGET (view), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (view), 12);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_set_default_size (GTK_WINDOW (window), 234, 470);
+  gtk_window_present (GTK_WINDOW (window));
   graft_stats_view_set_difference (view, t);
   wait_computed (view);
+  graft_ui_test_drain (300);
   collect_mapped (GTK_WIDGET (view), parts);
   g_assert_cmpuint (parts->len, >=, 5);
   for (guint i = 0; i < parts->len; i++)
