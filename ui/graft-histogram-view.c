@@ -389,12 +389,12 @@ graft_histogram_view_dup_bin_text (GraftHistogramView *self,
     }
   else
     {
+      gboolean last = bin + 1 == h->n_bins;
       g_autofree char *lo = graft_numbers_value (h->lo + bin * width);
-      g_autofree char *hi = graft_numbers_value (bin + 1 == h->n_bins ? h->hi
-                                                                       : h->lo + (bin + 1) * width);
+      g_autofree char *hi = graft_numbers_value (last ? h->hi : h->lo + (bin + 1) * width);
 
       /* Bins hold [lo, hi); the last one holds its right edge too. */
-      range = g_strdup_printf (bin + 1 == h->n_bins ? "[%s, %s]" : "[%s, %s)", lo, hi);
+      range = g_strdup_printf (last ? "[%s, %s]" : "[%s, %s)", lo, hi);
     }
   return g_strdup_printf (g_dngettext (NULL, "%s\n%s value (%.3g %%)", "%s\n%s values (%.3g %%)",
                                        h->counts[bin]),

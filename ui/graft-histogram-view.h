@@ -26,7 +26,8 @@ int                   graft_histogram_view_bin_at        (GraftHistogramView   *
                                                           double                x,
                                                           double                y);
 char                 *graft_histogram_view_dup_bin_text  (GraftHistogramView   *self,
-                                                          guint                 bin) G_GNUC_WARN_UNUSED_RESULT;
+                                                          guint                 bin)
+                                                          G_GNUC_WARN_UNUSED_RESULT;
 guint                 graft_histogram_view_get_ticks     (GraftHistogramView   *self,
                                                           GtkOrientation        orientation,
                                                           double               *ticks);
@@ -36,6 +37,7 @@ guint                 graft_histogram_view_nice_ticks    (double                
                                                           double               *ticks,
                                                           double               *step);
 char                 *graft_histogram_view_format_tick   (double                value,
-                                                          double                step) G_GNUC_WARN_UNUSED_RESULT;
+                                                          double                step)
+                                                          G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

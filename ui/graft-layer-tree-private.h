@@ -54,6 +54,21 @@ GraftLayerItem *graft_layer_tree_item_at          (GraftLayerTree *self,
                                                    double          y,
                                                    GtkWidget     **row);
 
+/* graft-layer-tree-columns.c: the columns' widths, and the tree's layout */
+void            graft_layer_tree_update_columns   (GraftLayerTree *self);
+void            graft_layer_tree_rows_changed_cb  (GraftLayerTree *self);
+void            graft_layer_tree_measure          (GtkWidget      *widget,
+                                                   GtkOrientation  orientation,
+                                                   int             for_size,
+                                                   int            *minimum,
+                                                   int            *natural,
+                                                   int            *minimum_baseline,
+                                                   int            *natural_baseline);
+void            graft_layer_tree_size_allocate    (GtkWidget      *widget,
+                                                   int             width,
+                                                   int             height,
+                                                   int             baseline);
+
 /* graft-layer-tree-dnd.c: the template's drag and drop callbacks */
 void            graft_layer_tree_clear_drop_row   (GraftLayerTree *self);
 void            graft_layer_tree_set_drop_hint    (GraftLayerTree *self,

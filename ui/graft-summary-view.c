@@ -345,9 +345,9 @@ graft_summary_view_show_file (GraftSummaryView *self)
       g_autofree char *values = graft_numbers_count (extra_values);
       g_autofree char *bytes = g_format_size (extra_bytes);
       g_autofree char *text = g_strdup_printf (_("%s values, %s"), values, bytes);
-      g_autofree char *tensors = g_strdup_printf (g_dngettext (NULL, "%u tensor", "%u tensors",
-                                                               graft_model_get_n_extra_weights (model)),
-                                                  graft_model_get_n_extra_weights (model));
+      guint n = graft_model_get_n_extra_weights (model);
+      g_autofree char *tensors = g_strdup_printf (g_dngettext (NULL, "%u tensor", "%u tensors", n),
+                                                  n);
 
       graft_summary_view_add_row (self, group, "optimizer-state", _("Size"), tensors, text);
     }

@@ -116,6 +116,21 @@ test_layer_tree_filter (void)
   g_assert_finalize_object (tree);
 }
 
+/* Sets @weight to zeros in one step of @edit. */
+static void
+zero_weight (GraftEdit   *edit,
+             GraftWeight *weight)
+{
+  GraftTensor *t = graft_weight_get_tensor (weight);
+  g_autoptr(GraftTensor) zeros = graft_tensor_new (graft_tensor_get_dtype (t),
+                                                   graft_tensor_get_rank (t),
+                                                   graft_tensor_get_shape (t));
+
+  graft_edit_begin (edit, "zero");
+  graft_edit_set_tensor (edit, weight, zeros);
+  graft_edit_end (edit);
+}
+
 static void
 test_layer_tree_select_and_badges (void)
 {
@@ -134,16 +149,7 @@ test_layer_tree_select_and_badges (void)
   g_assert_false (graft_layer_tree_select_path (GRAFT_LAYER_TREE (tree), "no/such/weight"));
 
   /* A changed weight and its layer are marked; undoing clears both. */
-  {
-    GraftTensor *t = graft_weight_get_tensor (weight);
-    g_autoptr(GraftTensor) zeros = graft_tensor_new (graft_tensor_get_dtype (t),
-                                                     graft_tensor_get_rank (t),
-                                                     graft_tensor_get_shape (t));
-
-    graft_edit_begin (edit, "zero");
-    graft_edit_set_tensor (edit, weight, zeros);
-    graft_edit_end (edit);
-  }
+  zero_weight (edit, weight);
   graft_layer_tree_update_modified (GRAFT_LAYER_TREE (tree), edit);
   parent = graft_layer_tree_find_item (GRAFT_LAYER_TREE (tree),
                                        graft_layer_get_path (graft_weight_get_layer (weight)));
@@ -367,14 +373,8 @@ test_layer_tree_columns_fit_modified (void)
   GtkWidget *tree = gtk_window_get_child (GTK_WINDOW (window));
   GtkWidget *view = find_column_view (tree);
   GraftWeight *weight = graft_model_find_weight (model, "new_dense/kernel");
-  GraftTensor *t = graft_weight_get_tensor (weight);
-  g_autoptr(GraftTensor) zeros = graft_tensor_new (graft_tensor_get_dtype (t),
-                                                   graft_tensor_get_rank (t),
-                                                   graft_tensor_get_shape (t));
 
-  graft_edit_begin (edit, "zero");
-  graft_edit_set_tensor (edit, weight, zeros);
-  graft_edit_end (edit);
+  zero_weight (edit, weight);
   graft_layer_tree_update_modified (GRAFT_LAYER_TREE (tree), edit);
   graft_ui_test_drain (300);
   g_assert_true (graft_layer_item_get_modified (

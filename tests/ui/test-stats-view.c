@@ -122,11 +122,12 @@ test_stats_view_real_weight (void)
   double ticks[GRAFT_HISTOGRAM_VIEW_MAX_TICKS];
   g_autofree char *text = NULL;
   g_autofree char *prefix = NULL;
+  GraftWeight *weight;
   guint n;
 
   g_assert_no_error (error);
-  graft_stats_view_set_tensor (view, graft_weight_get_values (graft_model_find_weight (model,
-                                                                                      "conv1/kernel")));
+  weight = graft_model_find_weight (model, "conv1/kernel");
+  graft_stats_view_set_tensor (view, graft_weight_get_values (weight));
   wait_computed (view);
   h = graft_histogram_view_get_histogram (hist);
   /* 288 values: Freedman–Diaconis picks a dozen or so. */
@@ -162,7 +163,8 @@ test_stats_view_difference (void)
   wait_computed (view);
   g_assert_cmpstr (graft_stats_view_get_caption (view), ==, "Δ target − source");
   g_assert_false (graft_stats_view_get_identical (view));
-  g_assert_nonnull (graft_histogram_view_get_histogram (graft_stats_view_get_histogram_view (view)));
+  g_assert_nonnull (graft_histogram_view_get_histogram (
+    graft_stats_view_get_histogram_view (view)));
 
   /* The same zeros as a weight of its own are not a difference. */
   graft_stats_view_set_tensor (view, same);

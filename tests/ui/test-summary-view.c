@@ -230,7 +230,8 @@ test_summary_view_shots (void)
       g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
       g_autoptr(GskRenderNode) node = NULL;
       g_autoptr(GdkTexture) texture = NULL;
-      g_autofree char *file = g_strdup_printf ("%s/summary-%s.png", dir, i == 0 ? "file" : "layer");
+      g_autofree char *file = g_strdup_printf ("%s/summary-%s.png", dir,
+                                               i == 0 ? "file" : "layer");
 
       if (i == 1)
         graft_summary_view_set_layer (GRAFT_SUMMARY_VIEW (view),

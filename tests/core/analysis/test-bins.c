@@ -17,7 +17,8 @@ make_f32 (const float *values,
 {
   gsize shape[1] = { n };
 
-  return graft_tensor_new_take (GRAFT_DTYPE_FLOAT32, 1, shape, g_memdup2 (values, n * sizeof *values));
+  return graft_tensor_new_take (GRAFT_DTYPE_FLOAT32, 1, shape,
+                                g_memdup2 (values, n * sizeof *values));
 }
 
 /* Bins, percentiles and counts as the statistics view finds them. */
