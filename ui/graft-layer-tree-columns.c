@@ -115,17 +115,44 @@ graft_layer_tree_measure_names (GraftLayerTree *self)
                           graft_layer_tree_column_width (self, self->name_column, 0));
 }
 
+/* A width the user gave a column by dragging its edge wins over ours. */
+static int
+graft_layer_tree_chosen_width (GtkColumnViewColumn *column,
+                               int                  measured)
+{
+  int chosen = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "graft-user-width"));
+
+  return chosen > 0 ? chosen : measured;
+}
+
+/* Remembers a width the user chose; ours are set while self->fitting. */
+void
+graft_layer_tree_fixed_width_cb (GraftLayerTree      *self,
+                                 GParamSpec          *pspec,
+                                 GtkColumnViewColumn *column)
+{
+  int width = gtk_column_view_column_get_fixed_width (column);
+
+  if (self->fitting || width <= 0)
+    return;
+  g_object_set_data (G_OBJECT (column), "graft-user-width", GINT_TO_POINTER (width));
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
 static void
-graft_layer_tree_show_column (GtkColumnViewColumn *column,
+graft_layer_tree_show_column (GraftLayerTree      *self,
+                              GtkColumnViewColumn *column,
                               gboolean             visible,
                               int                  width)
 {
+  self->fitting = TRUE;
   /* A hidden column must have no fixed width, or the view keeps its room
    * empty (GTK 4.8). */
   if (gtk_column_view_column_get_visible (column) != visible)
     gtk_column_view_column_set_visible (column, visible);
   if (gtk_column_view_column_get_fixed_width (column) != (visible ? width : -1))
     gtk_column_view_column_set_fixed_width (column, visible ? width : -1);
+  self->fitting = FALSE;
 }
 
 /* Fits the columns into @width: the name and the shape always, then the
@@ -137,19 +164,24 @@ static void
 graft_layer_tree_fit_columns (GraftLayerTree *self,
                               int             width)
 {
-  int used = self->name_width + self->shape_width;
+  int name_w = graft_layer_tree_chosen_width (self->name_column, self->name_width);
+  int shape_w = graft_layer_tree_chosen_width (self->shape_column, self->shape_width);
+  int params_w = graft_layer_tree_chosen_width (self->params_column, self->params_width);
+  int class_w = graft_layer_tree_chosen_width (self->class_column, self->class_width);
+  int dtype_w = graft_layer_tree_chosen_width (self->dtype_column, self->dtype_width);
+  int used = name_w + shape_w;
   gboolean params, show_class, dtype;
 
-  params = used + self->params_width <= width;
-  used += params ? self->params_width : 0;
-  show_class = !self->compact && self->has_classes && used + self->class_width <= width;
-  used += show_class ? self->class_width : 0;
-  dtype = !self->compact && used + self->dtype_width <= width;
+  params = used + params_w <= width;
+  used += params ? params_w : 0;
+  show_class = !self->compact && self->has_classes && used + class_w <= width;
+  used += show_class ? class_w : 0;
+  dtype = !self->compact && used + dtype_w <= width;
 
-  graft_layer_tree_show_column (self->shape_column, TRUE, self->shape_width);
-  graft_layer_tree_show_column (self->params_column, params, self->params_width);
-  graft_layer_tree_show_column (self->class_column, show_class, self->class_width);
-  graft_layer_tree_show_column (self->dtype_column, dtype, self->dtype_width);
+  graft_layer_tree_show_column (self, self->shape_column, TRUE, shape_w);
+  graft_layer_tree_show_column (self, self->params_column, params, params_w);
+  graft_layer_tree_show_column (self, self->class_column, show_class, class_w);
+  graft_layer_tree_show_column (self, self->dtype_column, dtype, dtype_w);
 }
 
 /* Every column but the name's is as wide as its widest text, over all the

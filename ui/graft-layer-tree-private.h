@@ -23,6 +23,7 @@ struct _GraftLayerTree
   GtkColumnViewColumn *params_column;
   gboolean             compact;
   gboolean             has_classes;
+  gboolean             fitting;       /* the widths being set are ours, not the user's */
   int                  name_width;    /* the Name column's need over the rows shown */
   int                  class_width;   /* the other columns' widths, from their texts */
   int                  shape_width;
@@ -57,6 +58,9 @@ GraftLayerItem *graft_layer_tree_item_at          (GraftLayerTree *self,
 /* graft-layer-tree-columns.c: the columns' widths, and the tree's layout */
 void            graft_layer_tree_update_columns   (GraftLayerTree *self);
 void            graft_layer_tree_rows_changed_cb  (GraftLayerTree *self);
+void            graft_layer_tree_fixed_width_cb   (GraftLayerTree      *self,
+                                                   GParamSpec          *pspec,
+                                                   GtkColumnViewColumn *column);
 void            graft_layer_tree_measure          (GtkWidget      *widget,
                                                    GtkOrientation  orientation,
                                                    int             for_size,

@@ -243,10 +243,21 @@ static void
 graft_layer_tree_init (GraftLayerTree *self)
 {
   GType types[] = { GRAFT_TYPE_LAYER_ITEM };
+  GtkColumnViewColumn *columns[5];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  columns[0] = self->name_column;
+  columns[1] = self->class_column;
+  columns[2] = self->shape_column;
+  columns[3] = self->dtype_column;
+  columns[4] = self->params_column;
 
   gtk_drop_target_set_gtypes (self->drop_target, types, G_N_ELEMENTS (types));
+  /* Widths the user drags are kept while the tree fits the others. */
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    g_signal_connect_object (columns[i], "notify::fixed-width",
+                             G_CALLBACK (graft_layer_tree_fixed_width_cb), self,
+                             G_CONNECT_SWAPPED);
   self->filter = gtk_custom_filter_new (graft_layer_tree_filter_func, self, NULL);
   self->items_by_path = g_hash_table_new (g_str_hash, g_str_equal);
 }

@@ -384,6 +384,28 @@ test_layer_tree_columns_fit_modified (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A column the user widens keeps its width; the others still show whole
+ * or not at all. */
+static void
+test_layer_tree_columns_user_width (void)
+{
+  g_autoptr(GraftModel) model = load_example ("seq_conv_newhead.keras");
+  GtkWidget *window = show_tree (model, TRUE, PANE_WIDTH + 40);
+  GtkWidget *tree = gtk_window_get_child (GTK_WINDOW (window));
+  GtkWidget *view = find_column_view (tree);
+  GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+  g_autoptr(GtkColumnViewColumn) shape = g_list_model_get_item (columns, 2);
+
+  g_assert_cmpstr (gtk_column_view_column_get_title (shape), ==, "Shape");
+  /* As GTK does at the end of a drag on the column's edge. */
+  gtk_column_view_column_set_fixed_width (shape, 150);
+  graft_ui_test_drain (300);
+  g_assert_cmpint (gtk_column_view_column_get_fixed_width (shape), ==, 150);
+  g_assert_false (column_visible (view, "Params"));
+  g_assert_cmpuint (assert_labels_fit (tree, view), >=, 12);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -399,6 +421,7 @@ main (int   argc,
   g_test_add_func ("/layer-tree/columns-fit", test_layer_tree_columns_fit);
   g_test_add_func ("/layer-tree/columns-fit-browse", test_layer_tree_columns_fit_browse);
   g_test_add_func ("/layer-tree/columns-fit-modified", test_layer_tree_columns_fit_modified);
+  g_test_add_func ("/layer-tree/columns-user-width", test_layer_tree_columns_user_width);
 
   return g_test_run ();
 }
