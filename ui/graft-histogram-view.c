@@ -474,8 +474,10 @@ graft_histogram_view_init (GraftHistogramView *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
 
   self->hover_bin = -1;
-  g_signal_connect_swapped (motion, "motion", G_CALLBACK (graft_histogram_view_motion_cb), self);
-  g_signal_connect_swapped (motion, "leave", G_CALLBACK (graft_histogram_view_leave_cb), self);
+  g_signal_connect_object (motion, "motion", G_CALLBACK (graft_histogram_view_motion_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "leave", G_CALLBACK (graft_histogram_view_leave_cb), self,
+                           G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 }

@@ -29,17 +29,15 @@ struct _GraftSummaryView
 {
   GtkWidget   parent_instance;
 
-  /* Children */
-  GtkWidget  *scroller;
-  GtkWidget  *content;
-
   /* Owned */
+  GtkWidget  *scroller;  /* the only child */
   GraftModel *model;
   char       *file_path;
-  GHashTable *values;  /* key → GtkLabel (borrowed from the rows) */
+  GHashTable *values;    /* key → GtkLabel (borrowed from the rows) */
 
-  /* Borrowed from the model */
-  GraftLayer *layer;
+  /* Borrowed */
+  GtkWidget  *content;   /* the box of groups, inside the scroller */
+  GraftLayer *layer;     /* from the model; NULL: the file's page */
 };
 
 G_DEFINE_FINAL_TYPE (GraftSummaryView, graft_summary_view, GTK_TYPE_WIDGET)
