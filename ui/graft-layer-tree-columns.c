@@ -113,6 +113,7 @@ graft_layer_tree_measure_names (GraftLayerTree *self)
     }
   self->name_width = MAX (width + GRAFT_LAYER_TREE_CELL_PADDING,
                           graft_layer_tree_column_width (self, self->name_column, 0));
+  self->names_dirty = FALSE;
 }
 
 /* A width the user gave a column by dragging its edge wins over ours. */
@@ -203,10 +204,12 @@ graft_layer_tree_update_columns (GraftLayerTree *self)
                                       ? gtk_widget_get_width (GTK_WIDGET (self)) : G_MAXINT / 2);
 }
 
+/* Rows open and close one by one (opening every layer of a model is one
+ * change per layer): measure the names once, when laying out next. */
 void
 graft_layer_tree_rows_changed_cb (GraftLayerTree *self)
 {
-  graft_layer_tree_measure_names (self);
+  self->names_dirty = TRUE;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
@@ -251,9 +254,12 @@ graft_layer_tree_size_allocate (GtkWidget *widget,
                                 int        height,
                                 int        baseline)
 {
+  GraftLayerTree *self = GRAFT_LAYER_TREE (widget);
   int y = 0;
 
-  graft_layer_tree_fit_columns (GRAFT_LAYER_TREE (widget), width);
+  if (self->names_dirty)
+    graft_layer_tree_measure_names (self);
+  graft_layer_tree_fit_columns (self, width);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {

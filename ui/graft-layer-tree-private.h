@@ -24,6 +24,7 @@ struct _GraftLayerTree
   gboolean             compact;
   gboolean             has_classes;
   gboolean             fitting;       /* the widths being set are ours, not the user's */
+  gboolean             names_dirty;   /* rows opened or closed since name_width */
   int                  name_width;    /* the Name column's need over the rows shown */
   int                  class_width;   /* the other columns' widths, from their texts */
   int                  shape_width;
