@@ -8,6 +8,7 @@
 
 #include "graft-layer-item.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "graft-numbers.h"
@@ -54,6 +55,9 @@ enum {
   PROP_IS_WEIGHT,
   PROP_MODIFIED,
   PROP_NONFINITE,
+  PROP_STATUS_ICON,
+  PROP_STATUS_TOOLTIP,
+  PROP_STATUS_CLASSES,
   N_PROPS
 };
 
@@ -93,6 +97,36 @@ graft_layer_item_get_icon_name (GraftLayerItem *self)
              graft_layer_get_n_children (self->layer) > 0
              ? "graft-model-symbolic" : "graft-layer-symbolic";
     }
+}
+
+/* The row's status mark, in a slot of its own beside the name: a warning
+ * for NaN/Inf, which matters more, else a dot for a change. */
+static const char *
+graft_layer_item_get_status_icon (GraftLayerItem *self)
+{
+  if (self->nonfinite)
+    return "dialog-warning-symbolic";
+  return self->modified ? "media-record-symbolic" : NULL;
+}
+
+static const char *
+graft_layer_item_get_status_tooltip (GraftLayerItem *self)
+{
+  if (self->nonfinite && self->modified)
+    return _("Holds NaN or infinite values; changed since the file was opened or saved");
+  if (self->nonfinite)
+    return _("Holds NaN or infinite values");
+  return self->modified ? _("Changed since the file was opened or saved") : NULL;
+}
+
+static GStrv
+graft_layer_item_dup_status_classes (GraftLayerItem *self)
+{
+  const char *name = self->nonfinite ? "graft-status-nonfinite"
+                     : self->modified ? "graft-status-modified" : "graft-status-none";
+  const char *classes[] = { "graft-status-mark", name, NULL };
+
+  return g_strdupv ((char **) classes);
 }
 
 static void
@@ -149,6 +183,18 @@ graft_layer_item_get_property (GObject    *object,
       g_value_set_boolean (value, self->nonfinite);
       break;
 
+    case PROP_STATUS_ICON:
+      g_value_set_string (value, graft_layer_item_get_status_icon (self));
+      break;
+
+    case PROP_STATUS_TOOLTIP:
+      g_value_set_string (value, graft_layer_item_get_status_tooltip (self));
+      break;
+
+    case PROP_STATUS_CLASSES:
+      g_value_take_boxed (value, graft_layer_item_dup_status_classes (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -189,6 +235,15 @@ graft_layer_item_class_init (GraftLayerItemClass *klass)
   properties[PROP_NONFINITE] =
     g_param_spec_boolean ("nonfinite", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS_ICON] =
+    g_param_spec_string ("status-icon", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS_TOOLTIP] =
+    g_param_spec_string ("status-tooltip", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATUS_CLASSES] =
+    g_param_spec_boxed ("status-classes", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -311,7 +366,7 @@ graft_layer_item_new_for_model (GraftModel *model)
       g_autoptr(GraftLayerItem) group = graft_layer_item_new (model, GRAFT_LAYER_ITEM_GROUP);
       guint64 n = 0;
 
-      group->name = g_strdup ("Optimizer state");
+      group->name = g_strdup ("Optimizer");
       group->tooltip = g_strdup ("Optimizer and metric variables saved with the model; "
                                  "they are not model weights");
       group->children = g_list_store_new (GRAFT_TYPE_LAYER_ITEM);
@@ -426,6 +481,44 @@ graft_layer_item_get_shape (GraftLayerItem *self)
   return self->shape;
 }
 
+static void
+graft_layer_item_notify_status (GraftLayerItem *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_ICON]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TOOLTIP]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_CLASSES]);
+}
+
+/**
+ * graft_layer_item_get_class_label:
+ *
+ * Returns: (nullable): the Class column's text: a layer's class, and how it
+ *   is quantized
+ */
+const char *
+graft_layer_item_get_class_label (GraftLayerItem *self)
+{
+  g_return_val_if_fail (GRAFT_IS_LAYER_ITEM (self), NULL);
+
+  return self->kind == GRAFT_LAYER_ITEM_LAYER ? self->class_label : NULL;
+}
+
+const char *
+graft_layer_item_get_dtype (GraftLayerItem *self)
+{
+  g_return_val_if_fail (GRAFT_IS_LAYER_ITEM (self), NULL);
+
+  return self->dtype;
+}
+
+const char *
+graft_layer_item_get_params (GraftLayerItem *self)
+{
+  g_return_val_if_fail (GRAFT_IS_LAYER_ITEM (self), NULL);
+
+  return self->params;
+}
+
 gboolean
 graft_layer_item_get_modified (GraftLayerItem *self)
 {
@@ -445,6 +538,7 @@ graft_layer_item_set_modified (GraftLayerItem *self,
     return;
   self->modified = modified;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODIFIED]);
+  graft_layer_item_notify_status (self);
 }
 
 gboolean
@@ -466,6 +560,7 @@ graft_layer_item_set_nonfinite (GraftLayerItem *self,
     return;
   self->nonfinite = nonfinite;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NONFINITE]);
+  graft_layer_item_notify_status (self);
 }
 
 /**

@@ -30,6 +30,9 @@ GListModel         *graft_layer_item_get_children   (GraftLayerItem       *self)
 const char         *graft_layer_item_get_name       (GraftLayerItem       *self);
 const char         *graft_layer_item_get_path       (GraftLayerItem       *self);
 const char         *graft_layer_item_get_shape      (GraftLayerItem       *self);
+const char         *graft_layer_item_get_class_label (GraftLayerItem       *self);
+const char         *graft_layer_item_get_dtype      (GraftLayerItem       *self);
+const char         *graft_layer_item_get_params     (GraftLayerItem       *self);
 gboolean            graft_layer_item_get_modified   (GraftLayerItem       *self);
 void                graft_layer_item_set_modified   (GraftLayerItem       *self,
                                                      gboolean              modified);

@@ -16,10 +16,20 @@ struct _GraftLayerTree
   GtkLabel            *heading_label;
   GtkSearchEntry      *search_entry;
   GtkColumnView       *column_view;
+  GtkColumnViewColumn *name_column;
   GtkColumnViewColumn *class_column;
+  GtkColumnViewColumn *shape_column;
+  GtkColumnViewColumn *dtype_column;
+  GtkColumnViewColumn *params_column;
   gboolean             compact;
   gboolean             has_classes;
-  GtkColumnViewColumn *dtype_column;
+  gboolean             fitting;       /* the widths being set are ours, not the user's */
+  gboolean             names_dirty;   /* rows opened or closed since name_width */
+  int                  name_width;    /* the Name column's need over the rows shown */
+  int                  class_width;   /* the other columns' widths, from their texts */
+  int                  shape_width;
+  int                  dtype_width;
+  int                  params_width;
   GtkDropTarget       *drop_target;
 
   /* Owned */
@@ -45,6 +55,24 @@ GraftLayerItem *graft_layer_tree_item_at          (GraftLayerTree *self,
                                                    double          x,
                                                    double          y,
                                                    GtkWidget     **row);
+
+/* graft-layer-tree-columns.c: the columns' widths, and the tree's layout */
+void            graft_layer_tree_update_columns   (GraftLayerTree *self);
+void            graft_layer_tree_rows_changed_cb  (GraftLayerTree *self);
+void            graft_layer_tree_fixed_width_cb   (GraftLayerTree      *self,
+                                                   GParamSpec          *pspec,
+                                                   GtkColumnViewColumn *column);
+void            graft_layer_tree_measure          (GtkWidget      *widget,
+                                                   GtkOrientation  orientation,
+                                                   int             for_size,
+                                                   int            *minimum,
+                                                   int            *natural,
+                                                   int            *minimum_baseline,
+                                                   int            *natural_baseline);
+void            graft_layer_tree_size_allocate    (GtkWidget      *widget,
+                                                   int             width,
+                                                   int             height,
+                                                   int             baseline);
 
 /* graft-layer-tree-dnd.c: the template's drag and drop callbacks */
 void            graft_layer_tree_clear_drop_row   (GraftLayerTree *self);

@@ -185,6 +185,14 @@ graft_layer_tree_get_property (GObject    *object,
     }
 }
 
+/* Fonts come with the style: measure again once the tree is in a window. */
+static void
+graft_layer_tree_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (graft_layer_tree_parent_class)->root (widget);
+  graft_layer_tree_update_columns (GRAFT_LAYER_TREE (widget));
+}
+
 static void
 graft_layer_tree_class_init (GraftLayerTreeClass *klass)
 {
@@ -193,6 +201,9 @@ graft_layer_tree_class_init (GraftLayerTreeClass *klass)
 
   object_class->dispose = graft_layer_tree_dispose;
   object_class->get_property = graft_layer_tree_get_property;
+  widget_class->measure = graft_layer_tree_measure;
+  widget_class->size_allocate = graft_layer_tree_size_allocate;
+  widget_class->root = graft_layer_tree_root;
 
   properties[PROP_SELECTED_ITEM] =
     g_param_spec_object ("selected-item", NULL, NULL, GRAFT_TYPE_LAYER_ITEM,
@@ -210,8 +221,11 @@ graft_layer_tree_class_init (GraftLayerTreeClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, heading_label);
   gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, search_entry);
   gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, column_view);
+  gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, name_column);
   gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, class_column);
+  gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, shape_column);
   gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, dtype_column);
+  gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, params_column);
   gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, drop_target);
   gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_stop_search_cb);
@@ -229,10 +243,21 @@ static void
 graft_layer_tree_init (GraftLayerTree *self)
 {
   GType types[] = { GRAFT_TYPE_LAYER_ITEM };
+  GtkColumnViewColumn *columns[5];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  columns[0] = self->name_column;
+  columns[1] = self->class_column;
+  columns[2] = self->shape_column;
+  columns[3] = self->dtype_column;
+  columns[4] = self->params_column;
 
   gtk_drop_target_set_gtypes (self->drop_target, types, G_N_ELEMENTS (types));
+  /* Widths the user drags are kept while the tree fits the others. */
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    g_signal_connect_object (columns[i], "notify::fixed-width",
+                             G_CALLBACK (graft_layer_tree_fixed_width_cb), self,
+                             G_CONNECT_SWAPPED);
   self->filter = gtk_custom_filter_new (graft_layer_tree_filter_func, self, NULL);
   self->items_by_path = g_hash_table_new (g_str_hash, g_str_equal);
 }
@@ -294,21 +319,6 @@ graft_layer_tree_any_class (GraftLayer *layer)
   return FALSE;
 }
 
-/* A weights-only file names no classes: its empty Class column would only
- * take room from the names. */
-static void
-graft_layer_tree_update_columns (GraftLayerTree *self)
-{
-  gboolean show_class = !self->compact && self->has_classes;
-
-  gtk_column_view_column_set_visible (self->class_column, show_class);
-  gtk_column_view_column_set_visible (self->dtype_column, !self->compact);
-  /* Narrow columns leave the name room; a hidden column must have no
-   * fixed width, or the view keeps its room empty (GTK 4.8). */
-  gtk_column_view_column_set_fixed_width (self->class_column, show_class ? 110 : -1);
-  gtk_column_view_column_set_fixed_width (self->dtype_column, self->compact ? -1 : 64);
-}
-
 /**
  * graft_layer_tree_set_model:
  * @model: (nullable): the checkpoint to show
@@ -354,6 +364,9 @@ graft_layer_tree_set_model (GraftLayerTree *self,
                                G_CONNECT_SWAPPED);
       gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
       graft_layer_tree_expand_layers (self);
+      g_signal_connect_object (self->tree_model, "items-changed",
+                               G_CALLBACK (graft_layer_tree_rows_changed_cb), self,
+                               G_CONNECT_SWAPPED);
     }
   self->has_classes = model != NULL && graft_layer_tree_any_class (graft_model_get_root (model));
   graft_layer_tree_update_columns (self);

@@ -11,6 +11,8 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "graft-bins.h"
+#include "graft-histogram-view.h"
 #include "graft-numbers.h"
 
 /* The rows of the table, in order; percentiles follow. */
@@ -23,20 +25,23 @@ struct _GraftStatsView
   GtkWidget       parent_instance;
 
   /* Template widgets */
-  GtkSpinner     *spinner;
-  GtkGrid        *grid;
-  GtkDrawingArea *histogram_area;
-  GtkLabel       *range_label;
+  GtkSpinner         *spinner;
+  GtkLabel           *caption_label;
+  GtkGrid            *grid;
+  GtkStack           *histogram_stack;
+  GraftHistogramView *histogram_view;
+  GtkLabel           *range_label;
 
   /* Owned */
-  GraftTensor    *tensor;
-  GCancellable   *cancellable;
-  GraftHistogram *histogram;
-  GHashTable     *values;  /* row name → GtkLabel (borrowed from the grid) */
-  GraftStats      stats;
+  GraftTensor        *tensor;
+  GCancellable       *cancellable;
+  GHashTable         *values;  /* row name → GtkLabel (borrowed from the grid) */
+  GraftStats          stats;
 
-  guint           have_stats : 1;
-  guint           busy : 1;
+  guint               have_stats : 1;
+  guint               busy : 1;
+  guint               difference : 1;
+  guint               identical : 1;
 };
 
 G_DEFINE_FINAL_TYPE (GraftStatsView, graft_stats_view, GTK_TYPE_WIDGET)
@@ -60,6 +65,7 @@ typedef struct
   GraftTensor    *tensor;
   GraftStats      stats;
   double          percentiles[GRAFT_STATS_N_PERCENTILES];
+  GraftBins       bins;
   GraftHistogram *histogram;
 } GraftStatsViewJob;
 
@@ -71,6 +77,17 @@ graft_stats_view_job_free (gpointer data)
   g_clear_pointer (&job->tensor, graft_tensor_unref);
   g_clear_pointer (&job->histogram, graft_histogram_free);
   g_free (job);
+}
+
+/* The quartiles come with the percentiles the table shows. */
+static double
+graft_stats_view_percentile (GraftStatsViewJob *job,
+                             double             level)
+{
+  for (guint i = 0; i < GRAFT_STATS_N_PERCENTILES; i++)
+    if (graft_stats_percentile_levels[i] == level)
+      return job->percentiles[i];
+  g_return_val_if_reached (NAN);
 }
 
 static void
@@ -97,9 +114,19 @@ graft_stats_view_thread (GTask        *task,
     }
   if (job->stats.n_finite > 0)
     {
-      job->histogram = graft_stats_compute_histogram (job->tensor, &job->stats,
-                                                      GRAFT_STATS_DEFAULT_BINS, cancellable,
-                                                      &error);
+      gboolean integral = graft_bins_is_integral (job->tensor, cancellable, &error);
+      GraftStats range;
+
+      if (error != NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      graft_bins_choose (&job->stats, graft_stats_view_percentile (job, 25),
+                         graft_stats_view_percentile (job, 75), integral, &job->bins);
+      graft_bins_apply (&job->bins, &job->stats, &range);
+      job->histogram = graft_stats_compute_histogram (job->tensor, &range, job->bins.n_bins,
+                                                      cancellable, &error);
       if (job->histogram == NULL)
         {
           g_task_return_error (task, error);
@@ -154,9 +181,10 @@ graft_stats_view_clear (GraftStatsView *self)
   while (g_hash_table_iter_next (&iter, NULL, &label))
     gtk_label_set_text (label, "—");
   gtk_label_set_text (self->range_label, "");
-  g_clear_pointer (&self->histogram, graft_histogram_free);
+  graft_histogram_view_set_histogram (self->histogram_view, NULL, FALSE);
+  gtk_stack_set_visible_child_name (self->histogram_stack, "plot");
   self->have_stats = FALSE;
-  gtk_widget_queue_draw (GTK_WIDGET (self->histogram_area));
+  self->identical = FALSE;
 }
 
 static void
@@ -208,76 +236,33 @@ graft_stats_view_done_cb (GObject      *object,
       graft_stats_view_set_value (self, name, job->percentiles[i]);
     }
 
-  self->histogram = g_steal_pointer (&job->histogram);
-  if (self->histogram != NULL)
+  if (job->histogram != NULL)
     {
-      g_autofree char *lo = graft_numbers_value (self->histogram->lo);
-      g_autofree char *hi = graft_numbers_value (self->histogram->hi);
-      g_autofree char *text = g_strdup_printf (_("%u bins from %s to %s"),
-                                               self->histogram->n_bins, lo, hi);
+      g_autofree char *lo = graft_numbers_value (job->histogram->lo);
+      g_autofree char *hi = graft_numbers_value (job->histogram->hi);
+      g_autofree char *text = NULL;
 
+      if (job->bins.per_integer)
+        {
+          g_autofree char *first = graft_numbers_value (s->min);
+          g_autofree char *last = graft_numbers_value (s->max);
+
+          text = g_strdup_printf (_("One bin per integer from %s to %s; bar heights on a "
+                                    "square-root scale"), first, last);
+        }
+      else
+        text = g_strdup_printf (_("%u bins from %s to %s; bar heights on a square-root scale"),
+                                job->histogram->n_bins, lo, hi);
       gtk_label_set_text (self->range_label, text);
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self->histogram_area));
+  graft_histogram_view_set_histogram (self->histogram_view, g_steal_pointer (&job->histogram),
+                                      job->bins.per_integer);
+  /* A difference of zeros is the answer, not a histogram of one spike. */
+  self->identical = self->difference && s->count > 0 && s->zeros == s->count;
+  gtk_stack_set_visible_child_name (self->histogram_stack, self->identical ? "identical" : "plot");
+  gtk_widget_set_visible (GTK_WIDGET (self->range_label), !self->identical);
   g_signal_emit (self, signals[SIGNAL_COMPUTED], 0,
                  s->nan + s->pos_inf + s->neg_inf > 0);
-}
-
-static void
-graft_stats_view_draw_histogram (GtkDrawingArea *area,
-                                 cairo_t        *cr,
-                                 int             width,
-                                 int             height,
-                                 gpointer        user_data)
-{
-  GraftStatsView *self = user_data;
-  GraftHistogram *h = self->histogram;
-  GdkRGBA fg;
-  guint64 peak = 0;
-  double bar_w;
-
-  if (h == NULL || h->n_bins == 0 || width < 4 || height < 4)
-    return;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-
-  for (guint i = 0; i < h->n_bins; i++)
-    peak = MAX (peak, h->counts[i]);
-  if (peak == 0)
-    return;
-
-  /* Axis line, then one bar per bin; square-root heights keep small bins
-   * visible next to a spike at zero. */
-  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.35);
-  cairo_rectangle (cr, 0, height - 1, width, 1);
-  cairo_fill (cr);
-
-  bar_w = (double) width / h->n_bins;
-  cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 1.0);
-  for (guint i = 0; i < h->n_bins; i++)
-    {
-      double frac = sqrt ((double) h->counts[i] / peak);
-      double bh = floor (frac * (height - 2));
-
-      if (h->counts[i] > 0 && bh < 1)
-        bh = 1;
-      cairo_rectangle (cr, floor (i * bar_w), height - 1 - bh,
-                       MAX (1, floor ((i + 1) * bar_w) - floor (i * bar_w) - (bar_w > 3 ? 1 : 0)),
-                       bh);
-    }
-  cairo_fill (cr);
-
-  /* Where zero falls, when it is inside the range. */
-  if (h->lo < 0 && h->hi > 0)
-    {
-      double x = round ((0 - h->lo) / (h->hi - h->lo) * width);
-
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-      cairo_rectangle (cr, x, 0, 1, height);
-      cairo_fill (cr);
-    }
 }
 
 static void
@@ -314,7 +299,6 @@ graft_stats_view_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->tensor, graft_tensor_unref);
-  g_clear_pointer (&self->histogram, graft_histogram_free);
   g_clear_pointer (&self->values, g_hash_table_unref);
 
   G_OBJECT_CLASS (graft_stats_view_parent_class)->dispose (object);
@@ -362,11 +346,14 @@ graft_stats_view_class_init (GraftStatsViewClass *klass)
     g_signal_new ("computed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 
+  g_type_ensure (GRAFT_TYPE_HISTOGRAM_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/gnome/Graft/ui/graft-stats-view.ui");
   gtk_widget_class_bind_template_child (widget_class, GraftStatsView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, GraftStatsView, caption_label);
   gtk_widget_class_bind_template_child (widget_class, GraftStatsView, grid);
-  gtk_widget_class_bind_template_child (widget_class, GraftStatsView, histogram_area);
+  gtk_widget_class_bind_template_child (widget_class, GraftStatsView, histogram_stack);
+  gtk_widget_class_bind_template_child (widget_class, GraftStatsView, histogram_view);
   gtk_widget_class_bind_template_child (widget_class, GraftStatsView, range_label);
 
   gtk_widget_class_set_css_name (widget_class, "graftstats");
@@ -397,8 +384,6 @@ graft_stats_view_init (GraftStatsView *self)
       graft_stats_view_add_row (self, name, title, row++);
     }
 
-  gtk_drawing_area_set_draw_func (self->histogram_area, graft_stats_view_draw_histogram,
-                                  self, NULL);
   graft_stats_view_set_busy (self, FALSE);
 }
 
@@ -406,6 +391,41 @@ GtkWidget *
 graft_stats_view_new (void)
 {
   return g_object_new (GRAFT_TYPE_STATS_VIEW, NULL);
+}
+
+static void
+graft_stats_view_show (GraftStatsView *self,
+                       GraftTensor    *tensor,
+                       gboolean        difference)
+{
+  g_autoptr(GTask) task = NULL;
+  GraftStatsViewJob *job;
+
+  if (tensor == self->tensor && !!difference == self->difference)
+    return;
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->tensor, graft_tensor_unref);
+  graft_stats_view_clear (self);
+  graft_stats_view_set_busy (self, FALSE);
+  self->difference = tensor != NULL && difference;
+  /* Say what the figures are of, when they are not the weight's own. */
+  gtk_label_set_text (self->caption_label, self->difference ? _("Δ target − source") : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->caption_label), self->difference);
+  gtk_widget_set_visible (GTK_WIDGET (self->range_label), TRUE);
+  if (tensor == NULL)
+    return;
+
+  self->tensor = graft_tensor_ref (tensor);
+  self->cancellable = g_cancellable_new ();
+  job = g_new0 (GraftStatsViewJob, 1);
+  job->tensor = graft_tensor_ref (tensor);
+  task = g_task_new (self, self->cancellable, graft_stats_view_done_cb, NULL);
+  g_task_set_source_tag (task, graft_stats_view_show);
+  g_task_set_task_data (task, job, graft_stats_view_job_free);
+  graft_stats_view_set_busy (self, TRUE);
+  g_task_run_in_thread (task, graft_stats_view_thread);
 }
 
 /**
@@ -418,31 +438,66 @@ void
 graft_stats_view_set_tensor (GraftStatsView *self,
                              GraftTensor    *tensor)
 {
-  g_autoptr(GTask) task = NULL;
-  GraftStatsViewJob *job;
-
   g_return_if_fail (GRAFT_IS_STATS_VIEW (self));
 
-  if (tensor == self->tensor)
-    return;
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->tensor, graft_tensor_unref);
-  graft_stats_view_clear (self);
-  graft_stats_view_set_busy (self, FALSE);
-  if (tensor == NULL)
-    return;
+  graft_stats_view_show (self, tensor, FALSE);
+}
 
-  self->tensor = graft_tensor_ref (tensor);
-  self->cancellable = g_cancellable_new ();
-  job = g_new0 (GraftStatsViewJob, 1);
-  job->tensor = graft_tensor_ref (tensor);
-  task = g_task_new (self, self->cancellable, graft_stats_view_done_cb, NULL);
-  g_task_set_source_tag (task, graft_stats_view_set_tensor);
-  g_task_set_task_data (task, job, graft_stats_view_job_free);
-  graft_stats_view_set_busy (self, TRUE);
-  g_task_run_in_thread (task, graft_stats_view_thread);
+/**
+ * graft_stats_view_set_difference:
+ * @difference: (nullable): target − source, element by element
+ *
+ * As graft_stats_view_set_tensor(), for the difference the window shows
+ * in its Δ view: the view says so, and says "Identical" instead of a
+ * histogram when every element is zero.
+ */
+void
+graft_stats_view_set_difference (GraftStatsView *self,
+                                 GraftTensor    *difference)
+{
+  g_return_if_fail (GRAFT_IS_STATS_VIEW (self));
+
+  graft_stats_view_show (self, difference, TRUE);
+}
+
+/**
+ * graft_stats_view_get_identical:
+ *
+ * Returns: %TRUE when the view shows a difference that is zero everywhere
+ */
+gboolean
+graft_stats_view_get_identical (GraftStatsView *self)
+{
+  g_return_val_if_fail (GRAFT_IS_STATS_VIEW (self), FALSE);
+
+  return self->identical;
+}
+
+/**
+ * graft_stats_view_get_caption:
+ *
+ * Returns: what the figures are of when not of the tensor itself
+ *   ("Δ target − source"), else ""
+ */
+const char *
+graft_stats_view_get_caption (GraftStatsView *self)
+{
+  g_return_val_if_fail (GRAFT_IS_STATS_VIEW (self), NULL);
+
+  return gtk_label_get_text (self->caption_label);
+}
+
+/**
+ * graft_stats_view_get_histogram_view:
+ *
+ * Returns: (transfer none): the histogram drawn
+ */
+GraftHistogramView *
+graft_stats_view_get_histogram_view (GraftStatsView *self)
+{
+  g_return_val_if_fail (GRAFT_IS_STATS_VIEW (self), NULL);
+
+  return self->histogram_view;
 }
 
 /**

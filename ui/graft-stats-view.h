@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "graft.h"
+#include "graft-histogram-view.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +18,12 @@ G_DECLARE_FINAL_TYPE (GraftStatsView, graft_stats_view, GRAFT, STATS_VIEW, GtkWi
 GtkWidget        *graft_stats_view_new        (void);
 void              graft_stats_view_set_tensor (GraftStatsView *self,
                                                GraftTensor    *tensor);
+void              graft_stats_view_set_difference (GraftStatsView *self,
+                                                   GraftTensor    *difference);
 GraftTensor      *graft_stats_view_get_tensor (GraftStatsView *self);
+gboolean          graft_stats_view_get_identical (GraftStatsView *self);
+const char       *graft_stats_view_get_caption (GraftStatsView *self);
+GraftHistogramView *graft_stats_view_get_histogram_view (GraftStatsView *self);
 const GraftStats *graft_stats_view_get_stats  (GraftStatsView *self);
 gboolean          graft_stats_view_get_busy   (GraftStatsView *self);
 const char       *graft_stats_view_get_figure (GraftStatsView *self,

@@ -66,7 +66,7 @@ test_layer_tree_rows (void)
                    "0:classifier\n"
                    "1:kernel\n"
                    "1:bias\n"
-                   "0:Optimizer state\n");
+                   "0:Optimizer\n");
 
   item = graft_layer_tree_find_item (GRAFT_LAYER_TREE (tree), "feature_extractor/fe_conv/kernel");
   g_assert_nonnull (item);
@@ -116,6 +116,21 @@ test_layer_tree_filter (void)
   g_assert_finalize_object (tree);
 }
 
+/* Sets @weight to zeros in one step of @edit. */
+static void
+zero_weight (GraftEdit   *edit,
+             GraftWeight *weight)
+{
+  GraftTensor *t = graft_weight_get_tensor (weight);
+  g_autoptr(GraftTensor) zeros = graft_tensor_new (graft_tensor_get_dtype (t),
+                                                   graft_tensor_get_rank (t),
+                                                   graft_tensor_get_shape (t));
+
+  graft_edit_begin (edit, "zero");
+  graft_edit_set_tensor (edit, weight, zeros);
+  graft_edit_end (edit);
+}
+
 static void
 test_layer_tree_select_and_badges (void)
 {
@@ -134,16 +149,7 @@ test_layer_tree_select_and_badges (void)
   g_assert_false (graft_layer_tree_select_path (GRAFT_LAYER_TREE (tree), "no/such/weight"));
 
   /* A changed weight and its layer are marked; undoing clears both. */
-  {
-    GraftTensor *t = graft_weight_get_tensor (weight);
-    g_autoptr(GraftTensor) zeros = graft_tensor_new (graft_tensor_get_dtype (t),
-                                                     graft_tensor_get_rank (t),
-                                                     graft_tensor_get_shape (t));
-
-    graft_edit_begin (edit, "zero");
-    graft_edit_set_tensor (edit, weight, zeros);
-    graft_edit_end (edit);
-  }
+  zero_weight (edit, weight);
   graft_layer_tree_update_modified (GRAFT_LAYER_TREE (tree), edit);
   parent = graft_layer_tree_find_item (GRAFT_LAYER_TREE (tree),
                                        graft_layer_get_path (graft_weight_get_layer (weight)));
@@ -212,6 +218,197 @@ test_layer_tree_check_drop (void)
   g_assert_finalize_object (tgt_tree);
 }
 
+/* ---- columns fit their content at the default pane width ---------------- */
+
+/* The width the window gives each tree pane at its default size. */
+#define PANE_WIDTH 270
+
+static GraftModel *
+load_example (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", name, NULL);
+  g_autoptr(GError) error = NULL;
+  GraftModel *model = graft_keras_load (path, &error);
+
+  g_assert_no_error (error);
+  return model;
+}
+
+static gboolean
+tree_has_rows (gpointer data)
+{
+  GtkWidget *tree = data;
+
+  return gtk_widget_get_mapped (tree) && gtk_widget_get_width (tree) > 0;
+}
+
+static GtkWidget *
+show_tree (GraftModel *model,
+           gboolean    compact,
+           int         width)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *tree = graft_layer_tree_new ();
+
+  graft_layer_tree_set_compact (GRAFT_LAYER_TREE (tree), compact);
+  graft_layer_tree_set_model (GRAFT_LAYER_TREE (tree), model);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, 600);
+  gtk_window_set_child (GTK_WINDOW (window), tree);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (graft_ui_test_wait (tree_has_rows, tree, 5000));
+  graft_ui_test_drain (300);
+  return window;
+}
+
+/* Every label of the column view shown whole: as wide as it asks to be, and
+ * inside the tree, not cut by its right edge. Returns how many it saw. */
+static guint
+assert_labels_fit (GtkWidget *tree,
+                   GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_text (GTK_LABEL (widget))[0] != '\0')
+    {
+      graphene_rect_t bounds;
+      int natural;
+
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      g_assert_true (gtk_widget_compute_bounds (widget, tree, &bounds));
+      if (natural > gtk_widget_get_width (widget) ||
+          bounds.origin.x + natural > gtk_widget_get_width (tree) + 0.5)
+        g_error ("\"%s\" needs %d px, has %d px at x = %g in a tree %d px wide",
+                 gtk_label_get_text (GTK_LABEL (widget)), natural, gtk_widget_get_width (widget),
+                 bounds.origin.x, gtk_widget_get_width (tree));
+      return 1;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += assert_labels_fit (tree, child);
+  return n;
+}
+
+static GtkWidget *
+find_column_view (GtkWidget *widget)
+{
+  if (GTK_IS_COLUMN_VIEW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_column_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+column_visible (GtkWidget  *view,
+                const char *title)
+{
+  GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return gtk_column_view_column_get_visible (column);
+    }
+  g_assert_not_reached ();
+}
+
+/* The example pair in transfer mode (compact trees): at the pane's width
+ * every label shows whole; a column that would not fit is left out, never
+ * cut, and the name and shape always show. A little wider, all three. */
+static void
+test_layer_tree_columns_fit (void)
+{
+  const char *files[] = { "seq_conv.keras", "seq_conv_newhead.keras" };
+  const int widths[] = { PANE_WIDTH, PANE_WIDTH + 40 };
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autoptr(GraftModel) model = load_example (files[i]);
+        GtkWidget *window = show_tree (model, TRUE, widths[w]);
+        GtkWidget *tree = gtk_window_get_child (GTK_WINDOW (window));
+        GtkWidget *view = find_column_view (tree);
+        guint n_columns = w > 0 || i == 0 ? 3 : 2;
+
+        g_assert_true (column_visible (view, "Name"));
+        g_assert_true (column_visible (view, "Shape"));
+        g_assert_cmpint (column_visible (view, "Params"), ==, n_columns == 3);
+        /* Titles, six names, four shapes (layers have none), six counts. */
+        g_assert_cmpuint (assert_labels_fit (tree, view), >=, n_columns == 3 ? 19 : 12);
+        gtk_window_destroy (GTK_WINDOW (window));
+      }
+}
+
+/* Browsing one file, wide enough for all five columns: the class and dtype
+ * too, nested layers. */
+static void
+test_layer_tree_columns_fit_browse (void)
+{
+  g_autoptr(GraftModel) model = load_fixture ("nested_functional.keras");
+  GtkWidget *window = show_tree (model, FALSE, 600);
+  GtkWidget *tree = gtk_window_get_child (GTK_WINDOW (window));
+  GtkWidget *view = find_column_view (tree);
+
+  g_assert_true (column_visible (view, "Class"));
+  g_assert_true (column_visible (view, "Type"));
+  /* Titles, 12 names, 10 shapes, 10 dtypes, 16 counts, 4 classes. */
+  g_assert_cmpuint (assert_labels_fit (tree, view), >=, 5 + 12 + 10 + 10 + 12 + 4);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A modified row keeps every column whole: its mark has room of its own. */
+static void
+test_layer_tree_columns_fit_modified (void)
+{
+  g_autoptr(GraftModel) model = load_example ("seq_conv_newhead.keras");
+  g_autoptr(GraftEdit) edit = graft_edit_new (model);
+  GtkWidget *window = show_tree (model, TRUE, PANE_WIDTH + 40);
+  GtkWidget *tree = gtk_window_get_child (GTK_WINDOW (window));
+  GtkWidget *view = find_column_view (tree);
+  GraftWeight *weight = graft_model_find_weight (model, "new_dense/kernel");
+
+  zero_weight (edit, weight);
+  graft_layer_tree_update_modified (GRAFT_LAYER_TREE (tree), edit);
+  graft_ui_test_drain (300);
+  g_assert_true (graft_layer_item_get_modified (
+    graft_layer_tree_find_item (GRAFT_LAYER_TREE (tree), "new_dense/kernel")));
+  g_assert_true (column_visible (view, "Params"));
+  g_assert_cmpuint (assert_labels_fit (tree, view), >=, 19);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A column the user widens keeps its width; the others still show whole
+ * or not at all. */
+static void
+test_layer_tree_columns_user_width (void)
+{
+  g_autoptr(GraftModel) model = load_example ("seq_conv_newhead.keras");
+  GtkWidget *window = show_tree (model, TRUE, PANE_WIDTH + 40);
+  GtkWidget *tree = gtk_window_get_child (GTK_WINDOW (window));
+  GtkWidget *view = find_column_view (tree);
+  GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+  g_autoptr(GtkColumnViewColumn) shape = g_list_model_get_item (columns, 2);
+
+  g_assert_cmpstr (gtk_column_view_column_get_title (shape), ==, "Shape");
+  /* As GTK does at the end of a drag on the column's edge. */
+  gtk_column_view_column_set_fixed_width (shape, 150);
+  graft_ui_test_drain (300);
+  g_assert_cmpint (gtk_column_view_column_get_fixed_width (shape), ==, 150);
+  g_assert_false (column_visible (view, "Params"));
+  g_assert_cmpuint (assert_labels_fit (tree, view), >=, 12);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -224,6 +421,10 @@ main (int   argc,
   g_test_add_func ("/layer-tree/filter", test_layer_tree_filter);
   g_test_add_func ("/layer-tree/select-and-badges", test_layer_tree_select_and_badges);
   g_test_add_func ("/layer-tree/check-drop", test_layer_tree_check_drop);
+  g_test_add_func ("/layer-tree/columns-fit", test_layer_tree_columns_fit);
+  g_test_add_func ("/layer-tree/columns-fit-browse", test_layer_tree_columns_fit_browse);
+  g_test_add_func ("/layer-tree/columns-fit-modified", test_layer_tree_columns_fit_modified);
+  g_test_add_func ("/layer-tree/columns-user-width", test_layer_tree_columns_user_width);
 
   return g_test_run ();
 }
