@@ -19,7 +19,7 @@
 
 #include "graft-numbers.h"
 
-#define PLOT_LEFT   64
+#define PLOT_LEFT   64  /* at least; more when the limits' labels are wider */
 #define PLOT_RIGHT  12
 #define PLOT_TOP    12
 #define PLOT_BOTTOM 24
@@ -36,6 +36,7 @@ struct _GraftLinePlot
   double     lo;
   double     hi;
   gint       hover;  /* index under the pointer, -1 for none */
+  int        label_width;  /* of the widest limit label */
   char      *hover_text;
 };
 
@@ -55,8 +56,9 @@ graft_line_plot_area (GraftLinePlot   *self,
 {
   int w = gtk_widget_get_width (GTK_WIDGET (self));
   int h = gtk_widget_get_height (GTK_WIDGET (self));
+  int left = MAX (PLOT_LEFT, self->label_width + 12);
 
-  graphene_rect_init (area, PLOT_LEFT, PLOT_TOP, MAX (1, w - PLOT_LEFT - PLOT_RIGHT),
+  graphene_rect_init (area, left, PLOT_TOP, MAX (1, w - left - PLOT_RIGHT),
                       MAX (1, h - PLOT_TOP - PLOT_BOTTOM));
 }
 
@@ -411,6 +413,16 @@ graft_line_plot_set_tensor (GraftLinePlot *self,
     self->hi = self->lo + 1;
   self->values = g_steal_pointer (&values);
   self->n_values = (guint) n;
+  self->label_width = 0;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *text = graft_numbers_value (i == 0 ? self->lo : self->hi);
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+      int lw, lh;
+
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      self->label_width = MAX (self->label_width, lw);
+    }
   return TRUE;
 }
 
