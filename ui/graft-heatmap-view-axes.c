@@ -218,7 +218,7 @@ graft_heatmap_view_gate_lines (GraftHeatmapView         *self,
   guint n = g_strv_length (self->gates);
   gsize n_cols = graft_heatmap_get_n_cols (self->engine->heatmap);
   double sx = img->size.width / (w->col_end - w->col_start);
-  GdkRGBA backdrop = { 0, 0, 0, 0.6 }, white = { 1, 1, 1, 1 };
+  GdkRGBA backdrop = { 0, 0, 0, 0.6 }, white = { 1, 1, 1, 1 }, dark = { 0, 0, 0, 1 };
 
   if (n < 2 || n_cols % n != 0)
     return;
@@ -233,10 +233,16 @@ graft_heatmap_view_gate_lines (GraftHeatmapView         *self,
         continue;
       x0 = img->origin.x + ((double) MAX (c0, w->col_start) - w->col_start) * sx;
       x1 = img->origin.x + ((double) MIN (c1, w->col_end) - w->col_start) * sx;
+      /* Dark in a light casing, to show on any colour of the map. */
       if (k > 0 && c0 > w->col_start)
-        gtk_snapshot_append_color (snapshot, fg,
-                                   &GRAPHENE_RECT_INIT (floor (x0) - 1, img->origin.y, 2,
-                                                        img->size.height));
+        {
+          gtk_snapshot_append_color (snapshot, &white,
+                                     &GRAPHENE_RECT_INIT (floor (x0) - 2, img->origin.y, 4,
+                                                          img->size.height));
+          gtk_snapshot_append_color (snapshot, &dark,
+                                     &GRAPHENE_RECT_INIT (floor (x0) - 1, img->origin.y, 2,
+                                                          img->size.height));
+        }
       layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->gates[k]);
       pango_layout_get_pixel_size (layout, &lw, &lh);
       if (x1 - x0 < lw + 8)
