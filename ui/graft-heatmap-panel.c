@@ -62,6 +62,7 @@ struct _GraftHeatmapPanel
   GtkWidget        *zoom_in_button;
   GtkWidget        *zoom_out_button;
   GtkWidget        *zoom_fit_button;
+  GtkWidget        *plot_box;
   GraftLinePlot    *plot;
   GtkFlowBox       *numbers_box;
   GraftValueTable  *table;
@@ -118,7 +119,7 @@ graft_heatmap_panel_sync_sensitivity (GraftHeatmapPanel *self)
   gboolean grid = graft_heatmap_view_get_grid (self->view);
   GraftTensor *tensor = graft_heatmap_view_get_tensor (self->view);
   gboolean custom = gtk_drop_down_get_selected (self->limits_dropdown) == LIMITS_CUSTOM;
-  gboolean map = g_str_equal (graft_heatmap_panel_mode (self), "view");
+  gboolean map = !g_str_equal (graft_heatmap_panel_mode (self), "table");
   gboolean zoom = tensor != NULL && map && !graft_heatmap_view_get_rgb (self->view) &&
                   !self->delta_identical;
   guint rank = tensor ? graft_tensor_get_rank (tensor) : 0;
@@ -144,7 +145,14 @@ graft_heatmap_panel_sync_page (GraftHeatmapPanel *self)
 {
   GraftTensor *tensor = graft_heatmap_view_get_tensor (self->view);
   const char *mode = graft_heatmap_panel_mode (self);
+  gboolean plot = g_str_equal (mode, "plot");
 
+  /* The plot keeps the vector's strip above it, a short heatmap. */
+  gtk_widget_set_visible (self->plot_box, plot);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->view), !plot);
+  gtk_widget_set_size_request (GTK_WIDGET (self->view), -1, plot ? 72 : -1);
+  if (plot)
+    mode = "view";
   if (tensor == NULL)
     gtk_stack_set_visible_child_name (self->stack, "empty");
   else if (g_str_equal (mode, "view") && self->delta_identical &&
@@ -573,6 +581,7 @@ graft_heatmap_panel_delta_toggled_cb (GraftHeatmapPanel *self)
   g_task_run_in_thread (task, graft_heatmap_panel_delta_thread);
 }
 
+/* The view holds what zooming does; the panel's actions forward to it. */
 static void
 graft_heatmap_panel_zoom_action (GtkWidget  *widget,
                                  const char *action_name,
@@ -580,12 +589,7 @@ graft_heatmap_panel_zoom_action (GtkWidget  *widget,
 {
   GraftHeatmapPanel *self = GRAFT_HEATMAP_PANEL (widget);
 
-  if (g_str_equal (action_name, "heatmap.zoom-in"))
-    graft_heatmap_view_zoom (self->view, 2.0);
-  else if (g_str_equal (action_name, "heatmap.zoom-out"))
-    graft_heatmap_view_zoom (self->view, 0.5);
-  else
-    graft_heatmap_view_zoom_fit (self->view);
+  gtk_widget_activate_action_variant (GTK_WIDGET (self->view), action_name, parameter);
 }
 
 static void
@@ -696,6 +700,7 @@ graft_heatmap_panel_class_init (GraftHeatmapPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, zoom_out_button);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, zoom_fit_button);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, plot);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, plot_box);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, numbers_box);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, table);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, scale_dropdown);
@@ -953,11 +958,15 @@ graft_heatmap_panel_set_mode (GraftHeatmapPanel *self,
 /**
  * graft_heatmap_panel_get_page:
  *
- * Returns: the page shown: "empty", "view", "plot", "table" or "identical"
+ * Returns: the page shown: "empty", "view" (the heatmap, with a vector's
+ *   plot below it in the Plot mode), "plot", "table" or "identical"
  */
 const char *
 graft_heatmap_panel_get_page (GraftHeatmapPanel *self)
 {
   g_return_val_if_fail (GRAFT_IS_HEATMAP_PANEL (self), NULL);
+  if (gtk_widget_get_visible (self->plot_box) &&
+      g_str_equal (gtk_stack_get_visible_child_name (self->stack), "view"))
+    return "plot";
   return gtk_stack_get_visible_child_name (self->stack);
 }
