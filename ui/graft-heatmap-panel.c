@@ -6,7 +6,7 @@
 
 #include "config.h"
 
-#include "graft-heatmap-panel.h"
+#include "graft-heatmap-panel-private.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -16,79 +16,6 @@
 #include "graft-numbers.h"
 #include "graft-line-plot.h"
 #include "graft-value-table.h"
-
-/* Up to this many values, a vector's plot lists them as numbers too. */
-#define NUMBERS_MAX 32
-
-/* The limits menu's rows. */
-enum {
-  LIMITS_WHOLE,
-  LIMITS_VISIBLE,
-  LIMITS_ROBUST,
-  LIMITS_CUSTOM,
-};
-
-struct _GraftHeatmapPanel
-{
-  GtkWidget         parent_instance;
-
-  GraftTensor      *stored;       /* a quantized weight's integers, or NULL */
-  char             *quantization; /* how they are stored */
-
-  /* Template widgets */
-  GtkLabel         *title_label;
-  GtkLabel         *subtitle_label;
-  GtkToggleButton  *delta_button;
-  GtkToggleButton  *stored_button;
-  GtkWidget        *zoom_box;
-  GtkWidget        *controls_box;
-  GtkToggleButton  *map_button;
-  GtkToggleButton  *plot_button;
-  GtkToggleButton  *table_button;
-  GtkMenuButton    *colormap_button;
-  GtkPicture       *colormap_swatch;
-  GtkBox           *colormap_list;
-  GtkCheckButton   *reverse_check;
-  GtkMenuButton    *options_button;
-  GtkWidget        *custom_box;
-  GtkDropDown      *scale_dropdown;
-  GtkDropDown      *limits_dropdown;
-  GtkSpinButton    *min_spin;
-  GtkSpinButton    *max_spin;
-  GtkDropDown      *reduce_dropdown;
-  GtkToggleButton  *grid_button;
-  GtkCheckButton   *per_filter_button;
-  GtkCheckButton   *rgb_button;
-  GtkWidget        *zoom_in_button;
-  GtkWidget        *zoom_out_button;
-  GtkWidget        *zoom_fit_button;
-  GtkWidget        *plot_box;
-  GraftLinePlot    *plot;
-  GtkFlowBox       *numbers_box;
-  GraftValueTable  *table;
-  GtkWidget        *axes_box;
-  GtkDropDown      *row_axis_dropdown;
-  GtkDropDown      *col_axis_dropdown;
-  GtkBox           *index_box;
-  GtkStack         *stack;
-  GtkLabel         *empty_label;
-  GraftHeatmapView *view;
-  GtkLabel         *status_label;
-
-  /* Owned */
-  GraftTensor      *tensor;
-  GraftTensor      *reference;
-  GraftTensor      *delta;
-  GCancellable     *delta_cancellable;
-  GPtrArray        *index_spins;  /* one GtkSpinButton (borrowed) per axis, NULL for shown ones */
-  GPtrArray        *colormap_buttons;  /* the colormap menu's toggles, by GraftColormapKind */
-  GraftHeatmapStyle defaults;          /* applied to the next weight when pending */
-
-  guint             updating : 1;
-  guint             defaults_pending : 1;
-  guint             delta_identical : 1;
-  guint             debug : 1;
-};
 
 G_DEFINE_FINAL_TYPE (GraftHeatmapPanel, graft_heatmap_panel, GTK_TYPE_WIDGET)
 
@@ -160,64 +87,6 @@ graft_heatmap_panel_sync_page (GraftHeatmapPanel *self)
     gtk_stack_set_visible_child_name (self->stack, "identical");
   else
     gtk_stack_set_visible_child_name (self->stack, mode);
-}
-
-static void
-graft_heatmap_panel_update_table (GraftHeatmapPanel *self)
-{
-  GraftTensor *tensor = graft_heatmap_view_get_tensor (self->view);
-  gsize index[GRAFT_MAX_RANK] = { 0 };
-  guint row_axis = 0, col_axis = 1;
-  guint rank = tensor ? graft_tensor_get_rank (tensor) : 0;
-
-  if (tensor != NULL && rank >= 2)
-    {
-      if (graft_heatmap_view_get_grid (self->view))
-        {
-          row_axis = rank - 2;
-          col_axis = rank - 1;
-        }
-      else
-        graft_heatmap_view_get_slice (self->view, &row_axis, &col_axis, index);
-    }
-  graft_value_table_set_slice (self->table, tensor, row_axis, col_axis, index);
-}
-
-static void
-graft_heatmap_panel_update_plot (GraftHeatmapPanel *self)
-{
-  GraftTensor *tensor = graft_heatmap_view_get_tensor (self->view);
-  g_autoptr(GError) error = NULL;
-  GtkWidget *child;
-  guint n;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->numbers_box))) != NULL)
-    gtk_flow_box_remove (self->numbers_box, child);
-  if (tensor == NULL || graft_tensor_get_rank (tensor) > 1)
-    {
-      graft_line_plot_set_tensor (self->plot, NULL, NULL);
-      return;
-    }
-  if (!graft_line_plot_set_tensor (self->plot, tensor, &error))
-    {
-      gtk_label_set_text (self->status_label, error->message);
-      return;
-    }
-  n = graft_line_plot_get_n_values (self->plot);
-  gtk_widget_set_visible (GTK_WIDGET (self->numbers_box), n <= NUMBERS_MAX);
-  if (n > NUMBERS_MAX)
-    return;
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *value = graft_numbers_value (graft_line_plot_get_values (self->plot)[i]);
-      g_autofree char *text = g_strdup_printf ("[%u]  %s", i, value);
-
-      child = gtk_label_new (text);
-      gtk_label_set_xalign (GTK_LABEL (child), 0);
-      gtk_label_set_selectable (GTK_LABEL (child), TRUE);
-      gtk_widget_add_css_class (child, "numeric");
-      gtk_flow_box_append (self->numbers_box, child);
-    }
 }
 
 static void
@@ -604,46 +473,6 @@ graft_heatmap_panel_colormap_cb (GraftHeatmapPanel *self,
 }
 
 static void
-graft_heatmap_panel_debug_widget (GString    *line,
-                                  const char *name,
-                                  GtkWidget  *widget)
-{
-  graphene_rect_t bounds;
-
-  if (gtk_widget_compute_bounds (widget, GTK_WIDGET (gtk_widget_get_root (widget)), &bounds))
-    g_string_append_printf (line, " %s=%d,%d,%d,%d", name, (int) bounds.origin.x,
-                            (int) bounds.origin.y, (int) bounds.size.width,
-                            (int) bounds.size.height);
-}
-
-/* With GRAFT_DEBUG_HEATMAP set, every new frame prints what the view
- * shows and where the controls are in the window, for the UI tests. */
-static void
-graft_heatmap_panel_debug_cb (GraftHeatmapPanel *self)
-{
-  const GraftViewport *vp = graft_heatmap_view_get_viewport (self->view);
-  g_autoptr(GString) line = g_string_new ("heatmap-debug:");
-
-  if (!self->debug)
-    return;
-  g_string_append_printf (line, " extent=%g,%g of=%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT,
-                          vp->extent_rows, vp->extent_cols, vp->n_rows, vp->n_cols);
-  if (graft_heatmap_view_get_frame (self->view) != NULL)
-    {
-      const GraftColorbar *bar = graft_heatmap_frame_get_colorbar (graft_heatmap_view_get_frame (self->view));
-
-      g_string_append_printf (line, " limits=%g,%g", bar->vmin, bar->vmax);
-    }
-  graft_heatmap_panel_debug_widget (line, "zoom-in", self->zoom_in_button);
-  graft_heatmap_panel_debug_widget (line, "zoom-out", self->zoom_out_button);
-  graft_heatmap_panel_debug_widget (line, "zoom-fit", self->zoom_fit_button);
-  graft_heatmap_panel_debug_widget (line, "view", GTK_WIDGET (self->view));
-  graft_heatmap_panel_debug_widget (line, "controls", self->controls_box);
-  graft_heatmap_panel_debug_widget (line, "panel", GTK_WIDGET (self));
-  g_printerr ("%s\n", line->str);
-}
-
-static void
 graft_heatmap_panel_dispose (GObject *object)
 {
   GraftHeatmapPanel *self = (GraftHeatmapPanel *) object;
@@ -767,33 +596,6 @@ GtkWidget *
 graft_heatmap_panel_new (void)
 {
   return g_object_new (GRAFT_TYPE_HEATMAP_PANEL, NULL);
-}
-
-/* A recurrent layer's kernels hold its gates side by side: Keras's LSTM
- * i, f, c, o and GRU z, r, h, each a block of the units' columns. */
-static void
-graft_heatmap_panel_set_gates (GraftHeatmapPanel *self,
-                               GraftWeight       *weight,
-                               gboolean           channels_first)
-{
-  static const char * const lstm[] = { "i", "f", "c", "o", NULL };
-  static const char * const gru[] = { "z", "r", "h", NULL };
-  GraftLayer *layer = graft_weight_get_layer (weight);
-  GraftTensor *tensor = graft_weight_get_values (weight);
-  const char *klass = layer ? graft_layer_get_class_name (layer) : NULL;
-  const char *name = graft_weight_get_name (weight);
-  const char * const *gates = NULL;
-  gsize cols;
-
-  if (klass == NULL || channels_first || graft_tensor_get_rank (tensor) != 2 ||
-      (!g_str_equal (name, "kernel") && !g_str_equal (name, "recurrent_kernel")))
-    return;
-  cols = graft_tensor_get_dim (tensor, 1);
-  if (strstr (klass, "LSTM") != NULL && cols % 4 == 0)
-    gates = lstm;
-  else if (strstr (klass, "GRU") != NULL && cols % 3 == 0)
-    gates = gru;
-  graft_heatmap_view_set_gates (self->view, gates);
 }
 
 /**
