@@ -6,52 +6,20 @@
 
 #include "config.h"
 
-#include "graft-heatmap-panel.h"
+#include "graft-heatmap-panel-private.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
 
-struct _GraftHeatmapPanel
-{
-  GtkWidget         parent_instance;
-
-  GraftTensor      *stored;       /* a quantized weight's integers, or NULL */
-  char             *quantization; /* how they are stored */
-
-  /* Template widgets */
-  GtkLabel         *title_label;
-  GtkLabel         *subtitle_label;
-  GtkToggleButton  *delta_button;
-  GtkToggleButton  *stored_button;
-  GtkWidget        *zoom_box;
-  GtkWidget        *controls_box;
-  GtkDropDown      *colormap_dropdown;
-  GtkDropDown      *scale_dropdown;
-  GtkDropDown      *limits_dropdown;
-  GtkSpinButton    *min_spin;
-  GtkSpinButton    *max_spin;
-  GtkDropDown      *reduce_dropdown;
-  GtkToggleButton  *grid_button;
-  GtkToggleButton  *per_filter_button;
-  GtkWidget        *axes_box;
-  GtkDropDown      *row_axis_dropdown;
-  GtkDropDown      *col_axis_dropdown;
-  GtkBox           *index_box;
-  GtkStack         *stack;
-  GtkLabel         *empty_label;
-  GraftHeatmapView *view;
-  GtkLabel         *status_label;
-
-  /* Owned */
-  GraftTensor      *tensor;
-  GraftTensor      *reference;
-  GraftTensor      *delta;
-  GCancellable     *delta_cancellable;
-  GPtrArray        *index_spins;  /* one GtkSpinButton (borrowed) per axis, NULL for shown ones */
-
-  guint             updating : 1;
-};
+#include "graft-colormap-menu.h"
+#include "graft-numbers.h"
+#include "graft-line-plot.h"
+#include "graft-value-table.h"
 
 G_DEFINE_FINAL_TYPE (GraftHeatmapPanel, graft_heatmap_panel, GTK_TYPE_WIDGET)
+
+static void graft_heatmap_panel_slice_changed_cb (GraftHeatmapPanel *self);
 
 static void
 graft_heatmap_panel_status_cb (GraftHeatmapPanel *self)
@@ -61,45 +29,197 @@ graft_heatmap_panel_status_cb (GraftHeatmapPanel *self)
   gtk_label_set_text (self->status_label, status ? status : " ");
 }
 
+static const char *
+graft_heatmap_panel_mode (GraftHeatmapPanel *self)
+{
+  if (gtk_toggle_button_get_active (self->plot_button))
+    return "plot";
+  if (gtk_toggle_button_get_active (self->table_button))
+    return "table";
+  return "view";
+}
+
 static void
 graft_heatmap_panel_sync_sensitivity (GraftHeatmapPanel *self)
 {
   gboolean can_grid = graft_heatmap_view_can_grid (self->view);
   gboolean grid = graft_heatmap_view_get_grid (self->view);
   GraftTensor *tensor = graft_heatmap_view_get_tensor (self->view);
-  gboolean custom = gtk_drop_down_get_selected (self->limits_dropdown) == GRAFT_LIMITS_USER;
+  gboolean custom = gtk_drop_down_get_selected (self->limits_dropdown) == LIMITS_CUSTOM;
+  gboolean map = !g_str_equal (graft_heatmap_panel_mode (self), "table");
+  gboolean zoom = tensor != NULL && map && !graft_heatmap_view_get_rgb (self->view) &&
+                  !self->delta_identical;
+  guint rank = tensor ? graft_tensor_get_rank (tensor) : 0;
 
-  /* The flow box wraps each control in a child of its own, which is what
-   * must hide for the others to close up. */
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->grid_button)), can_grid);
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->per_filter_button)),
-                          can_grid && grid);
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->min_spin)), custom);
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->max_spin)), custom);
-  gtk_widget_set_visible (self->axes_box,
-                          tensor != NULL && graft_tensor_get_rank (tensor) >= 3 && !grid);
-  gtk_widget_set_sensitive (self->zoom_box, tensor != NULL && !grid);
+  /* Controls change sensitivity, never place: the row keeps its layout. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->grid_button), can_grid);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->per_filter_button), can_grid && grid);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->rgb_button),
+                            can_grid && grid && graft_heatmap_view_can_rgb (self->view));
+  gtk_widget_set_sensitive (self->custom_box, custom);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->plot_button), tensor != NULL && rank <= 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->table_button), tensor != NULL);
+  gtk_widget_set_visible (self->axes_box, tensor != NULL && rank >= 3 && !grid &&
+                          !gtk_toggle_button_get_active (self->plot_button));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "heatmap.zoom-in", zoom);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "heatmap.zoom-out", zoom);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "heatmap.zoom-fit", zoom);
+}
+
+/* The stack page for the mode, the tensor and the Δ state. */
+static void
+graft_heatmap_panel_sync_page (GraftHeatmapPanel *self)
+{
+  GraftTensor *tensor = graft_heatmap_view_get_tensor (self->view);
+  const char *mode = graft_heatmap_panel_mode (self);
+  gboolean plot = g_str_equal (mode, "plot");
+
+  /* The plot keeps the vector's strip above it, a short heatmap. */
+  gtk_widget_set_visible (self->plot_box, plot);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->view), !plot);
+  gtk_widget_set_size_request (GTK_WIDGET (self->view), -1, plot ? 72 : -1);
+  if (plot)
+    mode = "view";
+  if (tensor == NULL)
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+  else if (g_str_equal (mode, "view") && self->delta_identical &&
+           gtk_toggle_button_get_active (self->delta_button))
+    gtk_stack_set_visible_child_name (self->stack, "identical");
+  else
+    gtk_stack_set_visible_child_name (self->stack, mode);
+}
+
+static void
+graft_heatmap_panel_mode_cb (GraftHeatmapPanel *self)
+{
+  if (g_str_equal (graft_heatmap_panel_mode (self), "table"))
+    graft_heatmap_panel_update_table (self);
+  graft_heatmap_panel_sync_page (self);
+  graft_heatmap_panel_sync_sensitivity (self);
+}
+
+static void
+graft_heatmap_panel_plot_hover_cb (GraftHeatmapPanel *self)
+{
+  const char *text = graft_line_plot_get_hover_text (self->plot);
+
+  gtk_label_set_text (self->status_label, text ? text : " ");
 }
 
 static void
 graft_heatmap_panel_style_changed_cb (GraftHeatmapPanel *self)
 {
   GraftHeatmapStyle style;
+  g_autoptr(GdkTexture) swatch = NULL;
+  guint limits;
 
   if (self->updating)
     return;
   graft_heatmap_style_init (&style);
-  style.colormap = gtk_drop_down_get_selected (self->colormap_dropdown);
+  for (guint i = 0; i < self->colormap_buttons->len; i++)
+    if (gtk_toggle_button_get_active (g_ptr_array_index (self->colormap_buttons, i)))
+      style.colormap = i;
+  style.reversed = gtk_check_button_get_active (self->reverse_check);
   style.scale = gtk_drop_down_get_selected (self->scale_dropdown);
-  style.limits = gtk_drop_down_get_selected (self->limits_dropdown);
+  limits = gtk_drop_down_get_selected (self->limits_dropdown);
+  style.limits = limits == LIMITS_ROBUST ? GRAFT_LIMITS_ROBUST :
+                 limits == LIMITS_CUSTOM ? GRAFT_LIMITS_USER : GRAFT_LIMITS_SYMMETRIC;
+  style.visible_limits = limits == LIMITS_VISIBLE;
   style.user_min = gtk_spin_button_get_value (self->min_spin);
   style.user_max = gtk_spin_button_get_value (self->max_spin);
   style.reduce = gtk_drop_down_get_selected (self->reduce_dropdown);
-  style.per_filter = gtk_toggle_button_get_active (self->per_filter_button);
+  style.per_filter = gtk_check_button_get_active (self->per_filter_button);
   if (style.user_max <= style.user_min)
     style.user_max = style.user_min + 1e-6;
   graft_heatmap_view_set_style (self->view, &style);
   graft_heatmap_view_set_grid (self->view, gtk_toggle_button_get_active (self->grid_button));
+  graft_heatmap_view_set_rgb (self->view, gtk_check_button_get_active (self->rgb_button));
+  graft_colormap_menu_set_swatches (self->colormap_buttons, style.reversed);
+  swatch = graft_colormap_menu_swatch (style.colormap, style.reversed, 32, 14);
+  gtk_picture_set_paintable (self->colormap_swatch, GDK_PAINTABLE (swatch));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->colormap_button),
+                               graft_colormap_menu_label (style.colormap));
+  if (g_str_equal (graft_heatmap_panel_mode (self), "table"))
+    graft_heatmap_panel_update_table (self);
+  graft_heatmap_panel_sync_sensitivity (self);
+}
+
+/* Custom limits start from the data's own range, not −1 … 1. */
+static void
+graft_heatmap_panel_limits_cb (GraftHeatmapPanel *self)
+{
+  GraftTensor *tensor = graft_heatmap_view_get_tensor (self->view);
+
+  if (!self->updating && tensor != NULL &&
+      gtk_drop_down_get_selected (self->limits_dropdown) == LIMITS_CUSTOM)
+    {
+      g_autoptr(GraftHeatmap) heatmap = graft_heatmap_new (tensor);
+      double lo, hi;
+
+      if (graft_heatmap_get_range (heatmap, &lo, &hi, NULL, NULL))
+        {
+          double step = hi > lo ? pow (10, floor (log10 (hi - lo)) - 2) : 0.01;
+
+          self->updating = TRUE;
+          gtk_spin_button_set_increments (self->min_spin, step, step * 10);
+          gtk_spin_button_set_increments (self->max_spin, step, step * 10);
+          gtk_spin_button_set_value (self->min_spin, lo);
+          gtk_spin_button_set_value (self->max_spin, hi > lo ? hi : lo + 1);
+          self->updating = FALSE;
+        }
+    }
+  graft_heatmap_panel_style_changed_cb (self);
+}
+
+/* The controls showing @style, without acting on them one by one. */
+static void
+graft_heatmap_panel_apply_style (GraftHeatmapPanel       *self,
+                                 const GraftHeatmapStyle *style)
+{
+  guint limits = style->limits == GRAFT_LIMITS_ROBUST ? LIMITS_ROBUST :
+                 style->limits == GRAFT_LIMITS_USER ? LIMITS_CUSTOM :
+                 style->visible_limits ? LIMITS_VISIBLE : LIMITS_WHOLE;
+
+  self->updating = TRUE;
+  if (style->colormap < self->colormap_buttons->len)
+    gtk_toggle_button_set_active (g_ptr_array_index (self->colormap_buttons, style->colormap), TRUE);
+  gtk_check_button_set_active (self->reverse_check, style->reversed);
+  gtk_drop_down_set_selected (self->scale_dropdown, style->scale);
+  gtk_drop_down_set_selected (self->limits_dropdown, limits);
+  gtk_drop_down_set_selected (self->reduce_dropdown, style->reduce);
+  if (style->limits == GRAFT_LIMITS_USER)
+    {
+      gtk_spin_button_set_value (self->min_spin, style->user_min);
+      gtk_spin_button_set_value (self->max_spin, style->user_max);
+    }
+  self->updating = FALSE;
+  graft_heatmap_panel_style_changed_cb (self);
+}
+
+/* A click on a filter of the grid: that filter alone, as a slice of its
+ * taps, one input channel at a time. */
+static void
+graft_heatmap_panel_filter_cb (GraftHeatmapPanel *self,
+                               guint              filter)
+{
+  const GraftHeatmapMosaic *mosaic = graft_heatmap_view_get_mosaic (self->view);
+  GraftHeatmapMosaic m;
+  GtkSpinButton *spin;
+
+  if (mosaic == NULL)
+    return;
+  m = *mosaic;
+  gtk_toggle_button_set_active (self->grid_button, FALSE);
+  self->updating = TRUE;
+  gtk_drop_down_set_selected (self->row_axis_dropdown, m.ky_axis >= 0 ? (guint) m.ky_axis : m.channel_axis);
+  gtk_drop_down_set_selected (self->col_axis_dropdown, m.kx_axis);
+  if (m.filter_axis < self->index_spins->len)
+    {
+      spin = g_ptr_array_index (self->index_spins, m.filter_axis);
+      gtk_spin_button_set_value (spin, filter);
+    }
+  self->updating = FALSE;
+  graft_heatmap_panel_slice_changed_cb (self);
   graft_heatmap_panel_sync_sensitivity (self);
 }
 
@@ -138,6 +258,8 @@ graft_heatmap_panel_slice_changed_cb (GraftHeatmapPanel *self)
       gtk_widget_set_sensitive (GTK_WIDGET (spin), i != row_axis && i != col_axis);
     }
   graft_heatmap_view_set_slice (self->view, row_axis, col_axis, index);
+  if (g_str_equal (graft_heatmap_panel_mode (self), "table"))
+    graft_heatmap_panel_update_table (self);
 }
 
 static void
@@ -180,12 +302,22 @@ static void
 graft_heatmap_panel_show (GraftHeatmapPanel *self,
                           GraftTensor       *tensor)
 {
+  guint rank = tensor ? graft_tensor_get_rank (tensor) : 0;
+
   self->updating = TRUE;
   graft_heatmap_view_set_tensor (self->view, tensor);
   graft_heatmap_panel_build_axes (self, tensor);
+  /* A vector reads best as a plot; the plot has nothing for a matrix. */
+  if (tensor != NULL && rank <= 1 && gtk_toggle_button_get_active (self->map_button))
+    gtk_toggle_button_set_active (self->plot_button, TRUE);
+  else if (rank > 1 && gtk_toggle_button_get_active (self->plot_button))
+    gtk_toggle_button_set_active (self->map_button, TRUE);
   self->updating = FALSE;
+  graft_heatmap_panel_update_plot (self);
+  if (g_str_equal (graft_heatmap_panel_mode (self), "table"))
+    graft_heatmap_panel_update_table (self);
   graft_heatmap_panel_sync_sensitivity (self);
-  gtk_stack_set_visible_child_name (self->stack, tensor ? "view" : "empty");
+  graft_heatmap_panel_sync_page (self);
 }
 
 /* Target minus source, element by element, in float32. A display aid only:
@@ -201,6 +333,7 @@ graft_heatmap_panel_delta_thread (GTask        *task,
   g_autofree float *b = NULL;
   GError *error = NULL;
   gsize n = graft_tensor_get_n_elements (pair[0]);
+  gboolean identical = TRUE;
 
   a = graft_tensor_dup_float (pair[0], &error);
   if (a != NULL)
@@ -211,7 +344,12 @@ graft_heatmap_panel_delta_thread (GTask        *task,
       return;
     }
   for (gsize i = 0; i < n; i++)
-    a[i] -= b[i];
+    {
+      a[i] -= b[i];
+      identical &= a[i] == 0;
+    }
+  /* Read back in the main loop once the task has returned. */
+  g_object_set_data (G_OBJECT (task), "graft-identical", GINT_TO_POINTER (identical));
   g_task_return_pointer (task,
                          graft_tensor_new_take (GRAFT_DTYPE_FLOAT32, graft_tensor_get_rank (pair[0]),
                                                 graft_tensor_get_shape (pair[0]),
@@ -248,10 +386,13 @@ graft_heatmap_panel_delta_done_cb (GObject      *object,
     }
   g_clear_pointer (&self->delta, graft_tensor_unref);
   self->delta = delta;
+  self->delta_identical = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "graft-identical"));
   if (gtk_toggle_button_get_active (self->delta_button))
     {
       graft_heatmap_panel_show (self, self->delta);
-      gtk_label_set_text (self->subtitle_label, _("Target − source: red where the target is larger"));
+      gtk_label_set_text (self->subtitle_label,
+                          self->delta_identical ? _("Target − source: zero everywhere") :
+                          _("Target − source: red where the target is larger"));
     }
 }
 
@@ -270,6 +411,7 @@ graft_heatmap_panel_delta_toggled_cb (GraftHeatmapPanel *self)
       g_autofree char *shape = shown ? graft_tensor_format_shape (shown) : NULL;
 
       graft_heatmap_panel_show (self, shown);
+      graft_heatmap_panel_sync_sensitivity (self);
       if (shown != NULL)
         {
           g_autofree char *sub = NULL;
@@ -308,6 +450,28 @@ graft_heatmap_panel_delta_toggled_cb (GraftHeatmapPanel *self)
   g_task_run_in_thread (task, graft_heatmap_panel_delta_thread);
 }
 
+/* The view holds what zooming does; the panel's actions forward to it. */
+static void
+graft_heatmap_panel_zoom_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  GraftHeatmapPanel *self = GRAFT_HEATMAP_PANEL (widget);
+
+  gtk_widget_activate_action_variant (GTK_WIDGET (self->view), action_name, parameter);
+}
+
+static void
+graft_heatmap_panel_colormap_cb (GraftHeatmapPanel *self,
+                                 GtkToggleButton   *button)
+{
+  if (!gtk_toggle_button_get_active (button))
+    return;
+  graft_heatmap_panel_style_changed_cb (self);
+  if (!self->updating)
+    gtk_menu_button_popdown (self->colormap_button);
+}
+
 static void
 graft_heatmap_panel_dispose (GObject *object)
 {
@@ -327,6 +491,7 @@ graft_heatmap_panel_dispose (GObject *object)
   g_clear_pointer (&self->quantization, g_free);
   g_clear_pointer (&self->delta, graft_tensor_unref);
   g_clear_pointer (&self->index_spins, g_ptr_array_unref);
+  g_clear_pointer (&self->colormap_buttons, g_ptr_array_unref);
 
   G_OBJECT_CLASS (graft_heatmap_panel_parent_class)->dispose (object);
 }
@@ -340,6 +505,8 @@ graft_heatmap_panel_class_init (GraftHeatmapPanelClass *klass)
   object_class->dispose = graft_heatmap_panel_dispose;
 
   g_type_ensure (GRAFT_TYPE_HEATMAP_VIEW);
+  g_type_ensure (GRAFT_TYPE_LINE_PLOT);
+  g_type_ensure (GRAFT_TYPE_VALUE_TABLE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/gnome/Graft/ui/graft-heatmap-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, title_label);
@@ -348,7 +515,23 @@ graft_heatmap_panel_class_init (GraftHeatmapPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, stored_button);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, zoom_box);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, controls_box);
-  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, colormap_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, map_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, plot_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, table_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, colormap_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, colormap_swatch);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, colormap_list);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, reverse_check);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, options_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, custom_box);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, rgb_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, zoom_in_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, zoom_out_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, zoom_fit_button);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, plot);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, plot_box);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, numbers_box);
+  gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, table);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, scale_dropdown);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, limits_dropdown);
   gtk_widget_class_bind_template_child (widget_class, GraftHeatmapPanel, min_spin);
@@ -368,6 +551,26 @@ graft_heatmap_panel_class_init (GraftHeatmapPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, graft_heatmap_panel_style_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_heatmap_panel_slice_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_heatmap_panel_delta_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_heatmap_panel_mode_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_heatmap_panel_limits_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_heatmap_panel_filter_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_heatmap_panel_plot_hover_cb);
+
+  /* The zoom buttons name these: the panel holds them, so that they work
+   * whatever has the focus (the view's own serve its keys). */
+  gtk_widget_class_install_action (widget_class, "heatmap.zoom-in", NULL,
+                                   graft_heatmap_panel_zoom_action);
+  gtk_widget_class_install_action (widget_class, "heatmap.zoom-out", NULL,
+                                   graft_heatmap_panel_zoom_action);
+  gtk_widget_class_install_action (widget_class, "heatmap.zoom-fit", NULL,
+                                   graft_heatmap_panel_zoom_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "heatmap.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "heatmap.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "heatmap.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "heatmap.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0,
+                                       "heatmap.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "heatmap.zoom-fit", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "graftheatmappanel");
 }
@@ -377,9 +580,16 @@ graft_heatmap_panel_init (GraftHeatmapPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->index_spins = g_ptr_array_new ();
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->delta_button)), FALSE);
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->stored_button)), FALSE);
-  graft_heatmap_panel_sync_sensitivity (self);
+  graft_heatmap_style_init (&self->defaults);
+  self->colormap_buttons = graft_colormap_menu_fill (self->colormap_list,
+                                                     G_CALLBACK (graft_heatmap_panel_colormap_cb),
+                                                     self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->delta_button), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->stored_button), FALSE);
+  self->debug = g_getenv ("GRAFT_DEBUG_HEATMAP") != NULL;
+  g_signal_connect_object (self->view, "rendered", G_CALLBACK (graft_heatmap_panel_debug_cb), self,
+                           G_CONNECT_SWAPPED);
+  graft_heatmap_panel_style_changed_cb (self);
 }
 
 GtkWidget *
@@ -426,12 +636,19 @@ graft_heatmap_panel_set_weight (GraftHeatmapPanel *self,
       self->stored = graft_tensor_ref (graft_weight_get_tensor (weight));
       self->quantization = g_strdup (graft_weight_get_quantization (weight));
     }
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->stored_button)), self->stored != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->stored_button), self->stored != NULL);
   graft_heatmap_view_set_channels_first (self->view, channels_first);
   self->reference = reference ? graft_tensor_ref (reference) : NULL;
 
   has_reference = self->reference != NULL;
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->delta_button)), has_reference);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->delta_button), has_reference);
+  self->delta_identical = FALSE;
+  graft_heatmap_view_set_gates (self->view, NULL);
+  if (self->defaults_pending)
+    {
+      self->defaults_pending = FALSE;
+      graft_heatmap_panel_apply_style (self, &self->defaults);
+    }
   gtk_label_set_text (self->empty_label,
                       message ? message : _("Select a weight to see its values"));
 
@@ -447,13 +664,15 @@ graft_heatmap_panel_set_weight (GraftHeatmapPanel *self,
     }
 
   gtk_label_set_text (self->title_label, graft_weight_get_path (weight));
+  graft_heatmap_panel_delta_toggled_cb (self);
+  graft_heatmap_panel_set_gates (self, weight, channels_first);
   if (!has_reference)
     {
       self->updating = TRUE;
       gtk_toggle_button_set_active (self->delta_button, FALSE);
       self->updating = FALSE;
+      graft_heatmap_panel_delta_toggled_cb (self);
     }
-  graft_heatmap_panel_delta_toggled_cb (self);
 }
 
 GraftHeatmapView *
@@ -479,4 +698,77 @@ graft_heatmap_panel_get_delta (GraftHeatmapPanel *self)
   g_return_val_if_fail (GRAFT_IS_HEATMAP_PANEL (self), FALSE);
 
   return gtk_toggle_button_get_active (self->delta_button) && self->reference != NULL;
+}
+
+/**
+ * graft_heatmap_panel_set_defaults:
+ * @style: the colormap, limits, scale and reduction to start from
+ *
+ * Sets what the controls show for the weights selected from now on (the
+ * preferences' defaults); the weight shown keeps its look.
+ */
+void
+graft_heatmap_panel_set_defaults (GraftHeatmapPanel       *self,
+                                  const GraftHeatmapStyle *style)
+{
+  g_return_if_fail (GRAFT_IS_HEATMAP_PANEL (self));
+  g_return_if_fail (style != NULL);
+
+  self->defaults = *style;
+  self->defaults_pending = TRUE;
+}
+
+/**
+ * graft_heatmap_panel_get_plot:
+ *
+ * Returns: (transfer none): the plot of a vector
+ */
+GraftLinePlot *
+graft_heatmap_panel_get_plot (GraftHeatmapPanel *self)
+{
+  g_return_val_if_fail (GRAFT_IS_HEATMAP_PANEL (self), NULL);
+  return self->plot;
+}
+
+/**
+ * graft_heatmap_panel_get_table:
+ *
+ * Returns: (transfer none): the table of exact values
+ */
+GraftValueTable *
+graft_heatmap_panel_get_table (GraftHeatmapPanel *self)
+{
+  g_return_val_if_fail (GRAFT_IS_HEATMAP_PANEL (self), NULL);
+  return self->table;
+}
+
+/**
+ * graft_heatmap_panel_set_mode:
+ * @mode: "view" (the heatmap), "plot" or "table"
+ */
+void
+graft_heatmap_panel_set_mode (GraftHeatmapPanel *self,
+                              const char        *mode)
+{
+  g_return_if_fail (GRAFT_IS_HEATMAP_PANEL (self));
+
+  gtk_toggle_button_set_active (g_str_equal (mode, "plot") ? self->plot_button :
+                                g_str_equal (mode, "table") ? self->table_button :
+                                self->map_button, TRUE);
+}
+
+/**
+ * graft_heatmap_panel_get_page:
+ *
+ * Returns: the page shown: "empty", "view" (the heatmap, with a vector's
+ *   plot below it in the Plot mode), "plot", "table" or "identical"
+ */
+const char *
+graft_heatmap_panel_get_page (GraftHeatmapPanel *self)
+{
+  g_return_val_if_fail (GRAFT_IS_HEATMAP_PANEL (self), NULL);
+  if (gtk_widget_get_visible (self->plot_box) &&
+      g_str_equal (gtk_stack_get_visible_child_name (self->stack), "view"))
+    return "plot";
+  return gtk_stack_get_visible_child_name (self->stack);
 }

@@ -7,6 +7,8 @@
 #include <gtk/gtk.h>
 
 #include "graft-heatmap-view.h"
+#include "graft-line-plot.h"
+#include "graft-value-table.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +26,12 @@ GraftHeatmapView *graft_heatmap_panel_get_view   (GraftHeatmapPanel *self);
 void              graft_heatmap_panel_set_delta  (GraftHeatmapPanel *self,
                                                   gboolean           delta);
 gboolean          graft_heatmap_panel_get_delta  (GraftHeatmapPanel *self);
+void              graft_heatmap_panel_set_defaults (GraftHeatmapPanel       *self,
+                                                    const GraftHeatmapStyle *style);
+GraftLinePlot    *graft_heatmap_panel_get_plot   (GraftHeatmapPanel *self);
+GraftValueTable  *graft_heatmap_panel_get_table  (GraftHeatmapPanel *self);
+void              graft_heatmap_panel_set_mode   (GraftHeatmapPanel *self,
+                                                  const char        *mode);
+const char       *graft_heatmap_panel_get_page   (GraftHeatmapPanel *self);
 
 G_END_DECLS

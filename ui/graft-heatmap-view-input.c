@@ -66,8 +66,32 @@ graft_heatmap_view_motion_cb (GraftHeatmapView         *self,
       return;
     }
 
-  tensor = graft_heatmap_get_tensor (self->engine->heatmap);
+  tensor = self->tensor;
   rank = graft_tensor_get_rank (tensor);
+  if (self->mosaic_active)
+    {
+      gsize kernel_index[GRAFT_MAX_RANK];
+      g_autofree char *n = graft_numbers_count (pixel.n_values);
+      guint f, c, ky, kx;
+
+      /* The mosaic's own indices mean nothing: say the kernel's, and its
+       * value (a per-filter mosaic holds scaled copies). */
+      if (!graft_heatmap_mosaic_locate (&self->mosaic, pixel.value_index[0],
+                                        pixel.value_index[1], &f, &c, &ky, &kx))
+        {
+          graft_heatmap_view_set_status (self, NULL);
+          return;
+        }
+      graft_heatmap_mosaic_index (&self->mosaic, self->index, f, c, ky, kx, kernel_index);
+      index = graft_numbers_index (rank, kernel_index);
+      value = graft_numbers_value (graft_heatmap_view_value_at (self, kernel_index));
+      status = pixel.n_values <= 1 ?
+        g_strdup_printf (_("filter %u, channel %u: %s = %s"), f, c, index, value) :
+        g_strdup_printf (_("filter %u, channel %u: %s = %s   (largest of %s values in this pixel)"),
+                         f, c, index, value, n);
+      graft_heatmap_view_set_status (self, status);
+      return;
+    }
   index = graft_numbers_index (rank, pixel.value_index);
   value = graft_numbers_value (pixel.value);
   if (pixel.n_values <= 1)
@@ -82,6 +106,28 @@ graft_heatmap_view_motion_cb (GraftHeatmapView         *self,
                                 index, value, n, lo, hi);
     }
   graft_heatmap_view_set_status (self, status);
+}
+
+/* A click (not a drag) on a filter of a kernel's mosaic opens that filter. */
+static void
+graft_heatmap_view_released_cb (GraftHeatmapView *self,
+                                int               n_press,
+                                double            x,
+                                double            y,
+                                GtkGestureClick  *click)
+{
+  GraftHeatmapWindow w;
+  double row, col;
+  guint px, py, f, c, ky, kx;
+
+  if (!self->mosaic_active || graft_heatmap_view_get_rgb (self) ||
+      !graft_heatmap_view_frame_pixel (self, x, y, &px, &py))
+    return;
+  graft_heatmap_frame_get_window (self->frame, &w);
+  graft_viewport_pixel_element (&w, graft_heatmap_frame_get_width (self->frame),
+                                graft_heatmap_frame_get_height (self->frame), px, py, &row, &col);
+  if (graft_heatmap_mosaic_locate (&self->mosaic, (gsize) row, (gsize) col, &f, &c, &ky, &kx))
+    graft_heatmap_view_emit_filter_activated (self, f);
 }
 
 static void
@@ -154,6 +200,8 @@ graft_heatmap_view_scroll_cb (GraftHeatmapView         *self,
 
   if (self->engine == NULL)
     return FALSE;
+  /* The keys (+, −, 0, arrows) act on what was last scrolled. */
+  gtk_widget_grab_focus (GTK_WIDGET (self));
   if (state & GDK_CONTROL_MASK)
     {
       if (self->pointer_inside)
@@ -316,6 +364,8 @@ graft_heatmap_view_input_init (GraftHeatmapView *self)
 
   gesture = gtk_gesture_click_new ();
   g_signal_connect_object (gesture, "pressed", G_CALLBACK (gtk_widget_grab_focus), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (gesture, "released", G_CALLBACK (graft_heatmap_view_released_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
 }

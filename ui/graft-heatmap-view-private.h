@@ -5,6 +5,7 @@
 #pragma once
 
 #include "graft-heatmap-view.h"
+#include "graft-heatmap-mosaic.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,9 @@ G_BEGIN_DECLS
 #define BAR_WIDTH   14
 #define BAR_MARGIN  12
 #define IMAGE_PAD   8
+/* Room at the left and top for the row and column indices. */
+#define AXIS_LEFT   40
+#define AXIS_TOP    16
 
 /* The core heatmap is not safe to use from two threads at once, and a
  * render may still run when the tensor changes; the view and the render
@@ -28,6 +32,11 @@ struct _GraftHeatmapView
 
   /* Owned */
   GraftHeatmapViewEngine *engine;
+  GraftTensor            *tensor;          /* what is shown: the kernel when the engine has its mosaic */
+  GraftHeatmapMosaic      mosaic;
+  GdkTexture             *rgb_texture;     /* a 3-channel kernel's filters as colour pictures */
+  char                  **gates;           /* labels of a recurrent kernel's column blocks */
+  GArray                 *bar_labels;      /* graphene_rect_t of the colour bar labels drawn */
   gboolean                channels_first;  /* kernels in PyTorch's (out, in, …) layout */
   GraftHeatmapFrame      *frame;
   GdkTexture             *texture;
@@ -58,6 +67,8 @@ struct _GraftHeatmapView
   guint                   dirty : 1;
   guint                   grid : 1;
   guint                   slice_changed : 1;
+  guint                   mosaic_active : 1;
+  guint                   rgb : 1;
 };
 
 /* graft-heatmap-view.c */
@@ -70,10 +81,17 @@ void     graft_heatmap_view_get_window        (GraftHeatmapView       *self,
 void     graft_heatmap_view_area              (GraftHeatmapView       *self,
                                                int                    *width,
                                                int                    *height);
+double   graft_heatmap_view_value_at          (GraftHeatmapView       *self,
+                                               const gsize            *index);
 void     graft_heatmap_view_notify_busy       (GraftHeatmapView       *self);
 void     graft_heatmap_view_emit_rendered     (GraftHeatmapView       *self);
+void     graft_heatmap_view_emit_filter_activated (GraftHeatmapView   *self,
+                                               guint                   filter);
 
 /* graft-heatmap-view-render.c: frames rendered in a thread, and drawing */
+GdkTexture *graft_heatmap_view_make_texture   (guint                   width,
+                                               guint                   height,
+                                               const guint8           *rgba);
 void     graft_heatmap_view_invalidate        (GraftHeatmapView       *self);
 void     graft_heatmap_view_snapshot          (GtkWidget              *widget,
                                                GtkSnapshot            *snapshot);
@@ -88,6 +106,16 @@ void     graft_heatmap_view_measure           (GtkWidget              *widget,
                                                int                    *natural,
                                                int                    *minimum_baseline,
                                                int                    *natural_baseline);
+
+/* graft-heatmap-view-axes.c: indices along the edges, tile and gate lines, the colour bar */
+void     graft_heatmap_view_image_rect        (GraftHeatmapView       *self,
+                                               graphene_rect_t        *rect);
+void     graft_heatmap_view_snapshot_axes     (GraftHeatmapView       *self,
+                                               GtkSnapshot            *snapshot);
+void     graft_heatmap_view_snapshot_bar      (GraftHeatmapView       *self,
+                                               GtkSnapshot            *snapshot);
+GdkTexture *graft_heatmap_view_mosaic_texture (GraftHeatmapView       *self,
+                                               const GraftHeatmapFrame *frame);
 
 /* graft-heatmap-view-input.c: pointer, keys, gestures */
 void     graft_heatmap_view_input_class_init  (GtkWidgetClass         *widget_class);

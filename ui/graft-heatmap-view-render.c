@@ -82,7 +82,38 @@ graft_heatmap_view_render_thread (GTask        *task,
 
 static void graft_heatmap_view_render (GraftHeatmapView *self);
 
-static GdkTexture *
+/* A 3-channel kernel's filters as colour pictures: small enough to draw
+ * at once, at the largest whole zoom that fits. */
+static void
+graft_heatmap_view_render_rgb (GraftHeatmapView *self,
+                               int               width,
+                               int               height)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *rgba = NULL;
+  guint w = 0, h = 0, zoom;
+
+  g_clear_object (&self->rgb_texture);
+  for (zoom = 64; zoom > 1; zoom--)
+    {
+      g_free (graft_heatmap_mosaic_rgb (&self->mosaic, self->tensor, self->index, zoom, &w, &h,
+                                        NULL));
+      if (w <= (guint) width && h <= (guint) height)
+        break;
+    }
+  rgba = graft_heatmap_mosaic_rgb (&self->mosaic, self->tensor, self->index, zoom, &w, &h, &error);
+  if (rgba == NULL)
+    {
+      graft_heatmap_view_set_status (self, error->message);
+      return;
+    }
+  self->rgb_texture = graft_heatmap_view_make_texture (w, h, rgba);
+  graft_heatmap_view_set_status (self, _("Each filter stretched from its minimum to its maximum"));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  graft_heatmap_view_emit_rendered (self);
+}
+
+GdkTexture *
 graft_heatmap_view_make_texture (guint         width,
                                  guint         height,
                                  const guint8 *rgba)
@@ -157,10 +188,13 @@ graft_heatmap_view_render_done_cb (GObject      *object,
       g_clear_object (&self->texture);
       g_clear_object (&self->bar_texture);
       self->frame = frame;
-      self->texture = graft_heatmap_view_make_texture (graft_heatmap_frame_get_width (frame),
-                                                       graft_heatmap_frame_get_height (frame),
-                                                       graft_heatmap_frame_get_rgba (frame));
-      if (!(job->grid && self->style.per_filter))
+      if (self->mosaic_active)
+        self->texture = graft_heatmap_view_mosaic_texture (self, frame);
+      else
+        self->texture = graft_heatmap_view_make_texture (graft_heatmap_frame_get_width (frame),
+                                                         graft_heatmap_frame_get_height (frame),
+                                                         graft_heatmap_frame_get_rgba (frame));
+      if (!((job->grid || self->mosaic_active) && self->style.per_filter))
         self->bar_texture =
           graft_heatmap_view_make_bar (self, graft_heatmap_frame_get_colorbar (frame),
                                        BAR_WIDTH * scale,
@@ -207,6 +241,11 @@ graft_heatmap_view_render (GraftHeatmapView *self)
   graft_heatmap_view_area (self, &width, &height);
   if (width < 1 || height < 1)
     return;
+  if (graft_heatmap_view_get_rgb (self))
+    {
+      graft_heatmap_view_render_rgb (self, width, height);
+      return;
+    }
 
   job = g_new0 (GraftHeatmapViewJob, 1);
   job->engine = g_atomic_rc_box_acquire (self->engine);
@@ -246,64 +285,31 @@ graft_heatmap_view_invalidate (GraftHeatmapView *self)
   graft_heatmap_view_render (self);
 }
 
-static void
-graft_heatmap_view_snapshot_bar (GraftHeatmapView *self,
-                                 GtkSnapshot      *snapshot)
-{
-  const GraftColorbar *bar = graft_heatmap_frame_get_colorbar (self->frame);
-  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  int width = gtk_widget_get_width (GTK_WIDGET (self));
-  double bar_x = width - BAR_SPACE + BAR_MARGIN;
-  double bar_h = gdk_texture_get_height (self->bar_texture) / (double) scale;
-  GdkRGBA fg;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &fg);
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  gtk_snapshot_append_texture (snapshot, self->bar_texture,
-                               &GRAPHENE_RECT_INIT (bar_x, BAR_MARGIN, BAR_WIDTH, bar_h));
-
-  for (guint i = 0; i < bar->n_ticks; i++)
-    {
-      const GraftColorbarTick *tick = &bar->ticks[i];
-      double y = BAR_MARGIN + (1.0 - tick->position) * bar_h;
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
-                                                                      tick->label);
-      int lw, lh;
-
-      gtk_snapshot_append_color (snapshot, &fg,
-                                 &GRAPHENE_RECT_INIT (bar_x + BAR_WIDTH, round (y), 4, 1));
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot,
-                              &GRAPHENE_POINT_INIT (bar_x + BAR_WIDTH + 6,
-                                                    CLAMP (round (y - lh / 2.0), 0,
-                                                           BAR_MARGIN * 2 + bar_h - lh)));
-      gtk_snapshot_append_layout (snapshot, layout, &fg);
-      gtk_snapshot_restore (snapshot);
-    }
-}
-
 void
 graft_heatmap_view_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
 {
   GraftHeatmapView *self = GRAFT_HEATMAP_VIEW (widget);
   int scale = gtk_widget_get_scale_factor (widget);
-  int area_w = MAX (0, gtk_widget_get_width (widget) - BAR_SPACE - 2 * IMAGE_PAD);
-  int area_h = MAX (0, gtk_widget_get_height (widget) - 2 * IMAGE_PAD);
+  int area_w = MAX (0, gtk_widget_get_width (widget) - BAR_SPACE - AXIS_LEFT - 2 * IMAGE_PAD);
+  int area_h = MAX (0, gtk_widget_get_height (widget) - AXIS_TOP - 2 * IMAGE_PAD);
+  GdkTexture *texture = graft_heatmap_view_get_rgb (self) ? self->rgb_texture : self->texture;
   double tw, th;
 
-  if (self->texture == NULL)
+  g_array_set_size (self->bar_labels, 0);
+  if (texture == NULL)
     return;
 
-  tw = gdk_texture_get_width (self->texture) / (double) scale;
-  th = gdk_texture_get_height (self->texture) / (double) scale;
+  tw = gdk_texture_get_width (texture) / (double) scale;
+  th = gdk_texture_get_height (texture) / (double) scale;
   /* Whole logical pixels, so that texels land on device pixels. */
-  self->image_x = IMAGE_PAD + floor ((area_w - tw) / 2);
-  self->image_y = IMAGE_PAD + floor ((area_h - th) / 2);
-  gtk_snapshot_append_texture (snapshot, self->texture,
+  self->image_x = AXIS_LEFT + IMAGE_PAD + floor ((area_w - tw) / 2);
+  self->image_y = AXIS_TOP + IMAGE_PAD + floor ((area_h - th) / 2);
+  gtk_snapshot_append_texture (snapshot, texture,
                                &GRAPHENE_RECT_INIT (self->image_x, self->image_y, tw, th));
+  if (texture != self->texture)
+    return;
+  graft_heatmap_view_snapshot_axes (self, snapshot);
   if (self->bar_texture != NULL)
     graft_heatmap_view_snapshot_bar (self, snapshot);
 }

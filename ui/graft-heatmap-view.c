@@ -25,6 +25,7 @@ enum {
 
 enum {
   SIGNAL_RENDERED,
+  SIGNAL_FILTER_ACTIVATED,
   N_SIGNALS
 };
 
@@ -64,8 +65,27 @@ graft_heatmap_view_uses_grid (GraftHeatmapView *self)
   if (self->engine == NULL || !graft_heatmap_can_grid (self->engine->heatmap))
     return FALSE;
   tensor = graft_heatmap_get_tensor (self->engine->heatmap);
-  /* A vector always reads best as a strip of cells. */
-  return graft_tensor_get_rank (tensor) <= 1 || self->grid;
+  /* A vector always reads best as a strip of cells; a kernel's grid is a
+   * mosaic, a matrix like any other. */
+  return graft_tensor_get_rank (tensor) <= 1;
+}
+
+/* One value of the tensor shown, read exactly. */
+double
+graft_heatmap_view_value_at (GraftHeatmapView *self,
+                             const gsize      *index)
+{
+  GraftDType dtype = graft_tensor_get_dtype (self->tensor);
+  const guint8 *data = graft_tensor_get_data (self->tensor, NULL);
+  gsize off = 0;
+  double v = NAN;
+
+  if (data == NULL)
+    return NAN;
+  for (guint i = 0; i < graft_tensor_get_rank (self->tensor); i++)
+    off = off * graft_tensor_get_dim (self->tensor, i) + index[i];
+  graft_dtype_to_double (dtype, data + off * graft_dtype_get_size (dtype), &v, 1);
+  return v;
 }
 
 void
@@ -78,6 +98,13 @@ void
 graft_heatmap_view_emit_rendered (GraftHeatmapView *self)
 {
   g_signal_emit (self, signals[SIGNAL_RENDERED], 0);
+}
+
+void
+graft_heatmap_view_emit_filter_activated (GraftHeatmapView *self,
+                                          guint             filter)
+{
+  g_signal_emit (self, signals[SIGNAL_FILTER_ACTIVATED], 0, filter);
 }
 
 /* The zoom window in whole elements, inside the slice. */
@@ -95,8 +122,9 @@ graft_heatmap_view_area (GraftHeatmapView *self,
 {
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
 
-  *width = MAX (0, gtk_widget_get_width (GTK_WIDGET (self)) - BAR_SPACE - 2 * IMAGE_PAD) * scale;
-  *height = MAX (0, gtk_widget_get_height (GTK_WIDGET (self)) - 2 * IMAGE_PAD) * scale;
+  *width = MAX (0, gtk_widget_get_width (GTK_WIDGET (self)) - BAR_SPACE - AXIS_LEFT -
+                    2 * IMAGE_PAD) * scale;
+  *height = MAX (0, gtk_widget_get_height (GTK_WIDGET (self)) - AXIS_TOP - 2 * IMAGE_PAD) * scale;
 }
 
 static void
@@ -110,7 +138,11 @@ graft_heatmap_view_dispose (GObject *object)
   g_clear_pointer (&self->frame, graft_heatmap_frame_free);
   g_clear_object (&self->texture);
   g_clear_object (&self->bar_texture);
+  g_clear_object (&self->rgb_texture);
   g_clear_pointer (&self->engine, graft_heatmap_view_engine_unref);
+  g_clear_pointer (&self->tensor, graft_tensor_unref);
+  g_clear_pointer (&self->gates, g_strfreev);
+  g_clear_pointer (&self->bar_labels, g_array_unref);
   g_clear_pointer (&self->status, g_free);
 
   G_OBJECT_CLASS (graft_heatmap_view_parent_class)->dispose (object);
@@ -167,6 +199,14 @@ graft_heatmap_view_class_init (GraftHeatmapViewClass *klass)
     g_signal_new ("rendered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 0);
 
+  /**
+   * GraftHeatmapView::filter-activated:
+   * @filter: the output filter clicked in a kernel's mosaic
+   */
+  signals[SIGNAL_FILTER_ACTIVATED] =
+    g_signal_new ("filter-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
   graft_heatmap_view_input_class_init (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "graftheatmap");
@@ -177,6 +217,7 @@ graft_heatmap_view_init (GraftHeatmapView *self)
 {
   graft_heatmap_style_init (&self->style);
   self->grid = TRUE;
+  self->bar_labels = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
@@ -196,6 +237,56 @@ graft_heatmap_view_reset_window (GraftHeatmapView *self)
   graft_viewport_reset (&self->viewport,
                         self->engine ? graft_heatmap_get_n_rows (self->engine->heatmap) : 1,
                         self->engine ? graft_heatmap_get_n_cols (self->engine->heatmap) : 1);
+}
+
+/* A new engine over what the view shows now: the tensor, or a kernel's
+ * mosaic when the grid is on. */
+static void
+graft_heatmap_view_rebuild (GraftHeatmapView *self)
+{
+  g_autoptr(GError) error = NULL;
+  GraftTensor *shown = self->tensor;
+  g_autoptr(GraftTensor) mosaic = NULL;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->engine, graft_heatmap_view_engine_unref);
+  g_clear_pointer (&self->frame, graft_heatmap_frame_free);
+  g_clear_object (&self->texture);
+  g_clear_object (&self->bar_texture);
+  g_clear_object (&self->rgb_texture);
+  graft_heatmap_view_set_status (self, NULL);
+  self->slice_changed = FALSE;
+  self->mosaic_active = FALSE;
+
+  if (shown != NULL && self->grid &&
+      graft_heatmap_mosaic_init (&self->mosaic, shown, self->channels_first))
+    {
+      mosaic = graft_heatmap_mosaic_build (&self->mosaic, shown, self->index,
+                                           self->style.per_filter, &error);
+      if (mosaic != NULL)
+        {
+          shown = mosaic;
+          self->mosaic_active = TRUE;
+        }
+      else
+        g_debug ("no mosaic: %s", error->message);
+    }
+  if (shown != NULL)
+    {
+      guint rank = graft_tensor_get_rank (shown);
+
+      self->engine = g_atomic_rc_box_new0 (GraftHeatmapViewEngine);
+      self->engine->heatmap = graft_heatmap_new (shown);
+      graft_heatmap_set_channels_first (self->engine->heatmap, self->channels_first);
+      if (!self->mosaic_active)
+        memset (self->index, 0, sizeof self->index);
+      self->row_axis = rank >= 2 ? rank - 2 : 0;
+      self->col_axis = rank >= 1 ? rank - 1 : 0;
+    }
+  graft_heatmap_view_reset_window (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  graft_heatmap_view_invalidate (self);
 }
 
 /**
@@ -225,32 +316,15 @@ graft_heatmap_view_set_tensor (GraftHeatmapView *self,
 {
   g_return_if_fail (GRAFT_IS_HEATMAP_VIEW (self));
 
-  if (self->engine != NULL && tensor == graft_heatmap_get_tensor (self->engine->heatmap))
+  if (tensor == self->tensor)
     return;
-
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_pointer (&self->engine, graft_heatmap_view_engine_unref);
-  g_clear_pointer (&self->frame, graft_heatmap_frame_free);
-  g_clear_object (&self->texture);
-  g_clear_object (&self->bar_texture);
-  graft_heatmap_view_set_status (self, NULL);
-  self->slice_changed = FALSE;
-
   if (tensor != NULL)
-    {
-      guint rank = graft_tensor_get_rank (tensor);
-
-      self->engine = g_atomic_rc_box_new0 (GraftHeatmapViewEngine);
-      self->engine->heatmap = graft_heatmap_new (tensor);
-      graft_heatmap_set_channels_first (self->engine->heatmap, self->channels_first);
-      memset (self->index, 0, sizeof self->index);
-      self->row_axis = rank >= 2 ? rank - 2 : 0;
-      self->col_axis = rank >= 1 ? rank - 1 : 0;
-    }
-  graft_heatmap_view_reset_window (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  graft_heatmap_view_invalidate (self);
+    graft_tensor_ref (tensor);
+  g_clear_pointer (&self->tensor, graft_tensor_unref);
+  self->tensor = tensor;
+  g_clear_pointer (&self->gates, g_strfreev);
+  memset (self->index, 0, sizeof self->index);
+  graft_heatmap_view_rebuild (self);
 }
 
 /**
@@ -263,7 +337,7 @@ graft_heatmap_view_get_tensor (GraftHeatmapView *self)
 {
   g_return_val_if_fail (GRAFT_IS_HEATMAP_VIEW (self), NULL);
 
-  return self->engine ? graft_heatmap_get_tensor (self->engine->heatmap) : NULL;
+  return self->tensor;
 }
 
 void
@@ -273,10 +347,16 @@ graft_heatmap_view_set_style (GraftHeatmapView        *self,
   g_return_if_fail (GRAFT_IS_HEATMAP_VIEW (self));
   g_return_if_fail (style != NULL);
 
+  gboolean remosaic;
+
   if (memcmp (&self->style, style, sizeof *style) == 0)
     return;
+  remosaic = self->mosaic_active && self->style.per_filter != style->per_filter;
   self->style = *style;
-  graft_heatmap_view_invalidate (self);
+  if (remosaic)
+    graft_heatmap_view_rebuild (self);
+  else
+    graft_heatmap_view_invalidate (self);
 }
 
 const GraftHeatmapStyle *
@@ -298,8 +378,8 @@ graft_heatmap_view_can_grid (GraftHeatmapView *self)
 {
   g_return_val_if_fail (GRAFT_IS_HEATMAP_VIEW (self), FALSE);
 
-  return self->engine != NULL && graft_heatmap_can_grid (self->engine->heatmap) &&
-         graft_tensor_get_rank (graft_heatmap_get_tensor (self->engine->heatmap)) >= 3;
+  return self->tensor != NULL && graft_tensor_get_rank (self->tensor) >= 3 &&
+         graft_tensor_get_rank (self->tensor) <= 5;
 }
 
 void
@@ -312,7 +392,8 @@ graft_heatmap_view_set_grid (GraftHeatmapView *self,
   if (self->grid == grid)
     return;
   self->grid = grid;
-  graft_heatmap_view_invalidate (self);
+  if (graft_heatmap_view_can_grid (self))
+    graft_heatmap_view_rebuild (self);
 }
 
 gboolean
@@ -320,7 +401,7 @@ graft_heatmap_view_get_grid (GraftHeatmapView *self)
 {
   g_return_val_if_fail (GRAFT_IS_HEATMAP_VIEW (self), FALSE);
 
-  return graft_heatmap_view_uses_grid (self);
+  return self->mosaic_active || graft_heatmap_view_uses_grid (self);
 }
 
 /**
@@ -342,9 +423,9 @@ graft_heatmap_view_set_slice (GraftHeatmapView *self,
 
   g_return_if_fail (GRAFT_IS_HEATMAP_VIEW (self));
 
-  if (self->engine == NULL)
+  if (self->engine == NULL || self->mosaic_active)
     return;
-  tensor = graft_heatmap_get_tensor (self->engine->heatmap);
+  tensor = self->tensor;
   rank = graft_tensor_get_rank (tensor);
   g_return_if_fail (rank < 2 || (row_axis < rank && col_axis < rank && row_axis != col_axis));
 
@@ -474,4 +555,121 @@ graft_heatmap_view_save_png (GraftHeatmapView  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * graft_heatmap_view_get_slice:
+ * @index: (out caller-allocates) (array fixed-size=8): the index on every axis
+ *
+ * The axes shown as rows and columns of the tensor (not of a mosaic).
+ */
+void
+graft_heatmap_view_get_slice (GraftHeatmapView *self,
+                              guint            *row_axis,
+                              guint            *col_axis,
+                              gsize            *index)
+{
+  g_return_if_fail (GRAFT_IS_HEATMAP_VIEW (self));
+
+  *row_axis = self->row_axis;
+  *col_axis = self->col_axis;
+  memcpy (index, self->index, sizeof self->index);
+}
+
+/**
+ * graft_heatmap_view_set_gates:
+ * @labels: (nullable) (array zero-terminated=1): one label per block of
+ *   columns, e.g. the i, f, c, o gates of an LSTM kernel
+ *
+ * Draws boundaries between equal blocks of the columns, labelled.
+ */
+void
+graft_heatmap_view_set_gates (GraftHeatmapView  *self,
+                              const char *const *labels)
+{
+  g_return_if_fail (GRAFT_IS_HEATMAP_VIEW (self));
+
+  g_clear_pointer (&self->gates, g_strfreev);
+  self->gates = labels ? g_strdupv ((char **) labels) : NULL;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * graft_heatmap_view_can_rgb:
+ *
+ * Returns: whether the grid can show the filters as colour pictures: a
+ *   kernel of three input channels
+ */
+gboolean
+graft_heatmap_view_can_rgb (GraftHeatmapView *self)
+{
+  g_return_val_if_fail (GRAFT_IS_HEATMAP_VIEW (self), FALSE);
+
+  return self->mosaic_active && self->mosaic.n_channels == 3;
+}
+
+void
+graft_heatmap_view_set_rgb (GraftHeatmapView *self,
+                            gboolean          rgb)
+{
+  g_return_if_fail (GRAFT_IS_HEATMAP_VIEW (self));
+
+  if (self->rgb == !!rgb)
+    return;
+  self->rgb = !!rgb;
+  g_clear_object (&self->rgb_texture);
+  graft_heatmap_view_invalidate (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+graft_heatmap_view_get_rgb (GraftHeatmapView *self)
+{
+  g_return_val_if_fail (GRAFT_IS_HEATMAP_VIEW (self), FALSE);
+
+  return self->rgb && graft_heatmap_view_can_rgb (self);
+}
+
+/**
+ * graft_heatmap_view_get_mosaic:
+ *
+ * Returns: (nullable): how a kernel's filters are tiled, when the grid
+ *   shows them
+ */
+const GraftHeatmapMosaic *
+graft_heatmap_view_get_mosaic (GraftHeatmapView *self)
+{
+  g_return_val_if_fail (GRAFT_IS_HEATMAP_VIEW (self), NULL);
+
+  return self->mosaic_active ? &self->mosaic : NULL;
+}
+
+/**
+ * graft_heatmap_view_get_viewport:
+ *
+ * Returns: where the view looks, in elements of the matrix drawn
+ */
+const GraftViewport *
+graft_heatmap_view_get_viewport (GraftHeatmapView *self)
+{
+  g_return_val_if_fail (GRAFT_IS_HEATMAP_VIEW (self), NULL);
+
+  return &self->viewport;
+}
+
+/**
+ * graft_heatmap_view_get_bar_labels:
+ * @n: (out): how many
+ *
+ * Returns: (array length=n): where the colour bar's labels were last
+ *   drawn, in the widget's coordinates
+ */
+const graphene_rect_t *
+graft_heatmap_view_get_bar_labels (GraftHeatmapView *self,
+                                   guint            *n)
+{
+  g_return_val_if_fail (GRAFT_IS_HEATMAP_VIEW (self), NULL);
+
+  *n = self->bar_labels->len;
+  return (const graphene_rect_t *) (gpointer) self->bar_labels->data;
 }

@@ -8,6 +8,8 @@
 
 #include "graft.h"
 #include "graft-heatmap.h"
+#include "graft-heatmap-mosaic.h"
+#include "graft-viewport.h"
 
 G_BEGIN_DECLS
 
@@ -45,5 +47,19 @@ gboolean                 graft_heatmap_view_get_busy     (GraftHeatmapView      
 gboolean                 graft_heatmap_view_save_png     (GraftHeatmapView        *self,
                                                           const char              *path,
                                                           GError                 **error);
+void                     graft_heatmap_view_get_slice    (GraftHeatmapView        *self,
+                                                          guint                   *row_axis,
+                                                          guint                   *col_axis,
+                                                          gsize                   *index);
+void                     graft_heatmap_view_set_gates    (GraftHeatmapView        *self,
+                                                          const char *const       *labels);
+gboolean                 graft_heatmap_view_can_rgb      (GraftHeatmapView        *self);
+void                     graft_heatmap_view_set_rgb      (GraftHeatmapView        *self,
+                                                          gboolean                 rgb);
+gboolean                 graft_heatmap_view_get_rgb      (GraftHeatmapView        *self);
+const GraftHeatmapMosaic *graft_heatmap_view_get_mosaic  (GraftHeatmapView        *self);
+const GraftViewport     *graft_heatmap_view_get_viewport (GraftHeatmapView        *self);
+const graphene_rect_t   *graft_heatmap_view_get_bar_labels (GraftHeatmapView      *self,
+                                                          guint                   *n);
 
 G_END_DECLS

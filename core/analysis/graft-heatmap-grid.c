@@ -409,6 +409,7 @@ graft_heatmap_render_grid (GraftHeatmap              *self,
       g_autofree float *filter_values = g_new (float, (gsize) width * height);
 
       own.limits = GRAFT_LIMITS_SYMMETRIC;
+      own.visible_limits = TRUE;
       for (guint f = 0; f < g.n_filters; f++)
         {
           g_autoptr(GraftColormap) fmap = NULL;

@@ -71,6 +71,11 @@ struct GraftHeatmap
   double             robust_level;
   double             robust_value;
   gboolean           have_robust;
+
+  /* The finite range of the whole tensor, for symmetric limits. */
+  double             range_min;
+  double             range_max;
+  gboolean           have_range;
 };
 
 struct GraftHeatmapFrame

@@ -374,12 +374,72 @@ graft_heatmap_robust_limit (GraftHeatmap  *self,
 }
 
 /**
+ * graft_heatmap_get_range:
+ * @min: (out): the smallest finite value of the whole tensor (0 when none)
+ * @max: (out): the largest
+ *
+ * The finite range of the whole tensor, not only the slice, read once and
+ * cached: what symmetric limits and a custom range start from.
+ *
+ * Returns: %FALSE with @error set when the data cannot be read
+ */
+gboolean
+graft_heatmap_get_range (GraftHeatmap  *self,
+                         double        *min,
+                         double        *max,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  const guint8 *data;
+  GraftDType dtype;
+  gsize n, size;
+  float buf[4096];
+  double lo = INFINITY, hi = -INFINITY;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!self->have_range)
+    {
+      data = graft_tensor_get_data (self->tensor, error);
+      if (data == NULL)
+        return FALSE;
+      dtype = graft_tensor_get_dtype (self->tensor);
+      size = graft_dtype_get_size (dtype);
+      n = graft_tensor_get_n_elements (self->tensor);
+      for (gsize i = 0; i < n; i += G_N_ELEMENTS (buf))
+        {
+          gsize m = MIN (G_N_ELEMENTS (buf), n - i);
+
+          if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+            {
+              g_set_error_literal (error, GRAFT_ERROR, GRAFT_ERROR_CANCELLED, "cancelled");
+              return FALSE;
+            }
+          graft_dtype_to_float (dtype, data + i * size, buf, m);
+          for (gsize j = 0; j < m; j++)
+            if (isfinite (buf[j]))
+              {
+                lo = MIN (lo, buf[j]);
+                hi = MAX (hi, buf[j]);
+              }
+        }
+      self->range_min = isfinite (lo) ? lo : 0;
+      self->range_max = isfinite (hi) ? hi : 0;
+      self->have_range = TRUE;
+    }
+  *min = self->range_min;
+  *max = self->range_max;
+  return TRUE;
+}
+
+/**
  * graft_heatmap_make_colormap:
  * @shown: [n_shown] the values the pixels show
  *
- * Resolves the style's limits: symmetric takes ±max |shown| (which, with
- * extremes kept, is ±max |x| of the window), robust a percentile of |x|
- * over the slice, user the style's own. A sequential map over data that
+ * Resolves the style's limits: symmetric takes ±max |x| of the whole
+ * tensor (or, with @style->visible_limits, ±max |shown|: with extremes
+ * kept, ±max |x| of the window), robust a percentile of |x| over the
+ * slice, user the style's own. A sequential map over data that
  * never goes below zero starts at 0 instead of -max.
  */
 gboolean
@@ -395,12 +455,24 @@ graft_heatmap_make_colormap (GraftHeatmap             *self,
   double m = 0, vmin, vmax;
   gboolean negative = FALSE;
 
-  for (gsize i = 0; i < n_shown; i++)
-    if (isfinite (shown[i]))
-      {
-        m = MAX (m, fabs (shown[i]));
-        negative |= shown[i] < 0;
-      }
+  if (style->visible_limits || style->limits != GRAFT_LIMITS_SYMMETRIC)
+    {
+      for (gsize i = 0; i < n_shown; i++)
+        if (isfinite (shown[i]))
+          {
+            m = MAX (m, fabs (shown[i]));
+            negative |= shown[i] < 0;
+          }
+    }
+  else
+    {
+      double lo, hi;
+
+      if (!graft_heatmap_get_range (self, &lo, &hi, cancellable, error))
+        return FALSE;
+      m = MAX (fabs (lo), fabs (hi));
+      negative = lo < 0;
+    }
 
   switch (style->limits)
     {

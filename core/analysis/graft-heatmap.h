@@ -55,6 +55,8 @@ typedef struct
  * @scale: linear, symmetric log or log
  * @linthresh: linear range of the symlog scale, 0 for automatic
  * @limits: how the colour limits are chosen
+ * @visible_limits: symmetric limits from the values in view (the window
+ *   rendered) rather than from the whole tensor
  * @robust_percentile: the percentile of |x| used by %GRAFT_LIMITS_ROBUST
  * @user_min: low limit for %GRAFT_LIMITS_USER
  * @user_max: high limit for %GRAFT_LIMITS_USER
@@ -72,6 +74,7 @@ typedef struct
   GraftScale        scale;
   double            linthresh;
   GraftLimitsMode   limits;
+  gboolean          visible_limits;
   double            robust_percentile;
   double            user_min;
   double            user_max;
@@ -140,6 +143,11 @@ void                graft_heatmap_set_channels_first (GraftHeatmap     *self,
 gboolean            graft_heatmap_can_grid         (const GraftHeatmap       *self);
 guint               graft_heatmap_get_n_levels     (const GraftHeatmap       *self);
 gsize               graft_heatmap_get_cache_bytes  (const GraftHeatmap       *self);
+gboolean            graft_heatmap_get_range        (GraftHeatmap             *self,
+                                                    double                   *min,
+                                                    double                   *max,
+                                                    GCancellable             *cancellable,
+                                                    GError                  **error);
 
 GraftHeatmapFrame  *graft_heatmap_render           (GraftHeatmap             *self,
                                                     const GraftHeatmapWindow *window,
