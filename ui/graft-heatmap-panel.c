@@ -367,6 +367,17 @@ graft_heatmap_panel_delta_pair_free (gpointer data)
   g_free (pair);
 }
 
+enum { DIFFERENCE_SHOWN, N_SIGNALS };
+static guint graft_heatmap_panel_signals[N_SIGNALS];
+
+/* Tells the window what the Δ view shows, so its statistics follow. */
+static void
+graft_heatmap_panel_emit_difference (GraftHeatmapPanel *self,
+                                     GraftTensor       *difference)
+{
+  g_signal_emit (self, graft_heatmap_panel_signals[DIFFERENCE_SHOWN], 0, difference);
+}
+
 static void
 graft_heatmap_panel_delta_done_cb (GObject      *object,
                                    GAsyncResult *result,
@@ -393,6 +404,7 @@ graft_heatmap_panel_delta_done_cb (GObject      *object,
       gtk_label_set_text (self->subtitle_label,
                           self->delta_identical ? _("Target − source: zero everywhere") :
                           _("Target − source: red where the target is larger"));
+      graft_heatmap_panel_emit_difference (self, self->delta);
     }
 }
 
@@ -412,6 +424,7 @@ graft_heatmap_panel_delta_toggled_cb (GraftHeatmapPanel *self)
 
       graft_heatmap_panel_show (self, shown);
       graft_heatmap_panel_sync_sensitivity (self);
+      graft_heatmap_panel_emit_difference (self, NULL);
       if (shown != NULL)
         {
           g_autofree char *sub = NULL;
@@ -434,6 +447,7 @@ graft_heatmap_panel_delta_toggled_cb (GraftHeatmapPanel *self)
   if (self->delta != NULL)
     {
       graft_heatmap_panel_show (self, self->delta);
+      graft_heatmap_panel_emit_difference (self, self->delta);
       return;
     }
 
@@ -503,6 +517,15 @@ graft_heatmap_panel_class_init (GraftHeatmapPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = graft_heatmap_panel_dispose;
+
+  /**
+   * GraftHeatmapPanel::difference-shown:
+   * @difference: (nullable): target − source, while the Δ view shows it;
+   *   %NULL when the view goes back to the weight
+   */
+  graft_heatmap_panel_signals[DIFFERENCE_SHOWN] =
+    g_signal_new ("difference-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 
   g_type_ensure (GRAFT_TYPE_HEATMAP_VIEW);
   g_type_ensure (GRAFT_TYPE_LINE_PLOT);

@@ -3,7 +3,7 @@
  * With GRAFT_DEBUG_STATE=FILE in the environment, the window writes what a
  * person sees into FILE whenever it changes (polled every 150 ms): the
  * visible page, the title, the last report, which commands are enabled,
- * the allocation of the main areas, and every visible label and button
+ * the allocation (and minimum width) of the main areas, and every visible label and button
  * with its place in the window. UI tests drive the app with real pointer
  * and key events (xdotool) and read this file to know where to click and
  * what happened, instead of guessing pixel offsets that any layout change
@@ -113,11 +113,12 @@ graft_window_debug_widget (GraftWindowDump *dump,
                            const char      *name,
                            gpointer         widget)
 {
-  int r[4];
+  int r[4], min_width;
 
   graft_window_debug_bounds (dump, widget, r);
-  g_string_append_printf (dump->out, "bounds\t%s\t%d\t%d\t%d\t%d\t%d\n", name, r[0], r[1], r[2],
-                          r[3], gtk_widget_get_mapped (widget));
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_string_append_printf (dump->out, "bounds\t%s\t%d\t%d\t%d\t%d\t%d\t%d\n", name, r[0], r[1],
+                          r[2], r[3], gtk_widget_get_mapped (widget), min_width);
 }
 
 static char *
@@ -155,11 +156,24 @@ graft_window_debug_state (GraftWindow *self)
       g_menu_model_get_item_attribute (G_MENU_MODEL (self->recent_menu), i, "label", "s", &label);
       g_string_append_printf (dump.out, "recent\t%s\n", label ? label : "");
     }
+  for (guint i = 0; i < 2; i++)
+    {
+      GraftLayerTree *tree = i == 0 ? self->source_tree : self->target_tree;
+      GraftLayerItem *item = graft_layer_tree_get_selected_item (tree);
+
+      if (item != NULL)
+        g_string_append_printf (dump.out, "selected\t%s\t%s\n", i == 0 ? "source_tree" : "target_tree",
+                                graft_layer_item_get_path (item) ? graft_layer_item_get_path (item)
+                                                                  : graft_layer_item_get_name (item));
+    }
+  g_string_append_printf (dump.out, "side_tab\t%s\n", gtk_stack_get_visible_child_name (self->side_stack));
   graft_window_debug_widget (&dump, "main_paned", self->main_paned);
   graft_window_debug_widget (&dump, "source_tree", self->source_tree);
   graft_window_debug_widget (&dump, "target_tree", self->target_tree);
   graft_window_debug_widget (&dump, "heatmap_panel", self->heatmap_panel);
   graft_window_debug_widget (&dump, "side_pane", self->side_pane);
+  graft_window_debug_widget (&dump, "side_stack", self->side_stack);
+  graft_window_debug_widget (&dump, "stats_view", self->stats_view);
   graft_window_debug_walk (&dump, GTK_WIDGET (self), "window");
   return g_string_free (dump.out, FALSE);
 }

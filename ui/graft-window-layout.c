@@ -1,8 +1,10 @@
 /* graft-window-layout.c: the window's adaptive layout: pane widths and the folding side pane
  *
- * Below GRAFT_WINDOW_NARROW pixels the statistics pane folds away (the
- * header's toggle, or F9, brings it back) and the trees give up width, so
- * the heatmap keeps most of a small window. Crossing the threshold folds
+ * When the window is too narrow for the trees, the heatmap's controls and
+ * the statistics pane side by side (about 1000 px browsing one file, 1140
+ * with two trees), the statistics pane folds away (the header's toggle, or
+ * F9, brings it back) and the trees give up width, so the heatmap keeps
+ * most of a small window. Crossing the threshold folds
  * or unfolds; between crossings the user's toggle wins.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,7 +15,24 @@
 
 #include "graft-window-private.h"
 
-#define GRAFT_WINDOW_NARROW 1000
+/* The width a tree needs to be of use: its names and shapes. */
+#define GRAFT_WINDOW_TREE_MIN 170
+
+/* The minimum widths of the heatmap panel and of the side pane; the side
+ * pane's is remembered from when it was last shown. */
+static int
+graft_window_layout_needed (GraftWindow *self)
+{
+  gboolean transfer = gtk_widget_get_visible (self->source_box);
+  int panel_min = 0;
+
+  gtk_widget_measure (GTK_WIDGET (self->heatmap_panel), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &panel_min, NULL, NULL, NULL);
+  if (gtk_widget_get_visible (self->side_pane))
+    gtk_widget_measure (self->side_pane, GTK_ORIENTATION_HORIZONTAL, -1, &self->side_min_width,
+                        NULL, NULL, NULL);
+  return (transfer ? 2 : 1) * GRAFT_WINDOW_TREE_MIN + panel_min + self->side_min_width + 16;
+}
 
 static void
 graft_window_layout_apply_side (GraftWindow *self)
@@ -36,14 +55,21 @@ graft_window_layout_update (GraftWindow *self)
 {
   int width = self->layout_width > 0 ? self->layout_width : 1360;
   gboolean transfer = gtk_widget_get_visible (self->source_box);
-  int position;
+  int position, panel_min = 0, side_min = 0;
 
+  graft_window_layout_apply_side (self);
   if (transfer)
-    position = CLAMP (width * 42 / 100, 2 * 190, 620);
+    position = CLAMP (width * 49 / 100, 2 * 190, 620);
   else
     position = CLAMP (width * 30 / 100, 250, 440);
+  /* The heatmap's controls need their row whole; the trees give way. */
+  gtk_widget_measure (GTK_WIDGET (self->heatmap_panel), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &panel_min, NULL, NULL, NULL);
+  if (gtk_widget_get_visible (self->side_pane))
+    gtk_widget_measure (self->side_pane, GTK_ORIENTATION_HORIZONTAL, -1, &side_min, NULL, NULL,
+                        NULL);
+  position = MAX (MIN (position, width - panel_min - side_min - 16), transfer ? 2 * 120 : 160);
   gtk_paned_set_position (self->main_paned, position);
-  graft_window_layout_apply_side (self);
 }
 
 static gboolean
@@ -65,7 +91,7 @@ void
 graft_window_layout_allocated (GraftWindow *self,
                                int          width)
 {
-  gboolean narrow = width < GRAFT_WINDOW_NARROW;
+  gboolean narrow = width < graft_window_layout_needed (self);
 
   if (width == self->layout_width)
     return;

@@ -180,6 +180,7 @@ graft_window_load_done_cb (GObject      *object,
   self->scan_cancellable = g_cancellable_new ();
 
   self->selected_tree = NULL;
+  self->summary_model = NULL;
   graft_layer_tree_set_model (self->source_tree, NULL);
   graft_layer_tree_set_model (self->target_tree, NULL);
   g_hash_table_remove_all (self->transferred);

@@ -39,6 +39,7 @@ struct _GraftWindow
   GraftHeatmapPanel    *heatmap_panel;
   GraftStatsView       *stats_view;
   GraftSpectrumView    *spectrum_view;
+  GraftSummaryView     *summary_view;
   GtkStack             *side_stack;
   GtkLabel             *hint_label;
   GtkWidget            *hint_bar;
@@ -62,6 +63,7 @@ struct _GraftWindow
   /* Borrowed */
   GtkWindow            *question;
   GraftLayerTree       *selected_tree;
+  GraftModel           *summary_model;    /* the model the Info tab shows */
 
   GraftJournal         *journal;          /* of the session, while it has steps */
   char                 *journal_path;
@@ -85,6 +87,7 @@ struct _GraftWindow
   guint                 side_folded : 1;   /* the window is narrow */
   guint                 side_wanted : 1;   /* the user asked for the side pane */
   int                   layout_width;      /* the width the layout was last fitted to */
+  int                   side_min_width;    /* the side pane's, when last shown */
 };
 
 /* Init hooks of the files of GraftWindow. */

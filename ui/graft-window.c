@@ -151,6 +151,26 @@ graft_window_reference_for (GraftWindow *self,
   return source;
 }
 
+/* The Info tab: the file of the selected row, and its layer's settings. */
+static void
+graft_window_show_summary (GraftWindow    *self,
+                           GraftLayerItem *item)
+{
+  GraftModel *model = item ? graft_layer_item_get_model (item) : self->target;
+  const char *path = model == self->source ? self->source_path : self->target_path;
+  GraftLayer *layer = item ? graft_layer_item_get_layer (item) : NULL;
+  GraftWeight *weight = item ? graft_layer_item_get_weight (item) : NULL;
+
+  if (layer == NULL && weight != NULL)
+    layer = graft_weight_get_layer (weight);
+  if (self->summary_model != model)
+    {
+      self->summary_model = model;
+      graft_summary_view_set_model (self->summary_view, model, path);
+    }
+  graft_summary_view_set_layer (self->summary_view, layer);
+}
+
 /**
  * graft_window_refresh_selection:
  *
@@ -199,7 +219,24 @@ graft_window_refresh_selection (GraftWindow *self)
   graft_stats_view_set_tensor (self->stats_view, weight ? graft_weight_get_values (weight) : NULL);
   graft_spectrum_view_set_weight (self->spectrum_view, item ? graft_layer_item_get_model (item) : NULL,
                                   weight);
+  graft_window_show_summary (self, item);
   graft_window_sync (self);
+}
+
+/* The Δ view shows target − source: the statistics follow it. */
+static void
+graft_window_difference_shown_cb (GraftWindow       *self,
+                                  GraftTensor       *difference,
+                                  GraftHeatmapPanel *panel)
+{
+  GraftLayerItem *item = self->selected_tree
+                         ? graft_layer_tree_get_selected_item (self->selected_tree) : NULL;
+  GraftWeight *weight = item ? graft_layer_item_get_weight (item) : NULL;
+
+  if (difference != NULL)
+    graft_stats_view_set_difference (self->stats_view, difference);
+  else
+    graft_stats_view_set_tensor (self->stats_view, weight ? graft_weight_get_values (weight) : NULL);
 }
 
 static void
@@ -337,6 +374,7 @@ graft_window_class_init (GraftWindowClass *klass)
   g_type_ensure (GRAFT_TYPE_HEATMAP_PANEL);
   g_type_ensure (GRAFT_TYPE_STATS_VIEW);
   g_type_ensure (GRAFT_TYPE_SPECTRUM_VIEW);
+  g_type_ensure (GRAFT_TYPE_SUMMARY_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/gnome/Graft/ui/graft-window.ui");
@@ -363,6 +401,7 @@ graft_window_class_init (GraftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, heatmap_panel);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, stats_view);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, spectrum_view);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, summary_view);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, side_stack);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, hint_label);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, hint_bar);
@@ -374,6 +413,7 @@ graft_window_class_init (GraftWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, graft_window_drop_hint_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_stats_computed_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_spectrum_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_window_difference_shown_cb);
 
   graft_window_actions_class_init (widget_class);
 }

@@ -11,6 +11,7 @@
 #include "graft-layer-tree.h"
 #include "graft-spectrum-view.h"
 #include "graft-stats-view.h"
+#include "graft-summary-view.h"
 
 G_BEGIN_DECLS
 

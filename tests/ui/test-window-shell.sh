@@ -151,7 +151,7 @@ sleep 0.3
 # 900×600: the side pane folds, the heatmap keeps at least half the window.
 xdotool windowsize "$wid" 900 600
 ui_state_wait '^size\t(89[0-9]|900)\t(59[0-9]|600)$' 5 || fail 9 "the window did not take 900×600"
-ui_state_wait '^bounds\tside_pane\t.*\t0$' 3 || fail 9 "the statistics pane did not fold at 900 px"
+ui_state_wait '^bounds\tside_pane\t(\S+\t){4}0\t' 3 || fail 9 "the statistics pane did not fold at 900 px"
 sleep 0.5
 read -r _ _ _ _ hw hh _ < <(ui_state_line '^bounds\theatmap_panel\t')
 read -r _ ww wh < <(ui_state_line '^size\t')
@@ -161,10 +161,10 @@ echo "ok 9 - at 900×600 the side pane folds and the heatmap panel is ${hw}×${h
 ui_shot narrow
 
 xdotool key F9
-ui_state_wait '^bounds\tside_pane\t.*\t1$' 3 || fail 10 "F9 did not bring the statistics pane back"
+ui_state_wait '^bounds\tside_pane\t(\S+\t){4}1\t' 3 || fail 10 "F9 did not bring the statistics pane back"
 xy=$(ui_center window '^Show Statistics')
 ui_click $xy
-ui_state_wait '^bounds\tside_pane\t.*\t0$' 3 || fail 10 "the header toggle did not fold the pane"
+ui_state_wait '^bounds\tside_pane\t(\S+\t){4}0\t' 3 || fail 10 "the header toggle did not fold the pane"
 echo "ok 10 - F9 and the header toggle show and hide the statistics pane"
 ui_stop_app
 
