@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "graft-application.h"
+
+#include "graft-preferences.h"
 #include "graft-window.h"
 
 static void
@@ -82,17 +84,30 @@ graft_application_about_action (GSimpleAction *action,
                                 gpointer       user_data)
 {
   GtkApplication *app = user_data;
-  const char *authors[] = { "The Graft authors", NULL };
+  const char *developers[] = { "The Graft authors", NULL };
+  GtkWidget *about = adw_about_window_new ();
 
-  gtk_show_about_dialog (gtk_application_get_active_window (app),
-                         "program-name", _("Graft"),
-                         "logo-icon-name", APPLICATION_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Look inside Keras checkpoints and transplant weights "
-                                       "between models"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", authors,
-                         NULL);
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), _("Graft"));
+  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), APPLICATION_ID);
+  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), PACKAGE_VERSION);
+  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
+                                 _("Look inside Keras and PyTorch checkpoints, see their weights, "
+                                   "and transplant weights between models."));
+  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
+  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about), _("The Graft authors"));
+  gtk_window_set_transient_for (GTK_WINDOW (about), gtk_application_get_active_window (app));
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+graft_application_preferences_action (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+
+  gtk_window_present (graft_preferences_window_new (gtk_application_get_active_window (app)));
 }
 
 static void
@@ -112,6 +127,7 @@ static const GActionEntry graft_application_entries[] = {
   { "open-series", graft_application_open_series_action },
   { "quit", graft_application_quit_action },
   { "about", graft_application_about_action },
+  { "preferences", graft_application_preferences_action },
   { "shortcuts", graft_application_shortcuts_action },
 };
 
@@ -120,12 +136,15 @@ graft_application_actions_init (GraftApplication *self)
 {
   const char *open_accels[] = { "<Control>o", NULL };
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
   const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), graft_application_entries,
                                    G_N_ELEMENTS (graft_application_entries), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.open", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts",
                                          shortcuts_accels);
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "graft.h"
+#include "graft-preferences.h"
 #include "graft-series-window.h"
 #include "graft-window.h"
 
@@ -22,6 +23,22 @@ struct _GraftApplication
 };
 
 G_DEFINE_FINAL_TYPE (GraftApplication, graft_application, ADW_TYPE_APPLICATION)
+
+/* Every window starts from the user's preferences. */
+static void
+graft_application_window_added (GtkApplication *application,
+                                GtkWindow      *window)
+{
+  GTK_APPLICATION_CLASS (graft_application_parent_class)->window_added (application, window);
+  if (GRAFT_IS_WINDOW (window))
+    {
+      GraftPreferences prefs;
+
+      graft_preferences_load (&prefs);
+      graft_heatmap_panel_set_defaults (graft_window_get_heatmap_panel (GRAFT_WINDOW (window)),
+                                        &prefs.style);
+    }
+}
 
 static void
 graft_application_startup (GApplication *application)
@@ -39,6 +56,12 @@ graft_application_startup (GApplication *application)
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   graft_application_actions_init (self);
+  {
+    GraftPreferences prefs;
+
+    graft_preferences_load (&prefs);
+    graft_preferences_apply (&prefs, NULL);
+  }
 }
 
 static void
@@ -140,6 +163,7 @@ graft_application_class_init (GraftApplicationClass *klass)
   app_class->activate = graft_application_activate;
   app_class->open = graft_application_open;
   app_class->handle_local_options = graft_application_handle_local_options;
+  GTK_APPLICATION_CLASS (klass)->window_added = graft_application_window_added;
 }
 
 static void

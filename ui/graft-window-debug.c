@@ -167,6 +167,15 @@ graft_window_debug_state (GraftWindow *self)
                                                                   : graft_layer_item_get_name (item));
     }
   g_string_append_printf (dump.out, "side_tab\t%s\n", gtk_stack_get_visible_child_name (self->side_stack));
+  {
+    const GraftHeatmapStyle *style =
+      graft_heatmap_view_get_style (graft_heatmap_panel_get_view (self->heatmap_panel));
+
+    g_string_append_printf (dump.out, "heatmap_style\t%s\t%d\t%s\ndark\t%d\n",
+                            graft_colormap_kind_get_name (style->colormap), style->reversed,
+                            graft_scale_get_name (style->scale),
+                            adw_style_manager_get_dark (adw_style_manager_get_default ()));
+  }
   graft_window_debug_widget (&dump, "main_paned", self->main_paned);
   graft_window_debug_widget (&dump, "source_tree", self->source_tree);
   graft_window_debug_widget (&dump, "target_tree", self->target_tree);

@@ -24,7 +24,7 @@ data=$2
 fixtures=$3
 . "$(dirname "$0")/ui-lib.sh"
 
-ui_begin 14
+ui_begin 16
 
 examples=$ui_tmp/examples
 mkdir -p "$examples"
@@ -208,3 +208,22 @@ fi
 xy=$(ui_center status_page '^Open…$')
 [ -n "$xy" ] || fail 14 "the error page offers no Open…"
 echo "ok 14 - a file that failed leaves Open Recent; the page offers Open…"
+
+# Preferences: the saved defaults apply at start (colormap, dark style),
+# and Ctrl+comma opens the preferences window.
+ui_stop_app
+mkdir -p "$ui_tmp/config/graft"
+printf '[heatmap]\ncolormap=viridis\nreversed=true\nscale=linear\n[appearance]\ncolor-scheme=dark\n' \
+  >"$ui_tmp/config/graft/settings.ini"
+XDG_CONFIG_HOME=$ui_tmp/config ui_start "$graft" "$data/seq_conv_newhead.keras"
+ui_state_wait '^page\tcontent$' 10 || fail 15 "the file did not open"
+ui_state_wait '^heatmap_style\tviridis\t1\t' 5 && ui_state_wait '^dark\t1$' 2 \
+  || fail 15 "the saved preferences (viridis, reversed, dark) were not applied"
+echo "ok 15 - saved preferences apply at start: viridis reversed, dark style"
+ui_shot dark
+
+xdotool key ctrl+comma
+pw=$(ui_wait_window '^Preferences$')
+[ -n "$pw" ] || fail 16 "Ctrl+comma opened no Preferences window"
+echo "ok 16 - Ctrl+comma opens the preferences"
+ui_shot preferences
