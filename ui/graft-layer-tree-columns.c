@@ -156,8 +156,9 @@ graft_layer_tree_show_column (GraftLayerTree      *self,
   self->fitting = FALSE;
 }
 
-/* Fits the columns into @width: the name and the shape always, then the
- * parameters, the class and the dtype while they fit whole. A column that
+/* Fits the columns into @width: the name always, then the shape, the
+ * parameters, the class and the dtype while they fit whole (a narrow
+ * window keeps names readable before shapes). A column that
  * does not fit is left out rather than cut; the row's tooltip still
  * tells. A weights-only file names no classes: its empty Class column would
  * only take room from the names. */
@@ -170,16 +171,17 @@ graft_layer_tree_fit_columns (GraftLayerTree *self,
   int params_w = graft_layer_tree_chosen_width (self->params_column, self->params_width);
   int class_w = graft_layer_tree_chosen_width (self->class_column, self->class_width);
   int dtype_w = graft_layer_tree_chosen_width (self->dtype_column, self->dtype_width);
-  int used = name_w + shape_w;
+  gboolean shape = name_w + shape_w <= width;
+  int used = name_w + (shape ? shape_w : 0);
   gboolean params, show_class, dtype;
 
-  params = used + params_w <= width;
+  params = shape && used + params_w <= width;
   used += params ? params_w : 0;
   show_class = !self->compact && self->has_classes && used + class_w <= width;
   used += show_class ? class_w : 0;
   dtype = !self->compact && used + dtype_w <= width;
 
-  graft_layer_tree_show_column (self, self->shape_column, TRUE, shape_w);
+  graft_layer_tree_show_column (self, self->shape_column, shape, shape_w);
   graft_layer_tree_show_column (self, self->params_column, params, params_w);
   graft_layer_tree_show_column (self, self->class_column, show_class, class_w);
   graft_layer_tree_show_column (self, self->dtype_column, dtype, dtype_w);
