@@ -14,70 +14,32 @@ graft=$1
 cli=$2
 data=$3
 
-echo "1..3"
-if [ -z "${DISPLAY:-}" ] || ! command -v xdotool >/dev/null 2>&1; then
-  echo "ok 1 # SKIP no X display or no xdotool"
-  echo "ok 2 # SKIP"
-  echo "ok 3 # SKIP"
-  exit 0
-fi
-
-tmp=$(mktemp -d)
-app_pid=
-cleanup () {
-  if [ -n "$app_pid" ]; then
-    kill "$app_pid" 2>/dev/null
-    wait "$app_pid" 2>/dev/null
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/ui-lib.sh"
+ui_begin 3
+tmp=$ui_tmp
 
 cp "$data/seq_conv_newhead.keras" "$tmp/target.keras"
-"$graft" "$data/seq_conv.keras" "$tmp/target.keras" >"$tmp/log" 2>&1 &
-app_pid=$!
-
-wid=
-for _ in $(seq 100); do
-  wid=$(xdotool search --name '^target\.keras — Graft$' 2>/dev/null | head -n1)
-  [ -n "$wid" ] && break
-  sleep 0.1
-done
-if [ -z "$wid" ]; then
-  echo "not ok 1 - the window did not appear"; cat "$tmp/log" | sed 's/^/# /'
+ui_start "$graft" "$data/seq_conv.keras" "$tmp/target.keras"
+wid=$(ui_wait_window '^target\.keras — Graft$')
+if [ -z "$wid" ] || ! ui_state_wait '^selected\ttarget_tree\t' 10; then
+  echo "not ok 1 - the window did not appear"; sed 's/^/# /' "$ui_tmp/log"
   exit 1
 fi
+ui_origin "$wid"
 echo "ok 1 - the window appeared"
-sleep 1.5
+sleep 0.5
 
-# Where the rows are, from the window's origin: the layout is fixed by the
-# template (header bar, tree headings, column titles, 20 px rows).
-eval "$(xdotool getwindowgeometry --shell "$wid")"
-row_y=$((Y + ${GRAFT_TEST_FIRST_ROW_Y:-161}))
-src_x=$((X + ${GRAFT_TEST_SOURCE_X:-60}))
-dst_x=$((X + ${GRAFT_TEST_TARGET_X:-380}))
-
-xdotool mousemove --sync "$src_x" "$row_y"
-sleep 0.3
-xdotool mousedown 1
-sleep 0.2
-steps=20
-for i in $(seq 1 $steps); do
-  xdotool mousemove "$((src_x + (dst_x - src_x) * i / steps))" "$row_y"
-  sleep 0.05
-done
-sleep 0.3
-xdotool mouseup 1
-sleep 0.8
-
-if xdotool search --name '^\*target\.keras — Graft$' >/dev/null 2>&1; then
+# The rows are found where the window says they are (GRAFT_DEBUG_STATE).
+ui_drag source_tree '^conv1$' target_tree '^conv1$'
+if ui_state_wait '^modified\t1$' 5; then
   echo "ok 2 - the drop changed the target"
 else
   echo "not ok 2 - the drop did not change the target"
   exit 1
 fi
 
-xdotool key --window "$wid" ctrl+s
+xdotool key ctrl+s
+ui_state_wait '^modified\t0$' 10
 for _ in $(seq 100); do
   xdotool search --name '^target\.keras — Graft$' >/dev/null 2>&1 && break
   sleep 0.1

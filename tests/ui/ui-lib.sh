@@ -25,6 +25,8 @@
 #                         (or button, by tooltip) in AREA whose text matches
 #   ui_center_still AREA REGEX  the same, once it stopped moving
 #   ui_click X Y          a real click of the first button there
+#   ui_drag A1 RE1 A2 RE2 a real drag of the label matching RE1 in area A1
+#                         onto the one matching RE2 in area A2
 
 ui_begin () {
   echo "1..$1"
@@ -121,4 +123,22 @@ ui_pixel () {
 
 ui_is_selection () {
   ui_pixel "$1" "$2" | awk 'NF == 3 { ok = ($3 > 180 && $3 - $1 > 25) } END { exit !ok }'
+}
+
+ui_drag () {
+  local from to
+  from=$(ui_center "$1" "$2")
+  to=$(ui_center "$3" "$4")
+  [ -n "$from" ] && [ -n "$to" ] || return 1
+  set -- $from $to
+  xdotool mousemove --sync "$1" "$2"
+  sleep 0.3
+  xdotool mousedown 1
+  sleep 0.2
+  for i in $(seq 1 20); do
+    xdotool mousemove "$(( $1 + ($3 - $1) * i / 20 ))" "$(( $2 + ($4 - $2) * i / 20 ))"
+    sleep 0.04
+  done
+  sleep 0.3
+  xdotool mouseup 1
 }
