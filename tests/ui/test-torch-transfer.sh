@@ -29,32 +29,14 @@ if [ -z "$wid" ]; then
   exit 1
 fi
 echo "ok 1 - a .pt source and a Keras target open in transfer mode"
-sleep 1.5
+ui_state_wait '^selected\ttarget_tree\t' 10
+ui_origin "$wid"
+sleep 0.5
 
-# Rows are 20 px apart below the column titles. Source: features, 0,
-# weight, bias, 1, weight, bias, running_mean, running_var,
-# num_batches_tracked, 4, weight, bias, classifier (row 13). Target:
-# conv1, kernel, bias, bn1, gamma, beta, moving_mean, moving_variance,
-# conv2, kernel, bias, fc (row 11).
-eval "$(xdotool getwindowgeometry --shell "$wid")"
-first=${GRAFT_TEST_FIRST_ROW_Y:-161}
-src_x=$((X + ${GRAFT_TEST_SOURCE_X:-80}))
-src_y=$((Y + first + 13 * 20))
-dst_x=$((X + ${GRAFT_TEST_TARGET_X:-390}))
-dst_y=$((Y + first + 11 * 20))
-
-xdotool mousemove --sync "$src_x" "$src_y"
-sleep 0.3
-xdotool mousedown 1
-sleep 0.2
-for i in $(seq 1 20); do
-  xdotool mousemove "$((src_x + (dst_x - src_x) * i / 20))" "$((src_y + (dst_y - src_y) * i / 20))"
-  sleep 0.05
-done
-sleep 0.6
-ui_shot torch-drop-hint
-xdotool mouseup 1
-sleep 0.8
+# The source's classifier (a Linear) onto the target's fc (a Dense after a
+# Flatten), found where the window says they are (GRAFT_DEBUG_STATE).
+ui_drag source_tree '^classifier$' target_tree '^fc$'
+ui_state_wait '^modified\t1$' 5
 
 if [ -n "$(ui_wait_window '^\*target\.keras — Graft$')" ]; then
   echo "ok 2 - dropping the Linear onto the Dense changed the target"
