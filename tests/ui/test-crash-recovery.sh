@@ -21,8 +21,12 @@ if [ -z "${DISPLAY:-}" ] || ! command -v xdotool >/dev/null 2>&1; then
   exit 0
 fi
 
+. "$(dirname "$0")/ui-lib.sh"
 tmp=$(mktemp -d)
-export XDG_STATE_HOME=$tmp/state
+export XDG_STATE_HOME=$tmp/state XDG_DATA_HOME=$tmp/data
+# Where the rows are: the window says (GRAFT_DEBUG_STATE; see ui-lib.sh).
+export GRAFT_DEBUG_STATE=$tmp/window-state.txt
+ui_state=$GRAFT_DEBUG_STATE
 app_pid=
 cleanup () {
   if [ -n "$app_pid" ]; then
@@ -55,21 +59,11 @@ start_app () {
   app_pid=$!
 }
 
+# Drags the Nth label named $2 of the source onto the Nth of the target
+# (the first "kernel" is conv1's in both trees).
 drag () {
-  local from_y=$1 to_y=$2
-  eval "$(xdotool getwindowgeometry --shell "$wid")"
-  local sx=$((X + ${GRAFT_TEST_SOURCE_X:-60})) dx=$((X + ${GRAFT_TEST_TARGET_X:-380}))
-  local sy=$((Y + from_y)) dy=$((Y + to_y))
-  xdotool mousemove --sync "$sx" "$sy"
-  sleep 0.3
-  xdotool mousedown 1
-  sleep 0.2
-  for i in $(seq 1 20); do
-    xdotool mousemove "$((sx + (dx - sx) * i / 20))" "$((sy + (dy - sy) * i / 20))"
-    sleep 0.04
-  done
-  sleep 0.3
-  xdotool mouseup 1
+  ui_origin "$wid"
+  ui_drag source_tree "$1" target_tree "$1"
   # Until the drop's transfer has run (slow under AddressSanitizer).
   sleep 1.2
 }
@@ -85,9 +79,9 @@ print(sum(json.load(open(f))["position"] for f in files))' "$XDG_STATE_HOME"
 # app can miss a synthetic gesture that comes too fast; a user would drag
 # again, and so does this, once.
 drag_step () {
-  local n=$1 y=$2
+  local n=$1 label=$2
   for attempt in 1 2; do
-    drag "$y" "$y"
+    drag "$label"
     for _ in $(seq 30); do
       [ "$(journal_steps)" = "$n" ] && return 0
       sleep 0.1
@@ -103,11 +97,12 @@ three_transfers_then_kill () {
   rm -rf "$XDG_STATE_HOME"
   start_app
   wait_title '^target\.keras — Graft$' || fail "the window did not appear"
-  sleep 3
-  row=${GRAFT_TEST_FIRST_ROW_Y:-161}
-  drag_step 1 "$row"                    # conv1 onto conv1
-  drag_step 2 "$((row + 20))"           # conv1/kernel onto conv1/kernel
-  drag_step 3 "$((row + 40))"           # conv1/bias onto conv1/bias
+  rm -f "$ui_state"
+  ui_state_wait '^selected\ttarget_tree\t' 15 || fail "the target did not open"
+  sleep 1
+  drag_step 1 '^conv1$'                 # conv1 onto conv1
+  drag_step 2 '^kernel$'                # conv1/kernel onto conv1/kernel
+  drag_step 3 '^bias$'                  # conv1/bias onto conv1/bias
   steps=$(journal_steps)
   [ "$steps" = 3 ] || fail "the journal holds $steps steps, not 3"
   kill -9 "$app_pid"
