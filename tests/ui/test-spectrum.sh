@@ -25,18 +25,19 @@ if [ -z "$wid" ]; then
   exit 1
 fi
 echo "ok 1 - the window appeared"
-sleep 1.5
+ui_state_wait '^selected\ttarget_tree\t' 10
+sleep 1
+ui_origin "$wid"
 eval "$(xdotool getwindowgeometry --shell "$wid")"
 
-# The Spectrum switcher sits at the top of the right-hand pane; the tree's
-# rows are 20 px apart: conv2/kernel is row 9, fc/kernel row 12.
-first=${GRAFT_TEST_FIRST_ROW_Y:-161}
-xdotool mousemove --sync $((X + WIDTH - 90)) $((Y + 62)) click 1
-sleep 0.5
-xdotool mousemove --sync $((X + 90)) $((Y + first + 9 * 20)) click 1
+# The Spectrum tab and the rows, where the window says they are
+# (GRAFT_DEBUG_STATE): conv2/kernel is the second "kernel" of the tree.
+ui_click $(ui_center side_pane '^Spectrum$')
+ui_state_wait '^side_tab\tspectrum$' 3
+ui_click $(ui_center_nth target_tree '^kernel$' 2)
 sleep 3
 ui_shot spectrum
-if ui_is_selection $((X + 30)) $((Y + first + 9 * 20)); then
+if ui_state_wait '^selected\ttarget_tree\tconv2/kernel$' 3; then
   echo "ok 2 - conv2/kernel is selected and its spectrum shown"
 else
   echo "not ok 2 - the conv2/kernel row is not selected"
@@ -83,9 +84,9 @@ read -r bx by <<<"$(printf '%s\n' "$bars" | tail -n1)"
 xdotool mousemove --sync "$bx" "$by" click 1
 sleep 1.5
 ui_shot spectrum-clicked
-if ui_is_selection $((X + 30)) $((Y + first + 12 * 20)) && ! ui_is_selection $((X + 30)) $((Y + first + 9 * 20)); then
+if ui_state_wait '^selected\ttarget_tree\tfc/kernel$' 3; then
   echo "ok 4 - clicking the last bar selected fc/kernel in the tree"
 else
-  echo "not ok 4 - clicking the bar did not select fc/kernel (fc row: $(ui_pixel $((X + 30)) $((Y + first + 12 * 20))), conv2 row: $(ui_pixel $((X + 30)) $((Y + first + 9 * 20))))"
+  echo "not ok 4 - clicking the bar did not select fc/kernel ($(ui_state_line '^selected'))"
   exit 1
 fi

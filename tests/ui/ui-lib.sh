@@ -23,6 +23,7 @@
 #   ui_origin WID         sets ui_wx, ui_wy: the window's origin on screen
 #   ui_center AREA REGEX  "X Y" on screen of the centre of the first label
 #                         (or button, by tooltip) in AREA whose text matches
+#   ui_center_nth AREA REGEX N  the same for the Nth match
 #   ui_center_still AREA REGEX  the same, once it stopped moving
 #   ui_click X Y          a real click of the first button there
 #   ui_drag A1 RE1 A2 RE2 a real drag of the label matching RE1 in area A1
@@ -75,10 +76,15 @@ ui_origin () {
 }
 
 ui_center () {
-  awk -F '\t' -v area="$1" -v re="$2" -v ox="${ui_wx:-0}" -v oy="${ui_wy:-0}" '
+  ui_center_nth "$1" "$2" 1
+}
+
+# The Nth match (from 1), for names that repeat ("kernel").
+ui_center_nth () {
+  awk -F '\t' -v area="$1" -v re="$2" -v nth="$3" -v ox="${ui_wx:-0}" -v oy="${ui_wy:-0}" '
     ($1 == "label" && $2 == area && $7 ~ re && $3 >= 0) ||
     ($1 == "button" && $2 == area && $8 ~ re && $3 >= 0) {
-      printf "%d %d\n", ox + $3 + $5 / 2, oy + $4 + $6 / 2; exit
+      if (++seen == nth) { printf "%d %d\n", ox + $3 + $5 / 2, oy + $4 + $6 / 2; exit }
     }' "$ui_state"
 }
 
