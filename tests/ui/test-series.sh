@@ -36,7 +36,15 @@ import -window root "$ui_tmp/screen.png"
 # Only one row of plots is left: count rows of the plots' grey backgrounds
 # down the first plot's column.
 rows=$(convert "$ui_tmp/screen.png" -crop "1x$((HEIGHT - 60))+$((X + 40))+$((Y + 60))" txt:- 2>/dev/null |
-       awk -F'[(),]' 'NR > 1 && $3 == $4 && $4 == $5 && $3 > 210 && $3 < 225 { y = $2 + 0; if (last == "" || y - last > 8) n++; last = y } END { print n + 0 }')
+       awk -F'[(),]' '
+         # Runs of the plots grey at least 20 px tall (the search entry and
+         # labels have greys of their own, in shorter runs).
+         NR > 1 && $3 == $4 && $4 == $5 && $3 > 210 && $3 < 225 {
+           y = $2 + 0
+           if (last == "" || y - last > 1) { if (len >= 20) n++; len = 0 }
+           len++; last = y
+         }
+         END { if (len >= 20) n++; print n + 0 }')
 if [ "$rows" -eq 1 ]; then
   echo "ok 2 - the filter leaves one weight's plots"
 else
@@ -48,7 +56,13 @@ fi
 # the third; its last point is at the cell's right end. The row of plots
 # starts below the search entry, the status line and the weight's name.
 plot_y=$(convert "$ui_tmp/screen.png" -crop "1x$((HEIGHT - 60))+$((X + 40))+$((Y + 60))" txt:- 2>/dev/null |
-         awk -F'[(),]' 'NR > 1 && $3 == $4 && $4 == $5 && $3 > 210 && $3 < 225 { print $2 + 0; exit }')
+         awk -F'[(),]' '
+           NR > 1 && $3 == $4 && $4 == $5 && $3 > 210 && $3 < 225 {
+             y = $2 + 0
+             if (last == "" || y - last > 1) { start = y; len = 0 }
+             len++; last = y
+             if (len >= 20) { print start; exit }
+           }')
 cell=$(( (WIDTH - 24) / 5 ))
 xdotool mousemove --sync $((X + 12 + 3 * cell - 8)) $((Y + 60 + plot_y + 15)) click 1
 target=$(ui_wait_window '^step-4\.weights\.h5 — Graft$')
@@ -63,11 +77,11 @@ ui_shot series-opened
 
 # In transfer mode the target tree is the middle pane; dense2/kernel is its
 # row 3 (dense1, kernel, bias, dense2, kernel…): row 4, selected.
-eval "$(xdotool getwindowgeometry --shell "$target")"
-pixel_x=$((X + 420)) pixel_y=$((Y + 161 + 4 * 20))
-if ui_is_selection "$pixel_x" "$pixel_y"; then
+# The opened window says what it shows (GRAFT_DEBUG_STATE, see ui-lib.sh).
+if ui_state_wait '^selected\ttarget_tree\tdense2/kernel$' 5 &&
+   ui_state_wait '^subtitle\tTransfer from step-0\.weights\.h5$' 2; then
   echo "ok 4 - step-4 opened as a transfer from step-0 with dense2/kernel selected"
 else
-  echo "not ok 4 - dense2/kernel is not selected in the opened window (rgb $(ui_pixel "$pixel_x" "$pixel_y"))"
+  echo "not ok 4 - dense2/kernel is not selected in the opened window ($(ui_state_line '^selected'))"
   exit 1
 fi
