@@ -34,12 +34,41 @@ graft_window_layout_needed (GraftWindow *self)
   return (transfer ? 2 : 1) * GRAFT_WINDOW_TREE_MIN + panel_min + self->side_min_width + 16;
 }
 
+/* In a narrow window there is no room beside the heatmap's controls: the
+ * pane, when asked for, slides over the heatmap from the right edge (the
+ * HIG's overlay sidebar), and goes back into its paned when there is room. */
+static void
+graft_window_layout_place_side (GraftWindow *self,
+                                gboolean     overlaid)
+{
+  if (overlaid == self->side_overlaid)
+    return;
+  g_object_ref (self->side_pane);
+  if (overlaid)
+    {
+      gtk_paned_set_end_child (self->side_paned, NULL);
+      gtk_widget_set_halign (self->side_pane, GTK_ALIGN_END);
+      gtk_widget_add_css_class (self->side_pane, "graft-side-overlay");
+      gtk_overlay_add_overlay (self->content_overlay, self->side_pane);
+    }
+  else
+    {
+      gtk_overlay_remove_overlay (self->content_overlay, self->side_pane);
+      gtk_widget_set_halign (self->side_pane, GTK_ALIGN_FILL);
+      gtk_widget_remove_css_class (self->side_pane, "graft-side-overlay");
+      gtk_paned_set_end_child (self->side_paned, self->side_pane);
+    }
+  g_object_unref (self->side_pane);
+  self->side_overlaid = overlaid;
+}
+
 static void
 graft_window_layout_apply_side (GraftWindow *self)
 {
   gboolean shown = self->side_wanted;
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "show-side-pane");
 
+  graft_window_layout_place_side (self, self->side_folded && shown);
   gtk_widget_set_visible (self->side_pane, shown);
   g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (shown));
 }
@@ -65,7 +94,7 @@ graft_window_layout_update (GraftWindow *self)
   /* The heatmap's controls need their row whole; the trees give way. */
   gtk_widget_measure (GTK_WIDGET (self->heatmap_panel), GTK_ORIENTATION_HORIZONTAL, -1,
                       &panel_min, NULL, NULL, NULL);
-  if (gtk_widget_get_visible (self->side_pane))
+  if (gtk_widget_get_visible (self->side_pane) && !self->side_overlaid)
     gtk_widget_measure (self->side_pane, GTK_ORIENTATION_HORIZONTAL, -1, &side_min, NULL, NULL,
                         NULL);
   position = MAX (MIN (position, width - panel_min - side_min - 16), transfer ? 2 * 120 : 160);

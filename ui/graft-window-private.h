@@ -26,6 +26,7 @@ struct _GraftWindow
   GtkWidget            *status_details;
   GtkLabel             *status_details_label;
   GtkWidget            *side_pane;
+  GtkOverlay           *content_overlay;
   GtkPaned             *side_paned;
   GtkToggleButton      *side_toggle;
   GtkWidget            *save_button;
@@ -86,6 +87,7 @@ struct _GraftWindow
   guint                 pending_examples : 1;
   guint                 side_folded : 1;   /* the window is narrow */
   guint                 side_wanted : 1;   /* the user asked for the side pane */
+  guint                 side_overlaid : 1; /* shown over the heatmap, narrow window */
   int                   layout_width;      /* the width the layout was last fitted to */
   int                   side_min_width;    /* the side pane's, when last shown */
 };

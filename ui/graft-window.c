@@ -388,6 +388,7 @@ graft_window_class_init (GraftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, status_details);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, status_details_label);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, side_pane);
+  gtk_widget_class_bind_template_child (widget_class, GraftWindow, content_overlay);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, side_paned);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, side_toggle);
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, save_button);

@@ -24,7 +24,7 @@ data=$2
 fixtures=$3
 . "$(dirname "$0")/ui-lib.sh"
 
-ui_begin 16
+ui_begin 17
 
 examples=$ui_tmp/examples
 mkdir -p "$examples"
@@ -99,76 +99,80 @@ ui_state_wait '^modified\t0$' 3 || fail 5 "Ctrl+Z did not undo"
 [ "$(panes)" = "$before" ] || fail 5 "the panes moved after an undo"
 echo "ok 5 - an undo shows a toast and moves no pane"
 
+xdotool key F9
+ui_state_wait '^bounds\tside_pane\t(\S+\t){4}0\t' 3 || fail 6 "F9 did not hide the statistics pane"
+xdotool key F9
+ui_state_wait '^bounds\tside_pane\t(\S+\t){4}1\t' 3 || fail 6 "F9 did not show the statistics pane again"
+echo "ok 6 - F9 hides and shows the statistics pane"
+
 ui_drag source_tree '^dense$' target_tree '^new_dense$'
 ui_state_wait '^label\twindow\t.*\tNot copied: “dense/kernel” is 5408 × 10 in the source but 5408 × 5 in the target' 5 \
-  || fail 6 "a refused drop did not explain itself"
-ui_state_wait '^modified\t0$' 1 || fail 6 "a refused drop changed the target"
-echo "ok 6 - a refused drop explains itself in words"
+  || fail 7 "a refused drop did not explain itself"
+ui_state_wait '^modified\t0$' 1 || fail 7 "a refused drop changed the target"
+echo "ok 7 - a refused drop explains itself in words"
 ui_shot refused-drop
 
 xy=$(ui_center_still window '^Copy Overlapping Block$')
-[ -n "$xy" ] || fail 7 "no Copy Overlapping Block button on the toast"
+[ -n "$xy" ] || fail 8 "no Copy Overlapping Block button on the toast"
 ui_click $xy
 ui_state_wait '^modified\t1$' 3 && ui_state_wait '^message\tCopied 2 weights' 3 \
-  || fail 7 "Copy Overlapping Block copied nothing"
-[ "$(panes)" = "$before" ] || fail 7 "the panes moved"
-echo "ok 7 - the toast's Copy Overlapping Block copies the overlap"
+  || fail 8 "Copy Overlapping Block copied nothing"
+[ "$(panes)" = "$before" ] || fail 8 "the panes moved"
+echo "ok 8 - the toast's Copy Overlapping Block copies the overlap"
 
 # Open Recent, as rendered in the menu: underscores, and the folder.
 xy=$(ui_center window '^Main Menu$')
 ui_click $xy
-ui_state_wait '^label\twindow\t[0-9].*\tOpen Recent$' 3 || fail 8 "no Open Recent in the main menu"
+ui_state_wait '^label\twindow\t[0-9].*\tOpen Recent$' 3 || fail 9 "no Open Recent in the main menu"
 ui_click $(ui_center_still window '^Open Recent$')
 folder=${examples/#$HOME/\~}
 ui_state_wait "^label\twindow\t[0-9].*\tseq_conv_newhead\.keras — \Q$folder\E$" 3 \
-  || fail 8 "Open Recent does not show seq_conv_newhead.keras — $folder"
-echo "ok 8 - Open Recent shows the name with its underscores and its folder"
+  || fail 9 "Open Recent does not show seq_conv_newhead.keras — $folder"
+echo "ok 9 - Open Recent shows the name with its underscores and its folder"
 ui_shot open-recent
-xdotool key Escape
-sleep 0.2
-xdotool key Escape
-sleep 0.3
+# Close the menu as a user does, with a click outside it.
+ui_click $(ui_center heatmap_panel '/kernel$|^No weight selected$')
+sleep 0.5
 
 # 900×600: the side pane folds, the heatmap keeps at least half the window.
 xdotool windowsize "$wid" 900 600
-ui_state_wait '^size\t(89[0-9]|900)\t(59[0-9]|600)$' 5 || fail 9 "the window did not take 900×600"
-ui_state_wait '^bounds\tside_pane\t(\S+\t){4}0\t' 3 || fail 9 "the statistics pane did not fold at 900 px"
+ui_state_wait '^size\t(89[0-9]|900)\t(59[0-9]|600)$' 5 || fail 10 "the window did not take 900×600"
+ui_state_wait '^bounds\tside_pane\t(\S+\t){4}0\t' 3 || fail 10 "the statistics pane did not fold at 900 px"
 sleep 0.5
 read -r _ _ _ _ hw hh _ < <(ui_state_line '^bounds\theatmap_panel\t')
 read -r _ ww wh < <(ui_state_line '^size\t')
 [ "$hw" -ge $(( ww / 2 )) ] && [ "$hh" -ge $(( wh / 2 )) ] \
-  || fail 9 "the heatmap panel is ${hw}×${hh} in a ${ww}×${wh} window"
-echo "ok 9 - at 900×600 the side pane folds and the heatmap panel is ${hw}×${hh}"
+  || fail 10 "the heatmap panel is ${hw}×${hh} in a ${ww}×${wh} window"
+echo "ok 10 - at 900×600 the side pane folds and the heatmap panel is ${hw}×${hh}"
 ui_shot narrow
 
-# A synthetic key can be lost while the window settles: press again once.
-xdotool key F9
-ui_state_wait '^bounds\tside_pane\t(\S+\t){4}1\t' 3 || { xdotool key F9; ui_state_wait '^bounds\tside_pane\t(\S+\t){4}1\t' 3; } \
-  || fail 10 "F9 did not bring the statistics pane back"
 xy=$(ui_center window '^Show Statistics')
 ui_click $xy
-ui_state_wait '^bounds\tside_pane\t(\S+\t){4}0\t' 3 || fail 10 "the header toggle did not fold the pane"
-echo "ok 10 - F9 and the header toggle show and hide the statistics pane"
+ui_state_wait '^bounds\tside_pane\t(\S+\t){4}1\t' 3 || fail 11 "the header toggle did not bring the statistics pane back"
+ui_shot narrow-side
+ui_click $xy
+ui_state_wait '^bounds\tside_pane\t(\S+\t){4}0\t' 3 || fail 11 "the header toggle did not fold the pane"
+echo "ok 11 - at 900×600 the header toggle shows the statistics pane over the heatmap and hides it"
 ui_stop_app
 
 # A truncated HDF5 file and a truncated .keras: a status page that says so.
 head -c 9000 "$fixtures/bn_model.legacy.h5" >"$ui_tmp/cut.h5"
 ui_start "$graft" "$ui_tmp/cut.h5"
 ui_state_wait '^page\tstatus$' 10 && ui_state_wait '^label\tstatus_page\t.*\tCould Not Open “cut\.h5”$' 5 \
-  || fail 11 "no error page for a truncated .h5"
+  || fail 12 "no error page for a truncated .h5"
 ui_state_wait '^label\tstatus_page\t.*\tTruncated: 9\.0[^k]+kB of 17\.8[^k]+kB — an incomplete download\?$' 2 \
-  || fail 11 "the truncated .h5 is not described in words"
+  || fail 12 "the truncated .h5 is not described in words"
 if ui_state_line '^label\tstatus_page\t.*(eof =|sblock)' >/dev/null; then
-  fail 11 "libhdf5's text is shown outside Details"
+  fail 12 "libhdf5's text is shown outside Details"
 fi
-echo "ok 11 - a truncated .h5: 'Truncated: 9.0 kB of 17.8 kB — an incomplete download?'"
+echo "ok 12 - a truncated .h5: 'Truncated: 9.0 kB of 17.8 kB — an incomplete download?'"
 ui_shot truncated
 xy=$(ui_center_still status_page '^Details$')
-[ -n "$xy" ] || fail 12 "no Details expander"
+[ -n "$xy" ] || fail 13 "no Details expander"
 ui_click $xy
-ui_state_wait '^label\tstatus_page\t.*stored_eof = 17784' 3 || fail 12 "Details does not show libhdf5's text"
-ui_state_wait '^button\tstatus_page\t.*\t1\t' 1 || fail 12 "no button on the error page"
-echo "ok 12 - Details shows libhdf5's own text"
+ui_state_wait '^label\tstatus_page\t.*stored_eof = 17784' 3 || fail 13 "Details does not show libhdf5's text"
+ui_state_wait '^button\tstatus_page\t.*\t1\t' 1 || fail 13 "no button on the error page"
+echo "ok 13 - Details shows libhdf5's own text"
 ui_stop_app
 
 # A file of Open Recent that got cut short since: the page says so, and the
@@ -177,20 +181,20 @@ head -c 9000 "$examples/seq_conv.keras" >"$ui_tmp/cut.keras"
 mv "$ui_tmp/cut.keras" "$examples/seq_conv.keras"
 ui_start "$graft" "$examples/seq_conv.keras"
 ui_state_wait '^label\tstatus_page\t.*\tCould Not Open “seq_conv\.keras”$' 10 \
-  || fail 13 "no error page for a truncated .keras"
+  || fail 14 "no error page for a truncated .keras"
 ui_state_wait '^label\tstatus_page\t.*\tTruncated: the zip archive stops after 9\.0[^k]+kB' 2 \
-  || fail 13 "the truncated .keras is not described in words"
-echo "ok 13 - a truncated .keras: the archive stops before its table of contents"
+  || fail 14 "the truncated .keras is not described in words"
+echo "ok 14 - a truncated .keras: the archive stops before its table of contents"
 
 ui_state_wait "^recent\tseq__conv__newhead\.keras — \Q$folder\E$" 3 \
-  || fail 14 "Open Recent lost the file that opens"
+  || fail 15 "Open Recent lost the file that opens"
 sleep 0.5
 if ui_state_line "^recent\tseq__conv\.keras — \Q$folder\E$" >/dev/null; then
-  fail 14 "Open Recent lists a file that failed to open"
+  fail 15 "Open Recent lists a file that failed to open"
 fi
 xy=$(ui_center status_page '^Open…$')
-[ -n "$xy" ] || fail 14 "the error page offers no Open…"
-echo "ok 14 - a file that failed leaves Open Recent; the page offers Open…"
+[ -n "$xy" ] || fail 15 "the error page offers no Open…"
+echo "ok 15 - a file that failed leaves Open Recent; the page offers Open…"
 
 # Preferences: the saved defaults apply at start (colormap, dark style),
 # and Ctrl+comma opens the preferences window.
@@ -199,14 +203,14 @@ mkdir -p "$ui_tmp/config/graft"
 printf '[heatmap]\ncolormap=viridis\nreversed=true\nscale=linear\n[appearance]\ncolor-scheme=dark\n' \
   >"$ui_tmp/config/graft/settings.ini"
 XDG_CONFIG_HOME=$ui_tmp/config ui_start "$graft" "$data/seq_conv_newhead.keras"
-ui_state_wait '^page\tcontent$' 10 || fail 15 "the file did not open"
+ui_state_wait '^page\tcontent$' 10 || fail 16 "the file did not open"
 ui_state_wait '^heatmap_style\tviridis\t1\t' 5 && ui_state_wait '^dark\t1$' 2 \
-  || fail 15 "the saved preferences (viridis, reversed, dark) were not applied"
-echo "ok 15 - saved preferences apply at start: viridis reversed, dark style"
+  || fail 16 "the saved preferences (viridis, reversed, dark) were not applied"
+echo "ok 16 - saved preferences apply at start: viridis reversed, dark style"
 ui_shot dark
 
 xdotool key ctrl+comma
 pw=$(ui_wait_window '^Preferences$')
-[ -n "$pw" ] || fail 16 "Ctrl+comma opened no Preferences window"
-echo "ok 16 - Ctrl+comma opens the preferences"
+[ -n "$pw" ] || fail 17 "Ctrl+comma opened no Preferences window"
+echo "ok 17 - Ctrl+comma opens the preferences"
 ui_shot preferences

@@ -9,9 +9,6 @@
 #   ui_wait_window REGEX  the id of the first window whose name matches,
 #                         waiting up to 10 s (empty when none came)
 #   ui_shot NAME          a screenshot into $GRAFT_TEST_SHOTS, when set
-#   ui_pixel X Y          "R G B" of one screen pixel, 8 bits each
-#   ui_is_selection X Y   whether that pixel is a row selection's blue,
-#                         focused (53, 132, 228) or not (211, 228, 249)
 #
 # The app writes what it shows to $ui_state (GRAFT_DEBUG_STATE, see
 # ui/graft-window-debug.c): lines of tab-separated fields, "page status",
@@ -120,15 +117,6 @@ ui_wait_window () {
 ui_shot () {
   [ -n "${GRAFT_TEST_SHOTS:-}" ] && import -window root "$GRAFT_TEST_SHOTS/$1.png" 2>/dev/null
   return 0
-}
-
-ui_pixel () {
-  import -window root -crop "1x1+$1+$2" \
-    -format '%[fx:int(255*r+.5)] %[fx:int(255*g+.5)] %[fx:int(255*b+.5)]' info:- 2>/dev/null
-}
-
-ui_is_selection () {
-  ui_pixel "$1" "$2" | awk 'NF == 3 { ok = ($3 > 180 && $3 - $1 > 25) } END { exit !ok }'
 }
 
 ui_drag () {
