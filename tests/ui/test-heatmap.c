@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "graft-heatmap-panel.h"
+#include "graft-heatmap-panel-private.h"
 #include "graft-heatmap-view.h"
 #include "graft-stats-view.h"
 #include "graft-ui-test.h"
@@ -343,6 +344,38 @@ test_heatmap_panel_vector_plot (void)
   close_window (window);
 }
 
+/* Custom limits start from the data's range, not −1…1, and choosing them
+ * moves no control: the heatmap stays where it was (issue 15, #13). */
+static void
+test_heatmap_panel_custom_limits (void)
+{
+  g_autoptr(GraftModel) model = load_fixture ("seq_conv.keras");
+  GraftWeight *kernel = graft_model_find_weight (model, "conv1/kernel");
+  GraftStats stats;
+  g_autoptr(GError) error = NULL;
+  GraftHeatmapPanel *panel;
+  GtkWidget *window = panel_window (&panel, 700, 500);
+  GtkWidget *view;
+  graphene_rect_t before, after;
+
+  g_assert_true (graft_stats_compute (graft_weight_get_tensor (kernel), &stats, NULL, &error));
+  g_assert_no_error (error);
+  graft_heatmap_panel_set_weight (panel, kernel, NULL, FALSE, NULL);
+  graft_ui_test_drain (300);
+  view = GTK_WIDGET (graft_heatmap_panel_get_view (panel));
+  g_assert_true (gtk_widget_compute_bounds (view, GTK_WIDGET (panel), &before));
+
+  gtk_drop_down_set_selected (panel->limits_dropdown, LIMITS_CUSTOM);
+  graft_ui_test_drain (300);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (panel->min_spin),
+                                  stats.min, 1e-6);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (panel->max_spin),
+                                  stats.max, 1e-6);
+  g_assert_true (gtk_widget_compute_bounds (view, GTK_WIDGET (panel), &after));
+  g_assert_true (graphene_rect_equal (&before, &after));
+  close_window (window);
+}
+
 /* The table of a 25088 × 4096 slice draws only the cells in view. */
 static void
 test_heatmap_value_table_virtual (void)
@@ -445,6 +478,7 @@ main (int   argc,
   g_test_add_func ("/heatmap/panel-grid-zoom", test_heatmap_panel_grid_zoom);
   g_test_add_func ("/heatmap/whole-tensor-limits", test_heatmap_whole_tensor_limits);
   g_test_add_func ("/heatmap/panel-vector-plot", test_heatmap_panel_vector_plot);
+  g_test_add_func ("/heatmap/panel-custom-limits", test_heatmap_panel_custom_limits);
   g_test_add_func ("/heatmap/value-table-virtual", test_heatmap_value_table_virtual);
   g_test_add_func ("/heatmap/panel-identical", test_heatmap_panel_identical);
   g_test_add_func ("/stats-view/figures", test_stats_view_figures);
