@@ -35,6 +35,7 @@
 #include "graft-nonfinite.h"
 #include "graft-viewport.h"
 #include "graft-tensor.h"
+#include "graft-tensor-stream.h"
 #include "graft-tensor-convert.h"
 #include "graft-tensor-view.h"
 #include "graft-layout.h"

@@ -26,7 +26,8 @@ typedef struct
   guint32 flags;  /* GRAFT_HEATMAP_CELL_NAN */
 } GraftHeatmapCell;
 
-/* A 2-D slice of a tensor, addressed in elements of the mapped data. */
+/* A 2-D slice of a tensor, addressed in elements of the mapped data, or
+ * streamed from the tensor's source when @data is NULL. */
 typedef struct
 {
   GraftTensor  *tensor;     /* borrowed */
@@ -38,7 +39,26 @@ typedef struct
   gsize         offset;     /* of element (0, 0) */
   gsize         row_stride;
   gsize         col_stride;
+  guint         rank;
+  guint         row_axis;   /* >= rank: a vector, one row */
+  guint         col_axis;
+  gsize         index[GRAFT_MAX_RANK];
 } GraftHeatmapSlice;
+
+/* The rows of a streamed slice last read, one per thread: a block of
+ * rows r0 … r1 and columns c0 … c0 + n_cols, refilled as the reduction
+ * moves down, a bounded piece at a time. */
+typedef struct
+{
+  gsize   row_limit;        /* no row at or past this is read ahead */
+  gsize   r0;
+  gsize   r1;
+  gsize   c0;
+  gsize   n_cols;
+  guint8 *raw;
+  gsize   raw_size;
+  GError *error;
+} GraftHeatmapRows;
 
 /* The whole slice reduced to cells of sr × sc elements (powers of two). */
 typedef struct
@@ -119,6 +139,14 @@ struct GraftHeatmapFrame
 gboolean  graft_heatmap_slice_init    (GraftHeatmapSlice        *slice,
                                        const GraftHeatmap       *heatmap,
                                        GError                  **error);
+const float *graft_heatmap_slice_row  (const GraftHeatmapSlice  *s,
+                                       GraftHeatmapRows         *rows,
+                                       gsize                     r,
+                                       gsize                     c0,
+                                       gsize                     n,
+                                       float                    *buf,
+                                       guint8                   *raw);
+void      graft_heatmap_rows_clear    (GraftHeatmapRows         *rows);
 gboolean  graft_heatmap_reduce        (const GraftHeatmapSlice  *slice,
                                        const gsize              *row_lo,
                                        const gsize              *row_hi,

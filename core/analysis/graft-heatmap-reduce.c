@@ -31,6 +31,7 @@
 #include "graft-progress.h"
 #include "graft-stats-private.h"
 #include "graft-tensor.h"
+#include "graft-tensor-stream.h"
 
 /* Columns folded per accumulator chunk: 4 arrays of 64 KiB. */
 #define GRAFT_HEATMAP_COL_CHUNK 16384
@@ -38,7 +39,9 @@
 /**
  * graft_heatmap_slice_init:
  *
- * Locates the heatmap's slice in the tensor's mapped values.
+ * Locates the heatmap's slice in the tensor's mapped values; a large
+ * tensor in compressed storage is left to be streamed (@slice->data is
+ * %NULL), a piece of rows at a time through graft_heatmap_slice_row().
  */
 gboolean
 graft_heatmap_slice_init (GraftHeatmapSlice   *slice,
@@ -49,16 +52,24 @@ graft_heatmap_slice_init (GraftHeatmapSlice   *slice,
   guint rank = graft_tensor_get_rank (t);
   const gsize *shape = graft_tensor_get_shape (t);
   gsize strides[GRAFT_MAX_RANK];
+  g_autoptr(GError) local_error = NULL;
 
   memset (slice, 0, sizeof *slice);
   slice->tensor = t;
-  slice->data = graft_tensor_get_data (t, error);
-  if (slice->data == NULL)
-    return FALSE;
+  slice->data = graft_tensor_peek_data (t, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   slice->dtype = graft_tensor_get_dtype (t);
   slice->elem_size = graft_dtype_get_size (slice->dtype);
   slice->n_rows = heatmap->n_rows;
   slice->n_cols = heatmap->n_cols;
+  slice->rank = rank;
+  slice->row_axis = heatmap->row_axis;
+  slice->col_axis = heatmap->col_axis;
+  memcpy (slice->index, heatmap->index, sizeof slice->index);
 
   if (rank > 0)
     {
@@ -74,36 +85,130 @@ graft_heatmap_slice_init (GraftHeatmapSlice   *slice,
   return TRUE;
 }
 
-/* Columns c0 … c0 + n of row r as float32: in place when the slice's rows
- * are contiguous float32, else gathered and converted into @buf. */
-static const float *
+void
+graft_heatmap_rows_clear (GraftHeatmapRows *rows)
+{
+  g_clear_pointer (&rows->raw, g_free);
+  g_clear_error (&rows->error);
+  rows->raw_size = 0;
+  rows->r0 = rows->r1 = 0;
+}
+
+/* Reads rows r … (a piece, up to the row limit) × columns c0 … c0 + n of a
+ * streamed slice into @rows: one block read, so a compressed chunk under
+ * the block is inflated once. */
+static gboolean
+graft_heatmap_rows_fill (const GraftHeatmapSlice *s,
+                         GraftHeatmapRows        *rows,
+                         gsize                    r,
+                         gsize                    c0,
+                         gsize                    n)
+{
+  gsize row_bytes = MAX (n * s->elem_size, 1);
+  gsize limit = CLAMP (rows->row_limit, r + 1, s->n_rows);
+  gsize k = MIN (MAX (GRAFT_TENSOR_STREAM_PIECE_BYTES / row_bytes, 1), limit - r);
+  gsize start[GRAFT_MAX_RANK], count[GRAFT_MAX_RANK];
+
+  if (k * row_bytes > rows->raw_size)
+    {
+      g_free (rows->raw);
+      rows->raw = g_malloc (k * row_bytes);
+      rows->raw_size = k * row_bytes;
+    }
+  for (guint i = 0; i < s->rank; i++)
+    {
+      start[i] = s->index[i];
+      count[i] = 1;
+    }
+  if (s->row_axis < s->rank)
+    {
+      start[s->row_axis] = r;
+      count[s->row_axis] = k;
+    }
+  if (s->col_axis < s->rank)
+    {
+      start[s->col_axis] = c0;
+      count[s->col_axis] = n;
+    }
+  rows->r0 = rows->r1 = 0;
+  if (!graft_tensor_read_block (s->tensor, start, count, rows->raw, &rows->error))
+    return FALSE;
+  rows->r0 = r;
+  rows->r1 = r + k;
+  rows->c0 = c0;
+  rows->n_cols = n;
+  return TRUE;
+}
+
+/**
+ * graft_heatmap_slice_row:
+ * @rows: the calling thread's rows of a streamed slice (unused when the
+ *   slice is mapped)
+ * @buf: [n] room for converted values
+ * @raw: [n] room for gathered elements of the tensor's dtype
+ *
+ * Returns: (transfer none): columns @c0 … @c0 + @n of row @r as float32, in
+ *   place when the slice's rows are contiguous float32, else gathered and
+ *   converted into @buf; NaN when a streamed read failed (@rows->error)
+ */
+const float *
 graft_heatmap_slice_row (const GraftHeatmapSlice *s,
+                         GraftHeatmapRows        *rows,
                          gsize                    r,
                          gsize                    c0,
                          gsize                    n,
                          float                   *buf,
                          guint8                  *raw)
 {
-  gsize off = s->offset + r * s->row_stride + c0 * s->col_stride;
+  const guint8 *data = s->data;
+  gsize off, stride;
 
-  if (s->col_stride == 1)
+  if (data != NULL)
+    {
+      off = s->offset + r * s->row_stride + c0 * s->col_stride;
+      stride = s->col_stride;
+    }
+  else
+    {
+      if (rows->error != NULL ||
+          ((r < rows->r0 || r >= rows->r1 || c0 != rows->c0 || n != rows->n_cols) &&
+           !graft_heatmap_rows_fill (s, rows, r, c0, n)))
+        {
+          for (gsize i = 0; i < n; i++)
+            buf[i] = NAN;
+          return buf;
+        }
+      data = rows->raw;
+      /* The block is row-major in the tensor's axis order. */
+      if (s->row_axis >= s->rank || s->row_axis < s->col_axis)
+        {
+          off = (r - rows->r0) * n;
+          stride = 1;
+        }
+      else
+        {
+          off = r - rows->r0;
+          stride = rows->r1 - rows->r0;
+        }
+    }
+
+  if (stride == 1)
     {
       if (s->dtype == GRAFT_DTYPE_FLOAT32)
-        return (const float *) s->data + off;
-      graft_dtype_to_float (s->dtype, s->data + off * s->elem_size, buf, n);
+        return (const float *) data + off;
+      graft_dtype_to_float (s->dtype, data + off * s->elem_size, buf, n);
       return buf;
     }
   if (s->dtype == GRAFT_DTYPE_FLOAT32)
     {
-      const float *src = (const float *) s->data + off;
+      const float *src = (const float *) data + off;
 
       for (gsize i = 0; i < n; i++)
-        buf[i] = src[i * s->col_stride];
+        buf[i] = src[i * stride];
       return buf;
     }
   for (gsize i = 0; i < n; i++)
-    memcpy (raw + i * s->elem_size, s->data + (off + i * s->col_stride) * s->elem_size,
-            s->elem_size);
+    memcpy (raw + i * s->elem_size, data + (off + i * stride) * s->elem_size, s->elem_size);
   graft_dtype_to_float (s->dtype, raw, buf, n);
   return buf;
 }
@@ -162,22 +267,21 @@ typedef struct
   GraftHeatmapCell        *out;
   GCancellable            *cancellable;
   gboolean                 cancelled;
+  GError                  *error;
 } GraftHeatmapReduceJob;
 
 static void
-graft_heatmap_reduce_job (gpointer data)
+graft_heatmap_reduce_rows (GraftHeatmapReduceJob *job,
+                           GraftHeatmapRows      *rows,
+                           GraftStatsColumns     *colsp,
+                           float                 *buf,
+                           guint8                *raw,
+                           gsize                  chunk)
 {
-  GraftHeatmapReduceJob *job = data;
   const GraftHeatmapSlice *s = job->slice;
   gsize c_first = job->col_lo[0];
   gsize c_end = job->col_hi[job->n_out_cols - 1];
-  gsize chunk = MIN (GRAFT_HEATMAP_COL_CHUNK, c_end - c_first);
-  g_autofree float *acc = g_new (float, 4 * chunk);
-  g_autofree float *buf = g_new (float, chunk);
-  g_autofree guint8 *raw = g_malloc (chunk * s->elem_size);
-  GraftStatsColumns cols = {
-    acc, acc + chunk, acc + 2 * chunk, (gint32 *) (acc + 3 * chunk),
-  };
+  GraftStatsColumns cols = *colsp;
 
   for (gsize p = job->p0; p < job->p1; p++)
     {
@@ -185,7 +289,8 @@ graft_heatmap_reduce_job (gpointer data)
       gsize q = 0;
 
       graft_progress_tick ();
-      if (job->cancellable != NULL && g_cancellable_is_cancelled (job->cancellable))
+      if (rows->error != NULL ||
+          (job->cancellable != NULL && g_cancellable_is_cancelled (job->cancellable)))
         {
           job->cancelled = TRUE;
           return;
@@ -200,7 +305,7 @@ graft_heatmap_reduce_job (gpointer data)
           /* Fold the band of rows behind output row p into the columns. */
           for (gsize r = job->row_lo[p]; r < job->row_hi[p]; r++)
             {
-              const float *x = graft_heatmap_slice_row (s, r, a, n, buf, raw);
+              const float *x = graft_heatmap_slice_row (s, rows, r, a, n, buf, raw);
 
               if (r == job->row_lo[p])
                 graft_stats_columns_set_f32 (&cols, x, n);
@@ -234,6 +339,28 @@ graft_heatmap_reduce_job (gpointer data)
             }
         }
     }
+}
+
+static void
+graft_heatmap_reduce_job (gpointer data)
+{
+  GraftHeatmapReduceJob *job = data;
+  const GraftHeatmapSlice *s = job->slice;
+  gsize c_first = job->col_lo[0];
+  gsize c_end = job->col_hi[job->n_out_cols - 1];
+  gsize chunk = MIN (GRAFT_HEATMAP_COL_CHUNK, c_end - c_first);
+  g_autofree float *acc = g_new (float, 4 * chunk);
+  g_autofree float *buf = g_new (float, chunk);
+  g_autofree guint8 *raw = g_malloc (chunk * s->elem_size);
+  GraftStatsColumns cols = {
+    acc, acc + chunk, acc + 2 * chunk, (gint32 *) (acc + 3 * chunk),
+  };
+  GraftHeatmapRows rows = { .row_limit = job->p1 > job->p0 ? job->row_hi[job->p1 - 1] : 0 };
+
+  graft_heatmap_reduce_rows (job, &rows, &cols, buf, raw, chunk);
+  if (rows.error != NULL)
+    job->error = g_steal_pointer (&rows.error);
+  graft_heatmap_rows_clear (&rows);
 }
 
 /**
@@ -284,6 +411,14 @@ graft_heatmap_reduce (const GraftHeatmapSlice  *slice,
       jobs[j].cancellable = cancellable;
     }
   graft_stats_run_jobs (jobs, sizeof *jobs, n_jobs, graft_heatmap_reduce_job);
+  for (guint j = 0; j < n_jobs; j++)
+    if (jobs[j].error != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&jobs[j].error));
+        for (guint k = j + 1; k < n_jobs; k++)
+          g_clear_error (&jobs[k].error);
+        return FALSE;
+      }
   for (guint j = 0; j < n_jobs; j++)
     if (jobs[j].cancelled)
       return !graft_stats_check_cancelled (cancellable, error);

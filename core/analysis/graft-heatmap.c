@@ -343,6 +343,7 @@ graft_heatmap_robust_limit (GraftHeatmap  *self,
     {
       /* A proper slice is a plane of the tensor: copy just that plane. */
       GraftHeatmapSlice slice;
+      GraftHeatmapRows rows = { .row_limit = self->n_rows };
       float *plane;
       g_autofree float *buf = NULL;
       g_autofree guint8 *raw = NULL;
@@ -353,15 +354,18 @@ graft_heatmap_robust_limit (GraftHeatmap  *self,
       plane = g_new (float, self->n_rows * self->n_cols);
       buf = g_new (float, self->n_cols);
       raw = g_malloc (self->n_cols * slice.elem_size);
-      for (gsize r = 0; r < self->n_rows; r++)
+      for (gsize r = 0; r < self->n_rows && rows.error == NULL; r++)
+        memcpy (plane + r * self->n_cols,
+                graft_heatmap_slice_row (&slice, &rows, r, 0, self->n_cols, buf, raw),
+                self->n_cols * sizeof (float));
+      if (rows.error != NULL)
         {
-          gsize off = slice.offset + r * slice.row_stride;
-
-          for (gsize c = 0; c < self->n_cols; c++)
-            memcpy (raw + c * slice.elem_size,
-                    slice.data + (off + c * slice.col_stride) * slice.elem_size, slice.elem_size);
-          graft_dtype_to_float (slice.dtype, raw, plane + r * self->n_cols, self->n_cols);
+          g_propagate_error (error, g_steal_pointer (&rows.error));
+          graft_heatmap_rows_clear (&rows);
+          g_free (plane);
+          return FALSE;
         }
+      graft_heatmap_rows_clear (&rows);
       slice_tensor = graft_tensor_new_take (GRAFT_DTYPE_FLOAT32, 2, shape, plane);
     }
   if (!graft_stats_compute_percentiles (slice_tensor, GRAFT_STATS_FLAGS_ABSOLUTE, &level, 1,
@@ -390,41 +394,18 @@ graft_heatmap_get_range (GraftHeatmap  *self,
                          GCancellable  *cancellable,
                          GError       **error)
 {
-  const guint8 *data;
-  GraftDType dtype;
-  gsize n, size;
-  float buf[4096];
-  double lo = INFINITY, hi = -INFINITY;
+  GraftStats stats;
 
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (!self->have_range)
     {
-      data = graft_tensor_get_data (self->tensor, error);
-      if (data == NULL)
+      /* Streamed, in parallel; the figures besides min and max are cheap
+       * next to reading the values. */
+      if (!graft_stats_compute (self->tensor, &stats, cancellable, error))
         return FALSE;
-      dtype = graft_tensor_get_dtype (self->tensor);
-      size = graft_dtype_get_size (dtype);
-      n = graft_tensor_get_n_elements (self->tensor);
-      for (gsize i = 0; i < n; i += G_N_ELEMENTS (buf))
-        {
-          gsize m = MIN (G_N_ELEMENTS (buf), n - i);
-
-          if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
-            {
-              g_set_error_literal (error, GRAFT_ERROR, GRAFT_ERROR_CANCELLED, "cancelled");
-              return FALSE;
-            }
-          graft_dtype_to_float (dtype, data + i * size, buf, m);
-          for (gsize j = 0; j < m; j++)
-            if (isfinite (buf[j]))
-              {
-                lo = MIN (lo, buf[j]);
-                hi = MAX (hi, buf[j]);
-              }
-        }
-      self->range_min = isfinite (lo) ? lo : 0;
-      self->range_max = isfinite (hi) ? hi : 0;
+      self->range_min = isfinite (stats.min) ? stats.min : 0;
+      self->range_max = isfinite (stats.max) ? stats.max : 0;
       self->have_range = TRUE;
     }
   *min = self->range_min;

@@ -24,6 +24,7 @@
 #include "graft-dtype.h"
 #include "graft-error.h"
 #include "graft-tensor.h"
+#include "graft-tensor-stream.h"
 
 typedef float   GraftF8 __attribute__ ((vector_size (32)));
 typedef float   GraftF4 __attribute__ ((vector_size (16)));
@@ -533,7 +534,8 @@ graft_stats_key_to_f64 (guint64 key)
  * graft_stats_source_init:
  *
  * Gets the values of @tensor in place: mapped from the file when its
- * dataset is contiguous, so no private copy is made.
+ * dataset is contiguous, so no private copy is made; a large compressed
+ * one is streamed instead (graft_tensor_peek_data()).
  */
 gboolean
 graft_stats_source_init (GraftStatsSource  *src,
@@ -542,9 +544,17 @@ graft_stats_source_init (GraftStatsSource  *src,
 {
   GraftDType dtype = graft_tensor_get_dtype (tensor);
 
-  src->data = graft_tensor_get_data (tensor, error);
-  if (src->data == NULL)
-    return FALSE;
+  g_autoptr(GError) local_error = NULL;
+
+  src->data = graft_tensor_peek_data (tensor, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  src->stream = src->data == NULL ? tensor : NULL;
+  src->stream_error = NULL;
+  g_mutex_init (&src->stream_lock);
   src->dtype = dtype;
   src->n = graft_tensor_get_n_elements (tensor);
   /* float32 holds every value of these exactly; the others need double. */
@@ -553,6 +563,44 @@ graft_stats_source_init (GraftStatsSource  *src,
                 dtype == GRAFT_DTYPE_UINT8 || dtype == GRAFT_DTYPE_INT16 ||
                 dtype == GRAFT_DTYPE_UINT16 || dtype == GRAFT_DTYPE_BOOL);
   return TRUE;
+}
+
+void
+graft_stats_source_clear (GraftStatsSource *src)
+{
+  g_clear_error (&src->stream_error);
+  g_mutex_clear (&src->stream_lock);
+}
+
+/* Keeps the first read error of any thread. */
+void
+graft_stats_source_fail (GraftStatsSource *src,
+                         GError           *error)
+{
+  g_mutex_lock (&src->stream_lock);
+  if (src->stream_error == NULL)
+    src->stream_error = g_steal_pointer (&error);
+  g_mutex_unlock (&src->stream_lock);
+  g_clear_error (&error);
+}
+
+/**
+ * graft_stats_source_failed:
+ *
+ * Whether a pass over @src stopped early: a streamed read failed (its
+ * error is copied to @error) or the work was cancelled.
+ */
+gboolean
+graft_stats_source_failed (GraftStatsSource  *src,
+                           GCancellable      *cancellable,
+                           GError           **error)
+{
+  if (src->stream_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (src->stream_error));
+      return TRUE;
+    }
+  return graft_stats_check_cancelled (cancellable, error);
 }
 
 /**

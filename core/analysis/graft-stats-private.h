@@ -89,17 +89,28 @@ guint32   graft_stats_key_f32          (float                x);
 float     graft_stats_key_to_f32       (guint32              key);
 
 /* A source of values in chunks: a tensor's mapped data seen as float32 or
- * double, converting other dtypes chunk by chunk into the caller's buffer. */
+ * double, converting other dtypes chunk by chunk into the caller's buffer;
+ * a large tensor in compressed storage is streamed a piece at a time
+ * (graft-tensor-stream.h). */
 typedef struct
 {
-  const guint8 *data;
+  const guint8 *data;   /* NULL: streamed from @stream */
+  GraftTensor  *stream;
   GraftDType    dtype;
   gsize         n;
   gboolean      wide;   /* values go through double */
+  GMutex        stream_lock;
+  GError       *stream_error;  /* the first failed streamed read */
 } GraftStatsSource;
 
 gboolean      graft_stats_source_init  (GraftStatsSource    *src,
                                         GraftTensor         *tensor,
+                                        GError             **error);
+void          graft_stats_source_clear (GraftStatsSource    *src);
+void          graft_stats_source_fail  (GraftStatsSource    *src,
+                                        GError              *error);
+gboolean      graft_stats_source_failed (GraftStatsSource   *src,
+                                        GCancellable        *cancellable,
                                         GError             **error);
 const float  *graft_stats_source_f32   (const GraftStatsSource *src,
                                         gsize                offset,
@@ -109,6 +120,8 @@ const double *graft_stats_source_f64   (const GraftStatsSource *src,
                                         gsize                offset,
                                         gsize                len,
                                         double              *buf);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GraftStatsSource, graft_stats_source_clear)
 
 typedef void (*GraftStatsJobFunc) (gpointer job);
 

@@ -28,7 +28,9 @@
 #include "graft-error.h"
 #include "graft-progress.h"
 #include "graft-stats-private.h"
+#include "graft-dtype.h"
 #include "graft-tensor.h"
+#include "graft-tensor-stream.h"
 
 const double graft_stats_percentile_levels[GRAFT_STATS_N_PERCENTILES] = {
   1, 5, 25, 50, 75, 95, 99,
@@ -39,7 +41,7 @@ const double graft_stats_percentile_levels[GRAFT_STATS_N_PERCENTILES] = {
 
 typedef struct
 {
-  const GraftStatsSource *src;
+  GraftStatsSource       *src;
   gsize                   start;
   gsize                   end;
   GCancellable           *cancellable;
@@ -48,7 +50,7 @@ typedef struct
 
 /* Splits @src into one job per thread; jobs start with a GraftStatsRange. */
 static guint
-graft_stats_split (const GraftStatsSource *src,
+graft_stats_split (GraftStatsSource       *src,
                    GCancellable           *cancellable,
                    gpointer                jobs,
                    gsize                   job_size,
@@ -79,6 +81,77 @@ typedef void (*GraftStatsChunkFunc) (gpointer      job,
                                      const double *f64,
                                      gsize         len);
 
+/* Chunks @off … @off + @len of @src (in place, or converted into the
+ * buffers); FALSE when the work was cancelled. */
+static gboolean
+graft_stats_walk_chunks (GraftStatsRange        *range,
+                         const GraftStatsSource *src,
+                         gsize                   off,
+                         gsize                   len,
+                         GraftStatsChunkFunc     func,
+                         gpointer                job,
+                         float                  *fbuf,
+                         double                 *dbuf)
+{
+  for (gsize end = off + len; off < end; off += GRAFT_STATS_CHUNK)
+    {
+      gsize n = MIN (GRAFT_STATS_CHUNK, end - off);
+
+      graft_progress_tick ();
+      if (range->cancellable != NULL && g_cancellable_is_cancelled (range->cancellable))
+        {
+          range->cancelled = TRUE;
+          return FALSE;
+        }
+      if (src->wide)
+        func (job, NULL, graft_stats_source_f64 (src, off, n, dbuf), n);
+      else
+        func (job, graft_stats_source_f32 (src, off, n, fbuf), NULL, n);
+    }
+  return TRUE;
+}
+
+/* A streamed source: the range a piece at a time into one reused buffer,
+ * each piece then walked as mapped values. */
+static void
+graft_stats_range_stream (GraftStatsRange     *range,
+                          GraftStatsChunkFunc  func,
+                          gpointer             job,
+                          float               *fbuf,
+                          double              *dbuf)
+{
+  GraftStatsSource *src = range->src;
+  gsize elem = graft_dtype_get_size (src->dtype);
+  gsize piece = MAX (GRAFT_TENSOR_STREAM_PIECE_BYTES / elem / GRAFT_STATS_CHUNK, 1) * GRAFT_STATS_CHUNK;
+  g_autofree guint8 *raw = g_malloc (MAX (MIN (piece, range->end - range->start), 1) * elem);
+  GraftStatsSource part = { raw, NULL, src->dtype, 0, src->wide };
+
+  for (gsize off = range->start; off < range->end; off += piece)
+    {
+      gsize len = MIN (piece, range->end - off);
+      GError *error = NULL;
+
+      if (src->stream_error != NULL)
+        {
+          range->cancelled = TRUE;
+          return;
+        }
+      if (!graft_tensor_read_flat (src->stream, off, len, raw, &error))
+        {
+          graft_stats_source_fail (src, error);
+          range->cancelled = TRUE;
+          return;
+        }
+      part.n = len;
+      if (!graft_stats_walk_chunks (range, &part, 0, len, func, job, fbuf, dbuf))
+        return;
+    }
+}
+
+/* Hands @func the range's values chunk by chunk: as floats, or as doubles
+ * for 64-bit types, converted through one reused buffer when the tensor's
+ * own dtype is not the one needed. Stops early, marking the range, when
+ * the work is cancelled or a streamed read fails. */
 static void
 graft_stats_range_walk (GraftStatsRange     *range,
                         GraftStatsChunkFunc  func,
@@ -93,21 +166,11 @@ graft_stats_range_walk (GraftStatsRange     *range,
   else if (src->dtype != GRAFT_DTYPE_FLOAT32)
     fbuf = g_new (float, GRAFT_STATS_CHUNK);
 
-  for (gsize off = range->start; off < range->end; off += GRAFT_STATS_CHUNK)
-    {
-      gsize len = MIN (GRAFT_STATS_CHUNK, range->end - off);
-
-      graft_progress_tick ();
-      if (range->cancellable != NULL && g_cancellable_is_cancelled (range->cancellable))
-        {
-          range->cancelled = TRUE;
-          return;
-        }
-      if (src->wide)
-        func (job, NULL, graft_stats_source_f64 (src, off, len, dbuf), len);
-      else
-        func (job, graft_stats_source_f32 (src, off, len, fbuf), NULL, len);
-    }
+  if (src->stream != NULL)
+    graft_stats_range_stream (range, func, job, fbuf, dbuf);
+  else
+    graft_stats_walk_chunks (range, src, range->start, range->end - range->start, func, job,
+                             fbuf, dbuf);
 }
 
 /* ---- cheap figures ------------------------------------------------------ */
@@ -159,7 +222,7 @@ graft_stats_compute (GraftTensor   *tensor,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  GraftStatsSource src;
+  g_auto(GraftStatsSource) src = { 0 };
   g_autofree GraftStatsBasicJob *jobs = NULL;
   GraftStatsAcc acc;
   guint n_jobs;
@@ -180,7 +243,7 @@ graft_stats_compute (GraftTensor   *tensor,
   for (guint j = 0; j < n_jobs; j++)
     {
       if (jobs[j].range.cancelled)
-        return !graft_stats_check_cancelled (cancellable, error);
+        return !graft_stats_source_failed (&src, cancellable, error);
       graft_stats_acc_merge (&acc, &jobs[j].acc);
     }
 
@@ -268,7 +331,7 @@ graft_stats_compute_histogram (GraftTensor       *tensor,
                                GError           **error)
 {
   GraftStats own;
-  GraftStatsSource src;
+  g_auto(GraftStatsSource) src = { 0 };
   g_autofree GraftStatsHistJob *jobs = NULL;
   g_autoptr(GraftHistogram) hist = NULL;
   double scale;
@@ -334,7 +397,7 @@ graft_stats_compute_histogram (GraftTensor       *tensor,
     }
   if (cancelled)
     {
-      graft_stats_check_cancelled (cancellable, error);
+      graft_stats_source_failed (&src, cancellable, error);
       return NULL;
     }
   return g_steal_pointer (&hist);
@@ -469,7 +532,7 @@ graft_stats_cmp_guint64 (gconstpointer a,
  * bits. Level 0 also counts the finite values and then turns the wanted
  * @levels into ranks; the targets' ranks are set from them. */
 static gboolean
-graft_stats_radix_level (const GraftStatsSource  *src,
+graft_stats_radix_level (GraftStatsSource        *src,
                          gboolean                 absolute,
                          guint                    level,
                          const double            *levels,
@@ -531,7 +594,7 @@ graft_stats_radix_level (const GraftStatsSource  *src,
       g_free (jobs[j].counts);
     }
   if (cancelled)
-    return !graft_stats_check_cancelled (cancellable, error);
+    return !graft_stats_source_failed (src, cancellable, error);
 
   if (level == 0)
     {
@@ -583,7 +646,7 @@ graft_stats_compute_percentiles (GraftTensor      *tensor,
                                  GCancellable     *cancellable,
                                  GError          **error)
 {
-  GraftStatsSource src;
+  g_auto(GraftStatsSource) src = { 0 };
   g_autofree GraftStatsTarget *targets = NULL;
   guint64 n_finite = 0;
   guint n_targets = 2 * n_levels, n_levels_radix;

@@ -311,6 +311,39 @@ graft_tensor_get_data (GraftTensor  *self,
   return self->data;
 }
 
+/**
+ * graft_tensor_get_data_in_place:
+ *
+ * The tensor's values when they are in memory or can be mapped from the
+ * file (a contiguous dataset, a stored archive member), without reading
+ * anything.
+ *
+ * Returns: (transfer none) (nullable): the values, or %NULL when they
+ *   would have to be read (compressed or chunked storage)
+ */
+const void *
+graft_tensor_get_data_in_place (GraftTensor *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->funcs == NULL)
+    return self->data;
+  locker = g_mutex_locker_new (&self->load_lock);
+  if (self->data == NULL && self->funcs->map != NULL)
+    {
+      const void *mapped = self->funcs->map (self->source);
+
+      if (mapped != NULL && (GPOINTER_TO_SIZE (mapped) % graft_dtype_get_size (self->dtype)) == 0)
+        {
+          self->data = (gpointer) mapped;
+          self->data_owned = FALSE;
+        }
+    }
+  return self->data;
+}
+
 static gboolean
 graft_tensor_check_block (const GraftTensor  *self,
                           const gsize        *start,
@@ -402,20 +435,7 @@ graft_tensor_read_block (GraftTensor  *self,
   if (!graft_tensor_check_block (self, start, count, error))
     return FALSE;
 
-  g_mutex_lock (&self->load_lock);
-  data = self->data;
-  if (data == NULL && self->funcs->map != NULL)
-    {
-      const void *mapped = self->funcs->map (self->source);
-
-      if (mapped != NULL && (GPOINTER_TO_SIZE (mapped) % graft_dtype_get_size (self->dtype)) == 0)
-        {
-          self->data = data = (gpointer) mapped;
-          self->data_owned = FALSE;
-        }
-    }
-  g_mutex_unlock (&self->load_lock);
-
+  data = (gpointer) graft_tensor_get_data_in_place (self);
   if (data != NULL)
     {
       graft_tensor_copy_block (self, data, start, count, dest);

@@ -62,6 +62,7 @@ char         *graft_shape_format          (guint                         rank,
 void         *graft_tensor_get_data_mutable (GraftTensor                *self);
 const void   *graft_tensor_get_data       (GraftTensor                  *self,
                                            GError                      **error);
+const void   *graft_tensor_get_data_in_place (GraftTensor               *self);
 gboolean      graft_tensor_read_block     (GraftTensor                  *self,
                                            const gsize                  *start,
                                            const gsize                  *count,

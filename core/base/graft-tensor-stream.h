@@ -1,0 +1,26 @@
+/* graft-tensor-stream.h: a tensor's values a piece at a time
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "graft-types.h"
+
+G_BEGIN_DECLS
+
+/* Tensors of more bytes than this that live in compressed or chunked
+ * storage are streamed rather than read whole. */
+#define GRAFT_TENSOR_STREAM_MIN_BYTES ((gsize) 64 << 20)
+
+/* Bytes one streamed piece may take. */
+#define GRAFT_TENSOR_STREAM_PIECE_BYTES ((gsize) 8 << 20)
+
+const void *graft_tensor_peek_data    (GraftTensor  *self,
+                                       GError      **error);
+gboolean    graft_tensor_read_flat    (GraftTensor  *self,
+                                       gsize         offset,
+                                       gsize         n,
+                                       void         *dest,
+                                       GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,304 @@
+/* test-stream.c: statistics and heatmaps of tensors too large to read whole
+ *
+ * A lazy tensor whose source can only read blocks (as a compressed HDF5
+ * dataset can) and that is larger than GRAFT_MAX_MEMORY: its statistics,
+ * percentiles, histogram and heatmap must equal those of the same values
+ * in memory, no read may exceed one streamed piece, the whole tensor is
+ * never read, and a failing read is reported, not shown as data.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-stream"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "graft.h"
+
+typedef struct
+{
+  const guint16 *values;     /* bfloat16, as a big embedding is stored */
+  guint          rank;
+  gsize          shape[GRAFT_MAX_RANK];
+  gsize          fail_at;    /* a read touching this row fails; G_MAXSIZE: none */
+  gint           n_reads;
+  gsize          largest;    /* bytes of the largest read */
+  GMutex         lock;
+} Source;
+
+static gboolean
+source_read (gpointer      data,
+             const gsize  *start,
+             const gsize  *count,
+             void         *dest,
+             GError      **error)
+{
+  Source *src = data;
+  gsize n = 1, idx[GRAFT_MAX_RANK] = { 0 };
+  guint16 *out = dest;
+
+  for (guint i = 0; i < src->rank; i++)
+    n *= count[i];
+  g_mutex_lock (&src->lock);
+  src->n_reads++;
+  src->largest = MAX (src->largest, n * 2);
+  g_mutex_unlock (&src->lock);
+  if (src->fail_at >= start[0] && src->fail_at < start[0] + count[0])
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT, "test.h5: chunk at row %" G_GSIZE_FORMAT
+                   " fails its checksum", src->fail_at);
+      return FALSE;
+    }
+  /* Row-major walk of the block. */
+  for (gsize k = 0; k < n; k++)
+    {
+      gsize flat = 0;
+
+      for (guint i = 0; i < src->rank; i++)
+        flat = flat * src->shape[i] + start[i] + idx[i];
+      out[k] = src->values[flat];
+      for (guint i = src->rank; i-- > 0;)
+        {
+          if (++idx[i] < count[i])
+            break;
+          idx[i] = 0;
+        }
+    }
+  return TRUE;
+}
+
+static void
+source_free (gpointer data)
+{
+}
+
+static const GraftTensorSourceFuncs source_funcs = { source_read, NULL, source_free };
+
+/* Values with structure, NaN and ±Inf in known places, as bfloat16. */
+static guint16 *
+make_values (gsize n)
+{
+  guint16 *v = g_new (guint16, n);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      float x = (float) (sin (i * 0.0007) * 0.05 + ((i * 2654435761u) % 1000) * 1e-5);
+      guint32 bits;
+
+      if (i % 100003 == 17)
+        x = NAN;
+      else if (i == 5)
+        x = INFINITY;
+      memcpy (&bits, &x, 4);
+      v[i] = bits >> 16;
+    }
+  return v;
+}
+
+typedef struct
+{
+  guint16     *values;
+  Source       src;
+  GraftTensor *streamed;
+  GraftTensor *in_memory;
+} Fixture;
+
+/* 3000 × 1100 bfloat16: 6.6 MB, against a 4 MiB memory limit. */
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  gsize shape[2] = { 3000, 1100 };
+
+  g_setenv ("GRAFT_MAX_MEMORY", "4M", TRUE);
+  f->values = make_values (shape[0] * shape[1]);
+  memset (&f->src, 0, sizeof f->src);
+  f->src.values = f->values;
+  f->src.rank = 2;
+  memcpy (f->src.shape, shape, sizeof shape);
+  f->src.fail_at = G_MAXSIZE;
+  g_mutex_init (&f->src.lock);
+  f->streamed = graft_tensor_new_lazy (GRAFT_DTYPE_BFLOAT16, 2, shape, &source_funcs, &f->src);
+  f->in_memory = graft_tensor_new_take (GRAFT_DTYPE_BFLOAT16, 2, shape,
+                                        g_memdup2 (f->values, shape[0] * shape[1] * 2));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_pointer (&f->streamed, graft_tensor_unref);
+  g_clear_pointer (&f->in_memory, graft_tensor_unref);
+  g_mutex_clear (&f->src.lock);
+  g_free (f->values);
+  g_unsetenv ("GRAFT_MAX_MEMORY");
+}
+
+static void
+test_read_flat (Fixture       *f,
+                gconstpointer  data)
+{
+  /* Ranges starting and ending inside rows, whole rows, one element. */
+  static const gsize ranges[][2] = { { 0, 1 }, { 1099, 2 }, { 500, 5000 }, { 2200, 3300 },
+                                     { 3000 * 1100 - 7, 7 }, { 123456, 1 } };
+  g_autofree guint16 *buf = g_new (guint16, 5000);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    {
+      g_assert_true (graft_tensor_read_flat (f->streamed, ranges[i][0], ranges[i][1], buf, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (buf, ranges[i][1] * 2, f->values + ranges[i][0], ranges[i][1] * 2);
+    }
+  g_assert_false (graft_tensor_read_flat (f->streamed, 3000 * 1100 - 1, 2, buf, &error));
+  g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_INVALID);
+  /* Never mapped, never read whole. */
+  g_assert_null (graft_tensor_get_data_in_place (f->streamed));
+  g_clear_error (&error);
+  g_assert_null (graft_tensor_peek_data (f->streamed, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_stats (Fixture       *f,
+            gconstpointer  data)
+{
+  static const double levels[] = { 1, 50, 99 };
+  GraftStats a, b;
+  double pa[3], pb[3];
+  g_autoptr(GraftHistogram) ha = NULL, hb = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (graft_stats_compute (f->in_memory, &a, NULL, &error));
+  g_assert_true (graft_stats_compute (f->streamed, &b, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (b.count, ==, 3000 * 1100);
+  g_assert_cmpuint (b.nan, ==, a.nan);
+  g_assert_cmpuint (b.nan, >, 30);
+  g_assert_cmpuint (b.pos_inf, ==, 1);
+  g_assert_cmpfloat (b.min, ==, a.min);
+  g_assert_cmpfloat (b.max, ==, a.max);
+  /* The same chunks in the same order: the same sums, bit for bit. */
+  g_assert_cmpfloat (b.mean, ==, a.mean);
+  g_assert_cmpfloat (b.std, ==, a.std);
+
+  g_assert_true (graft_stats_compute_percentiles (f->in_memory, 0, levels, 3, pa, NULL, &error));
+  g_assert_true (graft_stats_compute_percentiles (f->streamed, 0, levels, 3, pb, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpfloat (pb[i], ==, pa[i]);
+
+  ha = graft_stats_compute_histogram (f->in_memory, &a, 256, NULL, &error);
+  hb = graft_stats_compute_histogram (f->streamed, &b, 256, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (hb->counts, 256 * sizeof (guint64), ha->counts, 256 * sizeof (guint64));
+
+  /* Bounded pieces, and far fewer reads than chunks of 64 Ki values. */
+  g_assert_cmpuint (f->src.largest, <=, GRAFT_TENSOR_STREAM_PIECE_BYTES);
+  g_assert_cmpint (f->src.n_reads, >, 0);
+  g_assert_null (graft_tensor_get_data_in_place (f->streamed));
+}
+
+static void
+assert_same_frame (GraftHeatmap             *a,
+                   GraftHeatmap             *b,
+                   const GraftHeatmapWindow *window,
+                   guint                     w,
+                   guint                     h)
+{
+  GraftHeatmapStyle style;
+  g_autoptr(GraftHeatmapFrame) fa = NULL, fb = NULL;
+  g_autoptr(GError) error = NULL;
+
+  graft_heatmap_style_init (&style);
+  fa = graft_heatmap_render (a, window, w, h, &style, NULL, &error);
+  g_assert_no_error (error);
+  fb = graft_heatmap_render (b, window, w, h, &style, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (graft_heatmap_frame_get_rgba (fb), (gsize) w * h * 4,
+                   graft_heatmap_frame_get_rgba (fa), (gsize) w * h * 4);
+  for (guint y = 0; y < h; y += 7)
+    for (guint x = 0; x < w; x += 5)
+      {
+        float va = graft_heatmap_frame_get_shown (fa, x, y), vb = graft_heatmap_frame_get_shown (fb, x, y);
+
+        g_assert_true ((isnan (va) && isnan (vb)) || va == vb);
+      }
+}
+
+static void
+test_heatmap (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GraftHeatmap) a = graft_heatmap_new (f->in_memory);
+  g_autoptr(GraftHeatmap) b = graft_heatmap_new (f->streamed);
+  GraftHeatmapWindow zoomed = { 1000, 1200, 300, 500 };
+  gsize index[2] = { 0, 0 };
+  g_autoptr(GError) error = NULL;
+  gint reads;
+
+  assert_same_frame (a, b, NULL, 256, 512);
+  assert_same_frame (a, b, NULL, 1100, 3000);
+
+  /* Zoomed in at 1:1, only the rows under the view are read. */
+  g_mutex_lock (&f->src.lock);
+  reads = f->src.n_reads;
+  f->src.largest = 0;
+  g_mutex_unlock (&f->src.lock);
+  assert_same_frame (a, b, &zoomed, 200, 200);
+  g_assert_cmpint (f->src.n_reads, >, reads);
+  g_assert_cmpuint (f->src.largest, <=, 2 * 200 * 200);
+
+  /* Transposed: columns of the tensor as rows of the picture. */
+  g_assert_true (graft_heatmap_set_slice (a, 1, 0, index, &error));
+  g_assert_true (graft_heatmap_set_slice (b, 1, 0, index, &error));
+  g_assert_no_error (error);
+  assert_same_frame (a, b, NULL, 300, 110);
+  g_assert_cmpuint (f->src.largest, <=, GRAFT_TENSOR_STREAM_PIECE_BYTES);
+  g_assert_null (graft_tensor_get_data_in_place (f->streamed));
+}
+
+static void
+test_read_error (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GraftHeatmap) hm = graft_heatmap_new (f->streamed);
+  g_autoptr(GraftHeatmapFrame) frame = NULL;
+  GraftHeatmapStyle style;
+  GraftStats stats;
+  double p;
+  static const double half = 50;
+  g_autoptr(GError) error = NULL;
+
+  f->src.fail_at = 2500;
+  g_assert_false (graft_stats_compute (f->streamed, &stats, NULL, &error));
+  g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "row 2500"));
+  g_clear_error (&error);
+
+  g_assert_false (graft_stats_compute_percentiles (f->streamed, 0, &half, 1, &p, NULL, &error));
+  g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  graft_heatmap_style_init (&style);
+  style.limits = GRAFT_LIMITS_USER;
+  style.user_min = -1;
+  style.user_max = 1;
+  frame = graft_heatmap_render (hm, NULL, 128, 128, &style, NULL, &error);
+  g_assert_null (frame);
+  g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/stream/read-flat", Fixture, NULL, fixture_setup, test_read_flat, fixture_teardown);
+  g_test_add ("/stream/stats", Fixture, NULL, fixture_setup, test_stats, fixture_teardown);
+  g_test_add ("/stream/heatmap", Fixture, NULL, fixture_setup, test_heatmap, fixture_teardown);
+  g_test_add ("/stream/read-error", Fixture, NULL, fixture_setup, test_read_error, fixture_teardown);
+  return g_test_run ();
+}
