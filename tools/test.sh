@@ -38,11 +38,12 @@ if [ "${GRAFT_SANITIZERS:-1}" != 0 ]; then
   ninja -C "$asan_dir" -j "${NINJA_JOBS:-$(nproc)}" >/dev/null
   rm -f "$asan_dir/meson-logs/testlog.json"
   # Full stacks through GLib so that tests/lsan.supp can match library
-  # leaks by name; GTK draws with cairo, not GL, under the sanitizers.
+  # leaks by name; GTK draws with cairo, not GL, under the sanitizers,
+  # and the UI scripts give each pointer step three times as long.
   ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 \
   LSAN_OPTIONS=suppressions=$root/tests/lsan.supp \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  GSK_RENDERER=cairo GDK_DEBUG=gl-disable \
+  GSK_RENDERER=cairo GDK_DEBUG=gl-disable GRAFT_UI_SLOW=3 \
     "${runner[@]}" meson test -C "$asan_dir" --print-errorlogs --timeout-multiplier 4 "$@" ||
     status=$?
   logs+=("$asan_dir/meson-logs/testlog.json")

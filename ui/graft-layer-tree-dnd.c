@@ -57,7 +57,6 @@ graft_layer_tree_clear_drop_row (GraftLayerTree *self)
     return;
   gtk_widget_remove_css_class (self->drop_row, "drop-ok");
   gtk_widget_remove_css_class (self->drop_row, "drop-refused");
-  gtk_widget_set_tooltip_text (self->drop_row, NULL);
   g_object_remove_weak_pointer (G_OBJECT (self->drop_row), (gpointer *) &self->drop_row);
   self->drop_row = NULL;
 }
@@ -208,7 +207,9 @@ graft_layer_tree_drop_motion_cb (GraftLayerTree *self,
   ok = graft_layer_tree_check_drop (self, source, item, &why);
   gtk_widget_remove_css_class (row, ok ? "drop-refused" : "drop-ok");
   gtk_widget_add_css_class (row, ok ? "drop-ok" : "drop-refused");
-  gtk_widget_set_tooltip_text (row, why);
+  /* The reason goes to the window's hint line, not a tooltip: a tooltip
+   * that pops up under a held drag becomes the window the drop lands on,
+   * and the drop is lost. */
   graft_layer_tree_set_drop_hint (self, why);
   /* A refused pair of layers still takes the drop, which then explains
    * itself (and offers the partial copy); a row of the wrong tree does not. */

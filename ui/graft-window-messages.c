@@ -35,6 +35,32 @@ graft_window_toast_dismiss (GraftWindow *self)
   gtk_revealer_set_reveal_child (self->toast_revealer, FALSE);
 }
 
+/* As libadwaita's toasts do, one does not go while the pointer is on it
+ * (on its way to the button): the timeout starts again when it leaves. */
+static void
+graft_window_toast_arm (GraftWindow *self)
+{
+  g_clear_handle_id (&self->toast_timeout, g_source_remove);
+  if (self->toast_seconds > 0 && !self->toast_hovered)
+    self->toast_timeout = g_timeout_add_seconds (self->toast_seconds,
+                                                 graft_window_toast_timeout_cb, self);
+}
+
+void
+graft_window_toast_enter_cb (GraftWindow *self)
+{
+  self->toast_hovered = TRUE;
+  g_clear_handle_id (&self->toast_timeout, g_source_remove);
+}
+
+void
+graft_window_toast_leave_cb (GraftWindow *self)
+{
+  self->toast_hovered = FALSE;
+  if (gtk_revealer_get_reveal_child (self->toast_revealer))
+    graft_window_toast_arm (self);
+}
+
 /* The button runs its action once and the toast goes. */
 void
 graft_window_toast_button_cb (GraftWindow *self,
@@ -81,8 +107,8 @@ graft_window_show_toast (GraftWindow *self,
       self->toast_target = target ? g_variant_ref (target) : NULL;
     }
   gtk_revealer_set_reveal_child (self->toast_revealer, TRUE);
-  if (seconds > 0)
-    self->toast_timeout = g_timeout_add_seconds (seconds, graft_window_toast_timeout_cb, self);
+  self->toast_seconds = seconds;
+  graft_window_toast_arm (self);
   g_clear_pointer (&target, g_variant_unref);
 }
 
@@ -92,8 +118,8 @@ graft_window_show_toast (GraftWindow *self,
  * @action: (nullable): the win.* action the button runs, with @target
  * @target: (nullable) (transfer floating): the action's parameter
  *
- * Shows @text as a toast that goes away by itself (after 6 s, or 10 s
- * when it offers a button).
+ * Shows @text as a toast that goes away by itself (6 s, or 10 s when it
+ * offers a button, counted while the pointer is not on it).
  */
 void
 graft_window_toast (GraftWindow *self,

@@ -74,6 +74,8 @@ struct _GraftWindow
   char                 *toast_action;     /* of the toast's button */
   GVariant             *toast_target;
   guint                 toast_timeout;
+  guint                 toast_seconds;    /* 0: stays until dismissed */
+  gboolean              toast_hovered;    /* the timeout waits meanwhile */
   char                 *debug_path;       /* $GRAFT_DEBUG_STATE */
   char                 *debug_last;
   guint                 debug_timer;
@@ -118,6 +120,8 @@ void      graft_window_toast             (GraftWindow         *self,
                                           const char          *action,
                                           GVariant            *target);
 void      graft_window_toast_dismiss     (GraftWindow         *self);
+void      graft_window_toast_enter_cb    (GraftWindow         *self);
+void      graft_window_toast_leave_cb    (GraftWindow         *self);
 void      graft_window_toast_button_cb   (GraftWindow         *self,
                                           GtkButton           *button);
 void      graft_window_show_error        (GraftWindow         *self,

@@ -410,6 +410,8 @@ graft_window_class_init (GraftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, main_paned);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_selection_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_toast_dismiss);
+  gtk_widget_class_bind_template_callback (widget_class, graft_window_toast_enter_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_window_toast_leave_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_toast_button_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_drop_hint_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_stats_computed_cb);

@@ -7,17 +7,20 @@
 #   ui_start CMD…         run the app in the background, its own state folder
 #                         under $ui_tmp, its output in $ui_tmp/log
 #   ui_wait_window REGEX  the id of the first window whose name matches,
-#                         waiting up to 10 s (empty when none came)
+#                         waiting up to 10 s times $GRAFT_UI_SLOW (empty
+#                         when none came)
 #   ui_shot NAME          a screenshot into $GRAFT_TEST_SHOTS, when set
 #
 # The app writes what it shows to $ui_state (GRAFT_DEBUG_STATE, see
 # ui/graft-window-debug.c): lines of tab-separated fields, "page status",
 # "action save 0 -", "bounds target_tree X Y W H MAPPED", "label AREA X Y W
 # H TEXT", "button AREA X Y W H SENSITIVE TOOLTIP", in window coordinates.
-#   ui_state_wait REGEX [S]  wait up to S seconds (10) for a line matching
-#                         the Perl regex; fails when none came
+#   ui_state_wait REGEX [S]  wait up to S seconds (10, times $GRAFT_UI_SLOW)
+#                         for a line matching the Perl regex; fails when
+#                         none came
 #   ui_state_line REGEX   the first line matching, now
-#   ui_origin WID         sets ui_wx, ui_wy: the window's origin on screen
+#   ui_origin WID         sets ui_wx, ui_wy: the window's origin on screen,
+#                         and moves the pointer into the window
 #   ui_center AREA REGEX  "X Y" on screen of the centre of the first label
 #                         (or button, by tooltip) in AREA whose text matches
 #   ui_center_nth AREA REGEX N  the same for the Nth match
@@ -25,6 +28,7 @@
 #   ui_click X Y          a real click of the first button there
 #   ui_drag A1 RE1 A2 RE2 a real drag of the label matching RE1 in area A1
 #                         onto the one matching RE2 in area A2
+#   ui_sleep S            sleep S seconds times $GRAFT_UI_SLOW (default 1)
 
 ui_begin () {
   echo "1..$1"
@@ -54,7 +58,7 @@ ui_start () {
 }
 
 ui_state_wait () {
-  local tries=$(( ${2:-10} * 10 ))
+  local tries=$(( ${2:-10} * 10 * ${GRAFT_UI_SLOW:-1} ))
   for _ in $(seq "$tries"); do
     [ -f "$ui_state" ] && grep -qP -- "$1" "$ui_state" && return 0
     sleep 0.1
@@ -70,6 +74,11 @@ ui_origin () {
   eval "$(xdotool getwindowgeometry --shell "$1")"
   ui_wx=$X
   ui_wy=$Y
+  # A person's pointer is in the window before the first click: GTK then
+  # has the crossing event behind it (a slow sanitizer build could lose a
+  # click that arrived with its own enter event).
+  xdotool mousemove --sync $(( X + WIDTH / 2 )) $(( Y + HEIGHT / 2 ))
+  ui_sleep 0.5
 }
 
 ui_center () {
@@ -106,7 +115,7 @@ ui_click () {
 
 ui_wait_window () {
   local wid=
-  for _ in $(seq 100); do
+  for _ in $(seq $(( 100 * ${GRAFT_UI_SLOW:-1} ))); do
     wid=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n1)
     [ -n "$wid" ] && break
     sleep 0.1
@@ -119,6 +128,12 @@ ui_shot () {
   return 0
 }
 
+# Seconds scaled by $GRAFT_UI_SLOW (tools/test.sh sets it for the
+# sanitizer build, whose frames take several times longer).
+ui_sleep () {
+  sleep "$(awk -v s="$1" -v k="${GRAFT_UI_SLOW:-1}" 'BEGIN { print s * k }')"
+}
+
 ui_drag () {
   local from to
   from=$(ui_center "$1" "$2")
@@ -126,13 +141,13 @@ ui_drag () {
   [ -n "$from" ] && [ -n "$to" ] || return 1
   set -- $from $to
   xdotool mousemove --sync "$1" "$2"
-  sleep 0.3
+  ui_sleep 0.3
   xdotool mousedown 1
-  sleep 0.2
+  ui_sleep 0.2
   for i in $(seq 1 20); do
     xdotool mousemove "$(( $1 + ($3 - $1) * i / 20 ))" "$(( $2 + ($4 - $2) * i / 20 ))"
-    sleep 0.04
+    ui_sleep 0.04
   done
-  sleep 0.3
+  ui_sleep 0.5
   xdotool mouseup 1
 }
