@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "graft-background.h"
 #include "graft-colormap-menu.h"
 #include "graft-numbers.h"
 #include "graft-line-plot.h"
@@ -461,7 +462,7 @@ graft_heatmap_panel_delta_toggled_cb (GraftHeatmapPanel *self)
   task = g_task_new (self, self->delta_cancellable, graft_heatmap_panel_delta_done_cb, NULL);
   g_task_set_task_data (task, pair, graft_heatmap_panel_delta_pair_free);
   g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, graft_heatmap_panel_delta_thread);
+  graft_background_run (task, graft_heatmap_panel_delta_thread);
 }
 
 /* The view holds what zooming does; the panel's actions forward to it. */

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "graft-background.h"
 #include "graft-numbers.h"
 
 typedef struct
@@ -275,7 +276,7 @@ graft_heatmap_view_render (GraftHeatmapView *self)
   g_task_set_source_tag (task, graft_heatmap_view_render);
   g_task_set_task_data (task, job, graft_heatmap_view_job_free);
   self->in_flight = TRUE;
-  g_task_run_in_thread (task, graft_heatmap_view_render_thread);
+  graft_background_run (task, graft_heatmap_view_render_thread);
   graft_heatmap_view_notify_busy (self);
 }
 

@@ -20,6 +20,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "graft-background.h"
 #include "graft-window.h"
 
 #define GRAFT_SERIES_N_FIGURES 5
@@ -410,7 +411,7 @@ graft_series_window_new (GtkApplication *application,
   self->cancellable = g_cancellable_new ();
   task = g_task_new (self, self->cancellable, graft_series_window_done_cb, NULL);
   g_task_set_task_data (task, self->series, NULL);
-  g_task_run_in_thread (task, graft_series_window_thread);
+  graft_background_run (task, graft_series_window_thread);
   self->progress_id = g_timeout_add (200, graft_series_window_progress_cb, self);
   return self;
 }

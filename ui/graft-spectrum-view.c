@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "graft-background.h"
 #include "graft-numbers.h"
 
 #define GRAFT_SPECTRUM_BAR_H 18.0
@@ -308,7 +309,7 @@ graft_spectrum_view_start_model (GraftSpectrumView *self)
   gtk_label_set_text (self->overview_label, _("Computing the spectra of every layer…"));
   task = g_task_new (self, self->model_job, graft_spectrum_view_model_done, NULL);
   g_task_set_task_data (task, job, graft_spectrum_model_job_free);
-  g_task_run_in_thread (task, graft_spectrum_view_model_thread);
+  graft_background_run (task, graft_spectrum_view_model_thread);
 }
 
 static void
@@ -339,7 +340,7 @@ graft_spectrum_view_start (GraftSpectrumView *self)
   job->reading = graft_spectrum_reading_for (self->weight, graft_spectrum_view_framework (self->model));
   task = g_task_new (self, self->weight_job, graft_spectrum_view_weight_done, NULL);
   g_task_set_task_data (task, job, graft_spectrum_job_free);
-  g_task_run_in_thread (task, graft_spectrum_view_weight_thread);
+  graft_background_run (task, graft_spectrum_view_weight_thread);
 }
 
 /**

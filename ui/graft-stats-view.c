@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "graft-background.h"
 #include "graft-bins.h"
 #include "graft-histogram-view.h"
 #include "graft-numbers.h"
@@ -425,7 +426,7 @@ graft_stats_view_show (GraftStatsView *self,
   g_task_set_source_tag (task, graft_stats_view_show);
   g_task_set_task_data (task, job, graft_stats_view_job_free);
   graft_stats_view_set_busy (self, TRUE);
-  g_task_run_in_thread (task, graft_stats_view_thread);
+  graft_background_run (task, graft_stats_view_thread);
 }
 
 /**

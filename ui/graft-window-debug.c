@@ -9,6 +9,11 @@
  * what happened, instead of guessing pixel offsets that any layout change
  * breaks. Nothing is written without the variable.
  *
+ * It also probes the main loop: a high-priority 10 ms timer that comes late
+ * means the loop was blocked, and every delay of 50 ms or more is listed
+ * ("stall N MS", numbered from 1), so a test can check that nothing a user
+ * does freezes the window for more than 100 ms.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "graft-window"
@@ -121,6 +126,24 @@ graft_window_debug_widget (GraftWindowDump *dump,
                           r[2], r[3], gtk_widget_get_mapped (widget), min_width);
 }
 
+#define GRAFT_PROBE_INTERVAL_MS 10
+#define GRAFT_PROBE_REPORT_MS   50
+#define GRAFT_PROBE_MAX_STALLS  2000
+
+static gboolean
+graft_window_probe_cb (gpointer data)
+{
+  GraftWindow *self = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 late = (now - self->probe_last) / 1000 - GRAFT_PROBE_INTERVAL_MS;
+
+  if (self->probe_last != 0 && late >= GRAFT_PROBE_REPORT_MS &&
+      self->n_stalls < GRAFT_PROBE_MAX_STALLS)
+    g_string_append_printf (self->stalls, "stall\t%u\t%" G_GINT64_FORMAT "\n", ++self->n_stalls, late);
+  self->probe_last = now;
+  return G_SOURCE_CONTINUE;
+}
+
 static char *
 graft_window_debug_state (GraftWindow *self)
 {
@@ -184,6 +207,7 @@ graft_window_debug_state (GraftWindow *self)
   graft_window_debug_widget (&dump, "side_stack", self->side_stack);
   graft_window_debug_widget (&dump, "stats_view", self->stats_view);
   graft_window_debug_walk (&dump, GTK_WIDGET (self), "window");
+  g_string_append (dump.out, self->stalls->str);
   return g_string_free (dump.out, FALSE);
 }
 
@@ -222,12 +246,18 @@ graft_window_debug_init (GraftWindow *self)
   gtk_widget_set_name (self->side_pane, "side_pane");
   gtk_widget_set_name (GTK_WIDGET (self->status_page), "status_page");
   self->debug_timer = g_timeout_add (150, graft_window_debug_tick_cb, self);
+  self->stalls = g_string_new (NULL);
+  self->probe_timer = g_timeout_add_full (G_PRIORITY_HIGH, GRAFT_PROBE_INTERVAL_MS,
+                                          graft_window_probe_cb, self, NULL);
 }
 
 void
 graft_window_debug_dispose (GraftWindow *self)
 {
   g_clear_handle_id (&self->debug_timer, g_source_remove);
+  g_clear_handle_id (&self->probe_timer, g_source_remove);
+  if (self->stalls != NULL)
+    g_string_free (g_steal_pointer (&self->stalls), TRUE);
   g_clear_pointer (&self->debug_path, g_free);
   g_clear_pointer (&self->debug_last, g_free);
 }

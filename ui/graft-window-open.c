@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "graft-background.h"
 #include "graft-probe.h"
 #include "graft-window-private.h"
 
@@ -75,7 +76,7 @@ graft_window_scan (GraftWindow *self,
   scan->model = graft_model_ref (model);
   task = g_task_new (self, self->scan_cancellable, graft_window_scan_done_cb, NULL);
   g_task_set_task_data (task, scan, graft_window_scan_free);
-  g_task_run_in_thread (task, graft_window_scan_thread);
+  graft_background_run (task, graft_window_scan_thread);
 }
 
 typedef struct
@@ -279,7 +280,7 @@ graft_window_open (GraftWindow *self,
   g_task_set_task_data (task, load, graft_window_load_free);
   /* Cancel cannot stop the reader, but the window stops waiting for it. */
   g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, graft_window_load_thread);
+  graft_background_run (task, graft_window_load_thread);
 
   name = graft_window_display_name (target_path);
   what = g_strdup_printf (_("Opening %s…"), name);

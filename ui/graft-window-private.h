@@ -79,6 +79,10 @@ struct _GraftWindow
   char                 *debug_path;       /* $GRAFT_DEBUG_STATE */
   char                 *debug_last;
   guint                 debug_timer;
+  guint                 probe_timer;      /* main-loop latency, with debug state */
+  gint64                probe_last;
+  guint                 n_stalls;
+  GString              *stalls;
 
   GraftWindowContinue   after_save;
   guint                 progress_pulse;

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "graft-background.h"
 #include "graft-window-private.h"
 
 typedef struct
@@ -129,7 +130,7 @@ graft_window_save_to (GraftWindow *self,
   g_task_set_source_tag (task, graft_window_save_to);
   g_task_set_task_data (task, save, graft_window_save_free);
   graft_window_set_busy (self, what);
-  g_task_run_in_thread (task, graft_window_save_thread);
+  graft_background_run (task, graft_window_save_thread);
 }
 
 typedef struct

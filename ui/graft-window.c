@@ -223,7 +223,8 @@ graft_window_refresh_selection (GraftWindow *self)
   graft_window_sync (self);
 }
 
-/* The Δ view shows target − source: the statistics follow it. */
+/* The statistics follow what the heatmap shows: the Δ view's target −
+ * source, a quantized kernel's stored integers or its real values. */
 static void
 graft_window_difference_shown_cb (GraftWindow       *self,
                                   GraftTensor       *difference,
@@ -233,10 +234,13 @@ graft_window_difference_shown_cb (GraftWindow       *self,
                          ? graft_layer_tree_get_selected_item (self->selected_tree) : NULL;
   GraftWeight *weight = item ? graft_layer_item_get_weight (item) : NULL;
 
+  GraftTensor *shown = graft_heatmap_view_get_tensor (graft_heatmap_panel_get_view (panel));
+
   if (difference != NULL)
     graft_stats_view_set_difference (self->stats_view, difference);
   else
-    graft_stats_view_set_tensor (self->stats_view, weight ? graft_weight_get_values (weight) : NULL);
+    graft_stats_view_set_tensor (self->stats_view,
+                                 shown ? shown : weight ? graft_weight_get_values (weight) : NULL);
 }
 
 static void
