@@ -30,6 +30,7 @@ static const char * const graft_keras_batch_norm[] = {
 };
 static const char * const graft_keras_moving[] = { "moving_mean", "moving_variance", NULL };
 static const char * const graft_keras_gamma_beta[] = { "gamma", "beta", NULL };
+static const char * const graft_keras_scale[] = { "scale", NULL };
 static const char * const graft_keras_embeddings[] = { "embeddings", NULL };
 static const char * const graft_keras_recurrent[] = { "kernel", "recurrent_kernel", "bias", NULL };
 static const char * const graft_keras_normalization[] = { "mean", "variance", "count", NULL };
@@ -81,6 +82,7 @@ static const GraftKerasClass graft_keras_classes[] = {
     .frozen_vars = graft_keras_moving },
   { "LayerNormalization", "layer_normalization", VARS (graft_keras_gamma_beta) },
   { "GroupNormalization", "group_normalization", VARS (graft_keras_gamma_beta) },
+  { "RMSNormalization", "rms_normalization", VARS (graft_keras_scale) },
   { "Normalization", "normalization", VARS (graft_keras_normalization), .all_frozen = TRUE },
   { "Embedding", "embedding", VARS (graft_keras_embeddings) },
   { "LSTMCell", "lstm_cell", VARS (graft_keras_recurrent) },
@@ -113,6 +115,7 @@ static const GraftKerasClass graft_keras_classes[] = {
   { "GlobalMaxPooling2D", "global_max_pooling2d", NO_VARS },
   { "Reshape", "reshape", NO_VARS },
   { "Rescaling", "rescaling", NO_VARS },
+  { "UnitNormalization", "unit_normalization", NO_VARS },
   { "ReLU", "re_lu", NO_VARS },
   { "Add", "add", NO_VARS },
   { "Multiply", "multiply", NO_VARS },

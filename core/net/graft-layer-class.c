@@ -41,6 +41,9 @@ extern const GraftLayerClass graft_layer_softmax_class;
 extern const GraftLayerClass graft_layer_batch_normalization_class;
 extern const GraftLayerClass graft_layer_layer_normalization_class;
 extern const GraftLayerClass graft_layer_normalization_class;
+extern const GraftLayerClass graft_layer_group_normalization_class;
+extern const GraftLayerClass graft_layer_unit_normalization_class;
+extern const GraftLayerClass graft_layer_rms_normalization_class;
 extern const GraftLayerClass graft_layer_rescaling_class;
 extern const GraftLayerClass graft_layer_embedding_class;
 extern const GraftLayerClass graft_layer_simple_rnn_class;
@@ -93,6 +96,9 @@ static const GraftLayerClass *const graft_layer_classes[] = {
   [GRAFT_LAYER_KIND_BATCH_NORMALIZATION] = &graft_layer_batch_normalization_class,
   [GRAFT_LAYER_KIND_LAYER_NORMALIZATION] = &graft_layer_layer_normalization_class,
   [GRAFT_LAYER_KIND_NORMALIZATION] = &graft_layer_normalization_class,
+  [GRAFT_LAYER_KIND_GROUP_NORMALIZATION] = &graft_layer_group_normalization_class,
+  [GRAFT_LAYER_KIND_UNIT_NORMALIZATION] = &graft_layer_unit_normalization_class,
+  [GRAFT_LAYER_KIND_RMS_NORMALIZATION] = &graft_layer_rms_normalization_class,
   [GRAFT_LAYER_KIND_RESCALING] = &graft_layer_rescaling_class,
   [GRAFT_LAYER_KIND_EMBEDDING] = &graft_layer_embedding_class,
   [GRAFT_LAYER_KIND_SIMPLE_RNN] = &graft_layer_simple_rnn_class,

@@ -79,6 +79,20 @@ graft_net_bind_find_weight (GraftNetBind *bind,
   return NULL;
 }
 
+/* A Keras 3 weights-only file cannot tell which optional variables a layer
+ * made (a beta without its gamma when scale=False), so the reader names
+ * them by index; Keras loads them by position, and so does this. */
+static GraftWeight *
+graft_net_bind_find_by_position (GraftNetBind *bind,
+                                 GraftLayer   *layer,
+                                 guint         position)
+{
+  g_autofree char *index = g_strdup_printf ("%u", position);
+  GraftWeight *w = graft_layer_find_weight (layer, index);
+
+  return w != NULL && !g_hash_table_contains (bind->used, w) ? w : NULL;
+}
+
 /* A model spec names where each weight comes from: a weight path or HDF5
  * location, or a list of them to try in order (one per file format). */
 static GraftWeight *
@@ -138,6 +152,8 @@ graft_net_bind_node (GraftNode     *node,
             sub = graft_net_bind_find_layer (sub, parts[p]);
           if (sub != NULL)
             w = graft_net_bind_find_weight (bind, sub, parts[n - 1]);
+          if (w == NULL && n == 1)
+            w = graft_net_bind_find_by_position (bind, layer, i);
         }
       if (w == NULL)
         {

@@ -94,6 +94,12 @@ test_keras_class_variables (void)
   const char * const kernel[] = { "kernel", NULL };
   const char * const bn_names[] = { "gamma", "moving_mean", "moving_variance", NULL };
   const char * const indices[] = { "0", "1", NULL };
+  const char * const gamma[] = { "gamma", NULL };
+  const char * const beta[] = { "beta", NULL };
+  const char * const scale[] = { "scale", NULL };
+  g_auto(GStrv) group = NULL;
+  g_auto(GStrv) rms = NULL;
+  g_auto(GStrv) unit = NULL;
 
   g_assert_true (g_strv_equal ((const char * const *) dense, kernel_bias));
   g_assert_true (json_parser_load_from_data (parser, "{\"use_bias\": false, \"center\": false}",
@@ -104,6 +110,20 @@ test_keras_class_variables (void)
                               json_node_get_object (json_parser_get_root (parser)), 3);
   g_assert_true (g_strv_equal ((const char * const *) bn, bn_names));
   g_assert_true (g_strv_equal ((const char * const *) unknown, indices));
+  /* A GroupNormalization without center has only its gamma, one without
+   * scale only its beta; RMSNormalization calls its one variable "scale". */
+  group = graft_keras_var_names ("GroupNormalization",
+                                 json_node_get_object (json_parser_get_root (parser)), 1);
+  g_assert_true (g_strv_equal ((const char * const *) group, gamma));
+  g_assert_true (json_parser_load_from_data (parser, "{\"scale\": false}", -1, NULL));
+  g_strfreev (group);
+  group = graft_keras_var_names ("GroupNormalization",
+                                 json_node_get_object (json_parser_get_root (parser)), 1);
+  g_assert_true (g_strv_equal ((const char * const *) group, beta));
+  rms = graft_keras_var_names ("RMSNormalization", NULL, 1);
+  g_assert_true (g_strv_equal ((const char * const *) rms, scale));
+  unit = graft_keras_var_names ("UnitNormalization", NULL, 0);
+  g_assert_cmpuint (g_strv_length (unit), ==, 0);
 
   g_assert_true (graft_keras_var_is_non_trainable ("BatchNormalization", "moving_mean"));
   g_assert_false (graft_keras_var_is_non_trainable ("BatchNormalization", "gamma"));
