@@ -8,11 +8,86 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GraftQuantChannels:
+ * @n_channels: how many scales the kernel gets
+ * @stride: per axis of the kernel, what one step along it adds to the
+ *   channel index; 0 on the axes a scale is taken over
+ *
+ * Which int8 scale each element of a kernel belongs to: element
+ * (i0, i1, …) is in channel Σ ia · stride[a].
+ */
+typedef struct
+{
+  gsize n_channels;
+  gsize stride[GRAFT_MAX_RANK];
+} GraftQuantChannels;
+
+/**
+ * GraftQuantized:
+ * @q: int8; for int4 the integers packed two per byte along the last axis
+ * @scale: float32
+ * @zero: grouped int4's zero points (int8), else %NULL
+ * @g_idx: grouped int4's group of each row (float32), else %NULL
+ *
+ * What model.quantize() stores for one kernel or embedding table.
+ */
+typedef struct
+{
+  GraftTensor *q;
+  GraftTensor *scale;
+  GraftTensor *zero;
+  GraftTensor *g_idx;
+} GraftQuantized;
+
+void     graft_quantized_clear (GraftQuantized *self);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GraftQuantized, graft_quantized_clear)
+
 gboolean graft_quantize_int8 (GraftTensor  *weight,
                               gboolean      per_row,
                               gsize         n_scales,
                               GraftTensor **q,
                               GraftTensor **scale,
                               GError      **error);
+gboolean graft_quantize_int8_channels (GraftTensor              *weight,
+                                       const GraftQuantChannels *channels,
+                                       GraftTensor             **q,
+                                       GraftTensor             **scale,
+                                       GError                  **error);
+
+/* graft-quantize-int4.c */
+gboolean graft_quantize_int4 (GraftTensor    *weight,
+                              gsize           rows,
+                              gboolean        per_row,
+                              gint            block_size,
+                              GraftQuantized *out,
+                              GError        **error);
+
+/* graft-quantize-einsum.c */
+
+/**
+ * GraftQuantEinsum:
+ * @channels: int8: the scale of each kernel element
+ * @scale_rank: int8: the rank of the stored kernel_scale
+ * @scale_shape: int8: its shape (the einsum output axes; 1 where the
+ *   kernel has no such axis)
+ * @rows: int4: the product of the contracted kernel axes
+ *
+ * Where an EinsumDense kernel's scales go, as Keras lays them out.
+ */
+typedef struct
+{
+  GraftQuantChannels channels;
+  guint              scale_rank;
+  gsize              scale_shape[GRAFT_MAX_RANK];
+  gsize              rows;
+} GraftQuantEinsum;
+
+gboolean graft_quantize_einsum_layout (const char       *equation,
+                                       guint             input_rank,
+                                       guint             kernel_rank,
+                                       const gsize      *kernel_shape,
+                                       GraftQuantEinsum *layout,
+                                       GError          **error);
 
 G_END_DECLS
