@@ -4,6 +4,9 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
+#include "graft-keras-quant.h"
 #include "graft-types.h"
 
 G_BEGIN_DECLS
@@ -89,5 +92,39 @@ gboolean graft_quantize_einsum_layout (const char       *equation,
                                        const gsize      *kernel_shape,
                                        GraftQuantEinsum *layout,
                                        GError          **error);
+
+/* graft-quantize-layer.c */
+
+/**
+ * GraftQuantizeLayerSpec:
+ * @class_name: "Dense", "EinsumDense" or "Embedding"
+ * @equation: an EinsumDense's equation
+ * @input_rank: an EinsumDense's input rank, batch included, when its
+ *   equation has "..." (else 0)
+ * @mode: %GRAFT_QUANT_INT8 or %GRAFT_QUANT_INT4
+ * @block_size: int4's group size, -1 per channel
+ */
+typedef struct
+{
+  const char     *class_name;
+  const char     *equation;
+  guint           input_rank;
+  GraftQuantMode  mode;
+  gint            block_size;
+} GraftQuantizeLayerSpec;
+
+gboolean    graft_quantize_layer (GraftLayer                   *layer,
+                                  const GraftQuantizeLayerSpec *spec,
+                                  GPtrArray                    *names,
+                                  GPtrArray                    *tensors,
+                                  GError                      **error);
+
+/* graft-quantize-model.c */
+GraftModel *graft_quantize_model (GraftModel      *model,
+                                  JsonNode        *config,
+                                  GraftQuantMode   mode,
+                                  gint             block_size,
+                                  guint           *n_layers,
+                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
