@@ -218,7 +218,17 @@ graft_quantize_einsum_layout (const char       *equation,
     if (new_rank > G_N_ELEMENTS (expanded))
       goto too_big;
     for (guint i = next_expand; i < n_k_expand; i++)
-      ones[k_expand[i]] = TRUE;
+      {
+        /* numpy refuses an axis past the result's rank; so does Keras. */
+        if ((guint) k_expand[i] >= new_rank)
+          {
+            g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
+                         "einsum '%s': Keras cannot lay out its kernel scale (axis %d of %u)",
+                         equation, k_expand[i], new_rank);
+            return FALSE;
+          }
+        ones[k_expand[i]] = TRUE;
+      }
     for (guint j = 0; j < new_rank; j++)
       expanded[j] = ones[j] ? 1 : shape[from++];
     memcpy (shape, expanded, new_rank * sizeof (gsize));
@@ -248,4 +258,40 @@ too_big:
   g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
                "einsum '%s': its scale would have more than %d axes", equation, GRAFT_MAX_RANK);
   return FALSE;
+}
+
+/**
+ * graft_quantize_einsum_channels:
+ * @equation: an EinsumDense's equation
+ * @kernel_shape: its kernel's shape
+ * @channels: (out caller-allocates): which int8 scale each kernel element
+ *   belongs to
+ *
+ * The int8 channels alone, which follow the order the output lists the
+ * kernel's letters in and need nothing of the input.
+ *
+ * Returns: %FALSE with @error set as graft_quantize_einsum_layout() does
+ */
+gboolean
+graft_quantize_einsum_channels (const char         *equation,
+                                guint               kernel_rank,
+                                const gsize        *kernel_shape,
+                                GraftQuantChannels *channels,
+                                GError            **error)
+{
+  const char *comma = strchr (equation, ',');
+  const char *arrow = strstr (equation, "->");
+  g_autofree char *plain = NULL;
+  GraftQuantEinsum layout;
+  g_auto(GStrv) parts = NULL;
+
+  /* "..." only adds input and output axes the kernel does not have. */
+  if (comma == NULL || arrow == NULL || arrow < comma)
+    return graft_quantize_einsum_layout (equation, 0, kernel_rank, kernel_shape, &layout, error);
+  parts = g_strsplit (equation, "...", -1);
+  plain = g_strjoinv ("", parts);
+  if (!graft_quantize_einsum_layout (plain, 0, kernel_rank, kernel_shape, &layout, error))
+    return FALSE;
+  *channels = layout.channels;
+  return TRUE;
 }

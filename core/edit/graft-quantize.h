@@ -92,6 +92,11 @@ gboolean graft_quantize_einsum_layout (const char       *equation,
                                        const gsize      *kernel_shape,
                                        GraftQuantEinsum *layout,
                                        GError          **error);
+gboolean graft_quantize_einsum_channels (const char         *equation,
+                                         guint               kernel_rank,
+                                         const gsize        *kernel_shape,
+                                         GraftQuantChannels *channels,
+                                         GError            **error);
 
 /* graft-quantize-layer.c */
 

@@ -20,6 +20,7 @@
 
 #include "graft-dtype.h"
 #include "graft-error.h"
+#include "graft-keras-config.h"
 #include "graft-keras-quant.h"
 #include "graft-model.h"
 #include "graft-quantize.h"
@@ -330,8 +331,33 @@ graft_transfer_quantize_make (const GraftTransferPair  *pair,
 
   if (pair->block_size == 0)
     {
-      if (!graft_quantize_int8 (s, per_row, graft_tensor_get_n_elements (graft_weight_get_tensor (pair->scale_target)),
-                                &made.q, &made.scale, error))
+      GraftLayer *layer = graft_weight_get_layer (pair->target);
+      gsize n_scales = graft_tensor_get_n_elements (graft_weight_get_tensor (pair->scale_target));
+      const char *equation = g_strcmp0 (graft_layer_get_class_name (layer), "EinsumDense") == 0
+                             ? graft_config_get_string (graft_layer_get_config (layer), "equation", NULL)
+                             : NULL;
+      GraftQuantChannels channels;
+
+      /* An EinsumDense's scales follow its output's order of the kernel's
+       * axes; attention's projections (no equation here) keep theirs last. */
+      if (equation == NULL)
+        {
+          if (!graft_quantize_int8 (s, per_row, n_scales, &made.q, &made.scale, error))
+            return FALSE;
+        }
+      else if (!graft_quantize_einsum_channels (equation, graft_tensor_get_rank (s), graft_tensor_get_shape (s),
+                                                &channels, error))
+        return FALSE;
+      else if (channels.n_channels != n_scales)
+        {
+          g_autofree char *shape = graft_transfer_weight_shape (pair->scale_target);
+
+          g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_SHAPE,
+                       "einsum '%s' gives %" G_GSIZE_FORMAT " int8 scales, '%s' is %s", equation,
+                       channels.n_channels, graft_weight_get_path (pair->scale_target), shape);
+          return FALSE;
+        }
+      else if (!graft_quantize_int8_channels (s, &channels, &made.q, &made.scale, error))
         return FALSE;
     }
   else if (!graft_quantize_int4 (s, pair->int4_rows, per_row, pair->block_size, &made, error))

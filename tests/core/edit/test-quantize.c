@@ -187,6 +187,7 @@ test_quantize_einsum_layout (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       GraftQuantEinsum layout;
+      GraftQuantChannels channels;
       g_autoptr(GError) error = NULL;
 
       g_test_message ("%s", cases[i].equation);
@@ -199,6 +200,15 @@ test_quantize_einsum_layout (void)
       for (guint a = 0; a < cases[i].kernel_rank; a++)
         g_assert_cmpuint (layout.channels.stride[a], ==, cases[i].stride[a]);
       g_assert_cmpuint (layout.rows, ==, cases[i].rows);
+
+      /* The channels alone need nothing of the input. */
+      memset (&channels, 0xff, sizeof channels);
+      g_assert_true (graft_quantize_einsum_channels (cases[i].equation, cases[i].kernel_rank,
+                                                     cases[i].kernel, &channels, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (channels.n_channels, ==, layout.channels.n_channels);
+      for (guint a = 0; a < cases[i].kernel_rank; a++)
+        g_assert_cmpuint (channels.stride[a], ==, cases[i].stride[a]);
     }
 }
 
