@@ -1,4 +1,4 @@
-/* graft-cli-convert.c: graft-cli convert IN OUT
+/* graft-cli-convert.c: graft-cli convert IN OUT [--quantize int8|int4]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -100,6 +100,8 @@ graft_cli_convert (int    argc,
   GraftSaveFlags flags;
   g_autofree char *layout = NULL;
   g_autofree char *like = NULL;
+  g_autofree char *quantize = NULL;
+  gint block_size = G_MININT;
   const GOptionEntry entries[] = {
     { "layout", 0, 0, G_OPTION_ARG_STRING, &layout,
       "For .safetensors: Keras's names and layouts (keras, the default) or PyTorch's (torch, "
@@ -120,6 +122,12 @@ graft_cli_convert (int    argc,
       "Do not flush OUT to disk (still replaced atomically)", NULL },
     { "drop-optimizer", 0, 0, G_OPTION_ARG_NONE, &drop_optimizer,
       "Leave out the optimizer state", NULL },
+    { "quantize", 0, 0, G_OPTION_ARG_STRING, &quantize,
+      "Quantize every Dense, EinsumDense and Embedding layer (attention's too) as Keras's "
+      "model.quantize() does; OUT is then .keras or .weights.h5", "int8|int4" },
+    { "block-size", 0, 0, G_OPTION_ARG_INT, &block_size,
+      "With --quantize int4: rows per group, with zero points (default 128, as Keras); -1 for one "
+      "symmetric scale per output channel", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("IN OUT");
@@ -129,11 +137,22 @@ graft_cli_convert (int    argc,
   GError *error = NULL;
   GraftFormat format;
   guint64 max_shard_size = 0;
+  GraftQuantMode quant_mode = GRAFT_QUANT_NONE;
+  guint n_quantized = 0;
 
   g_option_context_set_summary (context,
                                 "Write checkpoint IN to OUT, in the format --format names or\n"
                                 "OUT's name implies (.keras, .weights.h5, .h5). Converting to\n"
-                                "IN's own format copies it with nothing lost.");
+                                "IN's own format copies it with nothing lost.\n"
+                                "\n"
+                                "With --quantize, IN is a float model and OUT what Keras saves after\n"
+                                "model.quantize(): int8 kernels and tables with their scales, or int4\n"
+                                "packed two per byte with scales (and zero points and g_idx when\n"
+                                "grouped), and a config whose quantized layers have a\n"
+                                "QuantizedDTypePolicy or Int4DTypePolicy (attention a DTypePolicyMap\n"
+                                "of its projections, which Keras needs to load it back):\n"
+                                "  graft-cli convert model.keras model-int8.keras --quantize int8\n"
+                                "  graft-cli convert model.keras model-int4.keras --quantize int4 --block-size 64");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!graft_cli_parse (context, &argc, &argv, "convert"))
     return 2;
@@ -151,6 +170,19 @@ graft_cli_convert (int    argc,
 
   if (shard_size != NULL && !graft_cli_convert_parse_size (shard_size, &max_shard_size))
     return graft_cli_usage_error ("convert", "bad --max-shard-size '%s'", shard_size);
+  if (quantize != NULL && g_str_equal (quantize, "int8"))
+    quant_mode = GRAFT_QUANT_INT8;
+  else if (quantize != NULL && g_str_equal (quantize, "int4"))
+    quant_mode = GRAFT_QUANT_INT4;
+  else if (quantize != NULL)
+    return graft_cli_usage_error ("convert", "unknown --quantize '%s' (int8, int4)", quantize);
+  if (block_size != G_MININT && quant_mode != GRAFT_QUANT_INT4)
+    return graft_cli_usage_error ("convert", "--block-size goes with --quantize int4");
+  if (block_size == G_MININT)
+    block_size = 128;
+  else if (block_size == 0 || block_size < -1)
+    return graft_cli_usage_error ("convert", "bad --block-size %d (a positive group size, or -1 per "
+                                  "output channel)", block_size);
 
   model = graft_cli_load (argv[1], &error);
   if (model == NULL)
@@ -172,6 +204,22 @@ graft_cli_convert (int    argc,
     format = graft_model_get_format (model);
   if (layout != NULL && format != GRAFT_FORMAT_SAFETENSORS)
     return graft_cli_usage_error ("convert", "--layout is for .safetensors output");
+  if (quant_mode != GRAFT_QUANT_NONE)
+    {
+      GraftModel *quantized;
+
+      if (format != GRAFT_FORMAT_KERAS && format != GRAFT_FORMAT_WEIGHTS_H5)
+        return graft_cli_usage_error ("convert", "--quantize writes .keras or .weights.h5, not %s",
+                                      graft_format_get_name (format));
+      quantized = graft_quantize_model (model, architecture ? graft_model_get_config (architecture) : NULL,
+                                        quant_mode, block_size, &n_quantized, &error);
+      if (quantized == NULL)
+        return graft_cli_fail (error);
+      /* The quantized model carries its own config. */
+      g_clear_pointer (&model, graft_model_unref);
+      g_clear_pointer (&architecture, graft_model_unref);
+      model = quantized;
+    }
   if (format == GRAFT_FORMAT_SAFETENSORS)
     return graft_cli_convert_safetensors (model, argv[2], layout, like, !no_sync);
   /* A .h5 name fits both legacy formats: keep the input's when it is one,
@@ -200,6 +248,15 @@ graft_cli_convert (int    argc,
       if (g_error_matches (error, GRAFT_ERROR, GRAFT_ERROR_NO_ARCHITECTURE))
         g_prefix_error (&error, "pass --config FILE: ");
       return graft_cli_fail (error);
+    }
+  if (quant_mode != GRAFT_QUANT_NONE)
+    {
+      g_autofree char *how = quant_mode == GRAFT_QUANT_INT8 ? g_strdup ("int8")
+                             : block_size < 0 ? g_strdup ("int4, per output channel")
+                             : g_strdup_printf ("int4, groups of %d", block_size);
+
+      printf ("quantized %u layer%s (%s) as Keras's model.quantize() does\n", n_quantized,
+              n_quantized == 1 ? "" : "s", how);
     }
   printf ("wrote %s (%s)\n", argv[2], graft_format_get_name (format));
   return 0;

@@ -11,7 +11,6 @@
 #include "graft-error.h"
 #include "graft-model.h"
 #include "graft-tensor-convert.h"
-#include "graft-quantize.h"
 #include "graft-tensor.h"
 
 #include <string.h>
@@ -61,14 +60,25 @@ graft_transfer_plan_apply (GraftTransferPlan  *self,
       g_autofree char *ts = graft_transfer_weight_shape (first_refused->target);
       g_autofree char *more = n_refused > 1 ? g_strdup_printf (" (and %u more mismatches)",
                                                                n_refused - 1) : g_strdup ("");
+      g_autofree char *refusal = NULL;
 
-      if (graft_weight_get_quantization (first_refused->target) != NULL)
-        g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
-                     "'%s' onto '%s' refused: the target is quantized (%s), and copying float "
-                     "values into its integers would be wrong%s; nothing was changed",
-                     graft_weight_get_path (first_refused->source),
-                     graft_weight_get_path (first_refused->target),
-                     graft_weight_get_quantization (first_refused->target), more);
+      if (graft_weight_get_quantization (first_refused->target) != NULL &&
+          graft_weight_get_quantization (first_refused->source) == NULL &&
+          (refusal = graft_transfer_quantize_refusal (self, (GraftTransferPair *) first_refused)) != NULL)
+        {
+          /* The quantized target's file, layer, shapes and what stops it. */
+          GraftTensor *real = graft_weight_get_values (first_refused->target);
+          g_autofree char *rs = graft_tensor_format_shape (real);
+          g_autofree char *stored = !graft_tensor_same_shape (real, graft_weight_get_tensor (first_refused->target))
+                                    ? g_strdup_printf (" (stored %s)", ts) : g_strdup ("");
+
+          g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
+                       "%s: layer '%s': '%s' %s onto '%s' %s%s refused: %s%s; nothing was changed",
+                       graft_model_get_filename (self->target),
+                       graft_layer_get_path (graft_weight_get_layer (first_refused->target)),
+                       graft_weight_get_path (first_refused->source), ss,
+                       graft_weight_get_path (first_refused->target), rs, stored, refusal, more);
+        }
       else
         g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_SHAPE,
                      "shape mismatch: source '%s' is %s but target '%s' is %s%s; nothing was "
@@ -91,23 +101,10 @@ graft_transfer_plan_apply (GraftTransferPlan  *self,
       t = graft_weight_get_tensor (pair->target);
       if (pair->scale_target != NULL)
         {
-          GraftTensor *scale = NULL;
-          GraftTensor *st = graft_weight_get_tensor (pair->scale_target);
-          gboolean per_row = g_strcmp0 (graft_layer_get_class_name (graft_weight_get_layer (pair->target)),
-                                        "Embedding") == 0;
-
+          /* A quantized target: its integers and scales at once. */
+          if (graft_transfer_quantize_make (pair, tensors, targets, &local))
+            continue;
           made = NULL;
-          if (graft_quantize_int8 (s, per_row, graft_tensor_get_n_elements (st), &made, &scale, &local))
-            {
-              GraftTensor *shaped = graft_tensor_new (GRAFT_DTYPE_FLOAT32, graft_tensor_get_rank (st),
-                                                      graft_tensor_get_shape (st));
-
-              memcpy (graft_tensor_get_data_mutable (shaped), graft_tensor_get_data (scale, NULL),
-                      graft_tensor_get_n_bytes (scale));
-              graft_tensor_unref (scale);
-              g_ptr_array_add (tensors, shaped);
-              g_ptr_array_add (targets, pair->scale_target);
-            }
         }
       else if (pair->layout != NULL)
         {
@@ -122,6 +119,16 @@ graft_transfer_plan_apply (GraftTransferPlan  *self,
         made = graft_tensor_new_overlay (t, s, &local);
       else
         made = graft_tensor_convert (s, graft_tensor_get_dtype (t), &local);
+      if (made == NULL && pair->scale_target != NULL)
+        {
+          g_autofree char *ss = graft_transfer_weight_shape (pair->source);
+
+          g_set_error (error, GRAFT_ERROR, local->code, "%s: weight '%s' %s onto '%s' (layer '%s'): %s",
+                       graft_model_get_filename (self->source), graft_weight_get_path (pair->source), ss,
+                       graft_weight_get_path (pair->target),
+                       graft_layer_get_path (graft_weight_get_layer (pair->target)), local->message);
+          return FALSE;
+        }
       if (made == NULL)
         {
           g_set_error (error, GRAFT_ERROR, local->code, "%s: weight '%s': %s",

@@ -110,9 +110,10 @@ graft_transfer_plan_set_partial (GraftTransferPlan *self,
 /**
  * graft_transfer_plan_set_quantize:
  *
- * A float weight onto an int8-quantized target is quantized as Keras's
- * model.quantize() does (graft-quantize.c), its scales written too,
- * instead of refused.
+ * A float weight onto an int8- or int4-quantized target is quantized as
+ * Keras's model.quantize() does, in the target's mode and block size
+ * (graft-transfer-quantize.c), its scales, zero points and group index
+ * written too, instead of refused.
  */
 void
 graft_transfer_plan_set_quantize (GraftTransferPlan *self,
@@ -120,16 +121,6 @@ graft_transfer_plan_set_quantize (GraftTransferPlan *self,
 {
   g_return_if_fail (!self->finished);
   self->quantize = quantize;
-}
-
-/* The target's scales beside a quantized kernel ("kernel_scale"). */
-static GraftWeight *
-graft_transfer_scale_of (GraftWeight *target)
-{
-  GraftLayer *layer = graft_weight_get_layer (target);
-  g_autofree char *name = g_strconcat (graft_weight_get_name (target), "_scale", NULL);
-
-  return layer != NULL ? graft_layer_find_weight (layer, name) : NULL;
 }
 
 /**
@@ -300,39 +291,10 @@ graft_transfer_pair_classify (GraftTransferPlan *self,
   GraftTensor *s = graft_weight_get_tensor (pair->source);
   GraftTensor *t = graft_weight_get_tensor (pair->target);
   g_autofree char *why = g_steal_pointer (&pair->reason);
-  GraftWeight *scale;
 
-  /* A quantized target holds integers whose meaning depends on its scales:
-   * copying float values into it would be silently wrong. */
-  if (graft_weight_get_quantization (pair->target) != NULL &&
-      graft_weight_get_quantization (pair->source) == NULL && self->quantize &&
-      g_str_has_prefix (graft_weight_get_quantization (pair->target), "int8") &&
-      graft_tensor_same_shape (s, t) && (scale = graft_transfer_scale_of (pair->target)) != NULL &&
-      !g_hash_table_contains (self->assigned, scale))
-    {
-      pair->scale_target = scale;
-      g_hash_table_insert (self->assigned, pair->scale_target, GUINT_TO_POINTER (G_MAXUINT));
-      pair->status = GRAFT_TRANSFER_CONVERTED;
-      pair->reason = g_strdup_printf ("%s; quantized to int8 as Keras does, with '%s'", why,
-                                      graft_weight_get_path (pair->scale_target));
-      return;
-    }
-  if (graft_weight_get_quantization (pair->target) != NULL &&
-      graft_weight_get_quantization (pair->source) == NULL)
-    {
-      pair->status = GRAFT_TRANSFER_SHAPE_MISMATCH;
-      pair->reason = g_strdup_printf ("%s; target '%s' is quantized (%s): copying float values into "
-                                      "its integers would be wrong", why,
-                                      graft_weight_get_path (pair->target),
-                                      graft_weight_get_quantization (pair->target));
-      if (g_str_has_prefix (graft_weight_get_quantization (pair->target), "int8") && !self->quantize)
-        {
-          g_autofree char *old = g_steal_pointer (&pair->reason);
-
-          pair->reason = g_strdup_printf ("%s (quantize it: --quantize)", old);
-        }
-      return;
-    }
+  /* A float source onto a quantized target: quantized, or refused. */
+  if (graft_transfer_quantize_classify (self, pair, why))
+    return;
   if (pair->layout != NULL)
     {
       g_autofree char *how = graft_layout_describe (pair->layout, &pair->params);

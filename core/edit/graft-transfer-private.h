@@ -19,7 +19,13 @@ typedef struct
   const GraftLayout   *layout;   /* a conversion between frameworks, or NULL */
   GraftLayoutParams    params;
   GraftWeight         *source2;  /* its second source (LSTM, GRU biases), or NULL */
-  GraftWeight         *scale_target; /* --quantize: the target's scales, written too */
+  /* --quantize: the target's scales, zero points and group index,
+   * written too (graft-transfer-quantize.c) */
+  GraftWeight         *scale_target;
+  GraftWeight         *zero_target;
+  GraftWeight         *g_idx_target;
+  gint                 block_size;  /* 0 for int8; int4's group size, -1 per channel */
+  gsize                int4_rows;   /* int4: the rows of the matrix the source is read as */
 } GraftTransferPair;
 
 struct GraftTransferPlan
@@ -33,7 +39,7 @@ struct GraftTransferPlan
   GPtrArray  *reasons;         /* owned strings of unmatched_why */
   gboolean    partial;
   gboolean    skip_mismatch;
-  gboolean    quantize;        /* float onto int8 targets: quantize as Keras does */
+  gboolean    quantize;        /* float onto int8 and int4 targets: quantize as Keras does */
   gboolean    finished;
 };
 
@@ -88,6 +94,17 @@ GPtrArray  *graft_transfer_subtree_weights     (GraftModel        *model,
                                                 GraftLayer        *layer);
 gboolean    graft_transfer_pair_copies         (const GraftTransferPair *pair);
 char       *graft_transfer_weight_shape        (GraftWeight       *w);
+
+/* graft-transfer-quantize.c */
+gboolean    graft_transfer_quantize_classify  (GraftTransferPlan *self,
+                                               GraftTransferPair *pair,
+                                               const char        *why);
+char       *graft_transfer_quantize_refusal   (GraftTransferPlan *self,
+                                               GraftTransferPair *pair) G_GNUC_WARN_UNUSED_RESULT;
+gboolean    graft_transfer_quantize_make      (const GraftTransferPair *pair,
+                                               GPtrArray         *tensors,
+                                               GPtrArray         *targets,
+                                               GError           **error);
 
 /* graft-match-structure.c */
 void        graft_structure_match_layers      (GraftTransferPlan *self,

@@ -27,4 +27,14 @@ char              **graft_keras_quant_vars  (const char  *class_name,
 void                graft_keras_quant_attach (GraftModel *model);
 void                graft_keras_quant_attach_weight (GraftWeight *weight);
 
+/* graft-keras-quant-policy.c */
+const char         *graft_keras_quant_source_policy  (JsonObject     *layer_config);
+JsonNode           *graft_keras_quant_policy_new     (GraftQuantMode  mode,
+                                                      gint            block_size,
+                                                      const char     *source_name) G_GNUC_WARN_UNUSED_RESULT;
+JsonNode           *graft_keras_quant_config_new     (GraftQuantMode  mode,
+                                                      gint            block_size) G_GNUC_WARN_UNUSED_RESULT;
+JsonNode           *graft_keras_quant_policy_map_new (const char     *default_policy,
+                                                      JsonObject     *policy_map) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

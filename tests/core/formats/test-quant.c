@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "graft.h"
 #include "test-util.h"
@@ -19,6 +20,13 @@
 static const char *const models[] = {
   "mlp_int8", "mlp_int4", "mlp_int4_perchannel", "embed_int8", "embed_int4", "einsum_int8",
   "transformer_int8", "transformer_int4", "mlp_float8",
+};
+
+static const char *const int8_models[] = {
+  "mlp_int8", "embed_int8", "einsum_int8", "transformer_int8", NULL,
+};
+static const char *const int4_models[] = {
+  "mlp_int4", "mlp_int4_perchannel", "embed_int4", "transformer_int4", NULL,
 };
 
 static GraftModel *
@@ -155,55 +163,84 @@ test_quant_predict (void)
     }
 }
 
-/* --quantize: the float original onto its int8 model gives the integers
- * and scales Keras's model.quantize() wrote, byte for byte; without it,
- * the transfer is refused. */
+/* --quantize: the float original onto its int8 or int4 model gives the
+ * integers (packed, for int4), scales, zero points and group indices
+ * Keras's model.quantize() wrote, byte for byte; without it, the transfer
+ * is refused. */
 static void
-test_quant_transfer (void)
+test_quant_transfer (gconstpointer data)
 {
-  static const char *const int8[] = { "mlp_int8", "embed_int8", "einsum_int8", "transformer_int8" };
+  const char *const *names = data;
 
-  for (guint m = 0; m < G_N_ELEMENTS (int8); m++)
+  for (guint m = 0; names[m] != NULL; m++)
     {
-      g_autofree char *keras = g_strdup_printf ("%s.keras", int8[m]);
-      g_autofree char *fkeras = g_strdup_printf ("%s.float.keras", int8[m]);
+      g_autofree char *keras = g_strdup_printf ("%s.keras", names[m]);
+      g_autofree char *fkeras = g_strdup_printf ("%s.float.keras", names[m]);
       g_autoptr(GraftModel) source = load (fkeras);
       g_autoptr(GraftModel) target = load (keras);
       g_autoptr(GraftModel) keras_own = load (keras);
       g_autoptr(GraftTransferPlan) refused = graft_transfer_plan_new (source, target);
       g_autoptr(GraftTransferPlan) plan = graft_transfer_plan_new (source, target);
       g_autoptr(GraftEdit) edit = graft_edit_new (target);
+      g_autoptr(GPtrArray) before = g_ptr_array_new ();
       g_autoptr(GError) error = NULL;
-      guint n_int8 = 0;
+      guint n_quantized = 0, n_companions = 0;
 
+      /* Refused, naming the file, the layer, both weights and shapes. */
       g_assert_true (graft_transfer_plan_match (refused, GRAFT_TRANSFER_BY_NAME, &error));
       g_assert_false (graft_transfer_plan_apply (refused, edit, &error));
       g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, graft_model_get_filename (target)));
+      g_assert_nonnull (strstr (error->message, ": layer '"));
+      g_assert_nonnull (strstr (error->message, "(quantize it: --quantize)"));
+      g_assert_nonnull (strstr (error->message, "nothing was changed"));
       g_clear_error (&error);
 
+      for (guint i = 0; i < graft_model_get_n_weights (target); i++)
+        g_ptr_array_add (before, graft_weight_get_tensor (graft_model_get_weight (target, i)));
       graft_transfer_plan_set_quantize (plan, TRUE);
       g_assert_true (graft_transfer_plan_match (plan, GRAFT_TRANSFER_BY_NAME, &error));
       g_assert_true (graft_transfer_plan_apply (plan, edit, &error));
       g_assert_no_error (error);
-      for (guint i = 0; i < graft_model_get_n_weights (keras_own); i++)
+      for (guint i = 0; i < graft_model_get_n_weights (target); i++)
         {
-          GraftWeight *want = graft_model_get_weight (keras_own, i);
-          GraftWeight *got = graft_model_find_weight (target, graft_weight_get_path (want));
+          GraftWeight *got = graft_model_get_weight (target, i);
+          GraftWeight *want = graft_model_find_weight (keras_own, graft_weight_get_path (got));
           GraftTensor *a = graft_weight_get_tensor (got), *b = graft_weight_get_tensor (want);
+          const char *name = graft_weight_get_name (got);
 
+          /* Every weight was written: none keeps Keras's own tensor. */
+          g_assert_true (a != g_ptr_array_index (before, i));
           g_assert_true (graft_tensor_same_shape (a, b));
           g_assert_cmpint (graft_tensor_get_dtype (a), ==, graft_tensor_get_dtype (b));
           g_assert_cmpmem (graft_tensor_get_data (a, NULL), graft_tensor_get_n_bytes (a),
                            graft_tensor_get_data (b, NULL), graft_tensor_get_n_bytes (b));
-          if (graft_tensor_get_dtype (a) == GRAFT_DTYPE_INT8)
+          if (g_str_equal (name, "kernel") || g_str_equal (name, "embeddings"))
             {
+              GraftTensor *ra = graft_weight_get_values (got), *rb = graft_weight_get_values (want);
+              g_autofree float *va = NULL, *vb = NULL;
+
               /* Its real values follow the new integers. */
               g_assert_nonnull (graft_weight_get_quantization (got));
-              g_assert_true (graft_weight_get_values (got) != graft_weight_get_tensor (got));
-              n_int8++;
+              g_assert_true (ra != a);
+              g_assert_true (graft_tensor_same_shape (ra, rb));
+              va = graft_tensor_dup_float (ra, &error);
+              g_assert_no_error (error);
+              vb = graft_tensor_dup_float (rb, &error);
+              g_assert_no_error (error);
+              g_assert_cmpmem (va, graft_tensor_get_n_elements (ra) * sizeof (float),
+                               vb, graft_tensor_get_n_elements (rb) * sizeof (float));
+              n_quantized++;
             }
+          else if (g_str_has_suffix (name, "_scale") || g_str_has_suffix (name, "_zero") ||
+                   g_str_equal (name, "g_idx"))
+            n_companions++;
         }
-      g_assert_cmpuint (n_int8, >, 0);
+      g_test_message ("%s: %u kernels quantized, %u scales, zero points and group indices", names[m],
+                      n_quantized, n_companions);
+      g_assert_cmpuint (n_quantized, >, 0);
+      g_assert_cmpuint (n_companions, >=, n_quantized);
     }
 }
 
@@ -216,6 +253,7 @@ main (int    argc,
   g_test_add_func ("/quant/names", test_quant_names);
   g_test_add_func ("/quant/real-values", test_quant_real_values);
   g_test_add_func ("/quant/predict", test_quant_predict);
-  g_test_add_func ("/quant/transfer", test_quant_transfer);
+  g_test_add_data_func ("/quant/transfer/int8", int8_models, test_quant_transfer);
+  g_test_add_data_func ("/quant/transfer/int4", int4_models, test_quant_transfer);
   return g_test_run ();
 }
