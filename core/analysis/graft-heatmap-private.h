@@ -5,6 +5,7 @@
 #pragma once
 
 #include "graft-heatmap.h"
+#include "graft-stats-private.h"
 
 G_BEGIN_DECLS
 
@@ -155,6 +156,7 @@ gboolean  graft_heatmap_reduce        (const GraftHeatmapSlice  *slice,
                                        const gsize              *col_hi,
                                        gsize                     n_out_cols,
                                        GraftHeatmapCell         *out,
+                                       GraftStatsAcc            *acc,
                                        GCancellable             *cancellable,
                                        GError                  **error);
 void      graft_heatmap_cell_merge    (GraftHeatmapCell         *cell,
@@ -166,6 +168,7 @@ float     graft_heatmap_cell_value    (const GraftHeatmapCell   *cell,
 GraftHeatmapLevel *graft_heatmap_level_from_data (const GraftHeatmapSlice *slice,
                                        gsize                     sr,
                                        gsize                     sc,
+                                       GraftStatsAcc            *acc,
                                        GCancellable             *cancellable,
                                        GError                  **error);
 GraftHeatmapLevel *graft_heatmap_level_merge (const GraftHeatmapLevel *finer,

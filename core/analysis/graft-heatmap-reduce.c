@@ -268,6 +268,8 @@ typedef struct
   GCancellable            *cancellable;
   gboolean                 cancelled;
   GError                  *error;
+  gboolean                 with_stats;  /* fold every value into @acc too */
+  GraftStatsAcc            acc;
 } GraftHeatmapReduceJob;
 
 static void
@@ -306,6 +308,9 @@ graft_heatmap_reduce_rows (GraftHeatmapReduceJob *job,
           for (gsize r = job->row_lo[p]; r < job->row_hi[p]; r++)
             {
               const float *x = graft_heatmap_slice_row (s, rows, r, a, n, buf, raw);
+
+              if (job->with_stats)
+                graft_stats_kernel_f32 (x, n, &job->acc);
 
               if (r == job->row_lo[p])
                 graft_stats_columns_set_f32 (&cols, x, n);
@@ -371,6 +376,9 @@ graft_heatmap_reduce_job (gpointer data)
  * @col_hi: [n_out_cols]
  * @out: (out caller-allocates): [n_out_rows, n_out_cols] cells
  *
+ * @acc: (out caller-allocates) (nullable): the statistics of every value
+ *   read, found in the same pass (the blocks must cover the slice once)
+ *
  * Reduces the blocks row_lo[p] … row_hi[p] × col_lo[q] … col_hi[q] of the
  * slice, one cell per (p, q), in parallel over output rows.
  */
@@ -383,6 +391,7 @@ graft_heatmap_reduce (const GraftHeatmapSlice  *slice,
                       const gsize              *col_hi,
                       gsize                     n_out_cols,
                       GraftHeatmapCell         *out,
+                      GraftStatsAcc            *acc,
                       GCancellable             *cancellable,
                       GError                  **error)
 {
@@ -409,6 +418,8 @@ graft_heatmap_reduce (const GraftHeatmapSlice  *slice,
       jobs[j].p1 = MIN (jobs[j].p0 + per, n_out_rows);
       jobs[j].out = out;
       jobs[j].cancellable = cancellable;
+      jobs[j].with_stats = acc != NULL;
+      graft_stats_acc_init (&jobs[j].acc);
     }
   graft_stats_run_jobs (jobs, sizeof *jobs, n_jobs, graft_heatmap_reduce_job);
   for (guint j = 0; j < n_jobs; j++)
@@ -422,6 +433,12 @@ graft_heatmap_reduce (const GraftHeatmapSlice  *slice,
   for (guint j = 0; j < n_jobs; j++)
     if (jobs[j].cancelled)
       return !graft_stats_check_cancelled (cancellable, error);
+  if (acc != NULL)
+    {
+      graft_stats_acc_init (acc);
+      for (guint j = 0; j < n_jobs; j++)
+        graft_stats_acc_merge (acc, &jobs[j].acc);
+    }
   return TRUE;
 }
 
@@ -445,6 +462,9 @@ graft_heatmap_uniform_edges (gsize  size,
  * @sr: cell height, a power of two
  * @sc: cell width, a power of two
  *
+ * @acc: (out caller-allocates) (nullable): the statistics of the slice,
+ *   found in the same pass
+ *
  * Returns: (transfer full): the whole slice reduced to sr × sc cells, in one
  *   pass over the data, or %NULL with @error set
  */
@@ -452,6 +472,7 @@ GraftHeatmapLevel *
 graft_heatmap_level_from_data (const GraftHeatmapSlice  *slice,
                                gsize                     sr,
                                gsize                     sc,
+                               GraftStatsAcc            *acc,
                                GCancellable             *cancellable,
                                GError                  **error)
 {
@@ -471,7 +492,7 @@ graft_heatmap_level_from_data (const GraftHeatmapSlice  *slice,
   graft_heatmap_uniform_edges (sc, slice->n_cols, level->n_cols, col_lo, col_hi);
 
   if (!graft_heatmap_reduce (slice, row_lo, row_hi, level->n_rows, col_lo, col_hi,
-                             level->n_cols, level->cells, cancellable, error))
+                             level->n_cols, level->cells, acc, cancellable, error))
     {
       graft_heatmap_level_free (level);
       return NULL;

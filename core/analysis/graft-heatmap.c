@@ -31,6 +31,7 @@
 #include "graft-stats.h"
 #include "graft-stats-private.h"
 #include "graft-tensor.h"
+#include "graft-tensor-stream.h"
 
 
 static const char * const graft_reduce_names[] = {
@@ -279,6 +280,9 @@ graft_heatmap_get_level (GraftHeatmap             *self,
 {
   GraftHeatmapLevel *level = graft_heatmap_find_level (self, sr, sc);
   gsize n_cells = ((self->n_rows + sr - 1) / sr) * ((self->n_cols + sc - 1) / sc);
+  GraftStatsAcc acc;
+  GraftStats stats;
+  gboolean whole;
 
   if (level != NULL)
     {
@@ -296,9 +300,21 @@ graft_heatmap_get_level (GraftHeatmap             *self,
   if (n_cells > GRAFT_HEATMAP_MAX_CELLS || window_elements <= self->direct_max)
     return NULL;
 
-  level = graft_heatmap_level_from_data (slice, sr, sc, cancellable, error);
+  /* The first pass over a whole tensor finds its statistics on the way,
+   * and with them the range symmetric limits need: one pass, not two. */
+  whole = self->n_rows * self->n_cols == graft_tensor_get_n_elements (self->tensor) &&
+          !graft_stats_dtype_is_wide (graft_tensor_get_dtype (self->tensor)) &&
+          !graft_tensor_get_derived (self->tensor, graft_stats_quark (), &stats, sizeof stats);
+  if (slice->data != NULL)
+    graft_tensor_populate (self->tensor);
+  level = graft_heatmap_level_from_data (slice, sr, sc, whole ? &acc : NULL, cancellable, error);
   if (level == NULL)
     return NULL;
+  if (whole)
+    {
+      graft_stats_finish (&acc, &stats);
+      graft_tensor_put_derived (self->tensor, graft_stats_quark (), &stats, sizeof stats);
+    }
   /* Levels built from data stay first, so the finest survives eviction. */
   g_ptr_array_insert (self->levels, 0, level);
   if (self->levels->len > GRAFT_HEATMAP_MAX_LEVELS)
@@ -617,7 +633,7 @@ graft_heatmap_render (GraftHeatmap              *self,
       graft_heatmap_pixel_edges (w.row_start, nr, self->n_rows, 1, height, frame->row_lo, frame->row_hi);
       graft_heatmap_pixel_edges (w.col_start, nc, self->n_cols, 1, width, frame->col_lo, frame->col_hi);
       if (!graft_heatmap_reduce (&slice, frame->row_lo, frame->row_hi, height,
-                                 frame->col_lo, frame->col_hi, width, cells, cancellable, error))
+                                 frame->col_lo, frame->col_hi, width, cells, NULL, cancellable, error))
         return NULL;
     }
   else

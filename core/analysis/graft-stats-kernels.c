@@ -552,17 +552,26 @@ graft_stats_source_init (GraftStatsSource  *src,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  if (src->data != NULL)
+    graft_tensor_populate (tensor);
   src->stream = src->data == NULL ? tensor : NULL;
   src->stream_error = NULL;
   g_mutex_init (&src->stream_lock);
   src->dtype = dtype;
   src->n = graft_tensor_get_n_elements (tensor);
-  /* float32 holds every value of these exactly; the others need double. */
-  src->wide = !(dtype == GRAFT_DTYPE_FLOAT32 || dtype == GRAFT_DTYPE_FLOAT16 ||
-                dtype == GRAFT_DTYPE_BFLOAT16 || dtype == GRAFT_DTYPE_INT8 ||
-                dtype == GRAFT_DTYPE_UINT8 || dtype == GRAFT_DTYPE_INT16 ||
-                dtype == GRAFT_DTYPE_UINT16 || dtype == GRAFT_DTYPE_BOOL);
+  src->wide = graft_stats_dtype_is_wide (dtype);
   return TRUE;
+}
+
+/* Whether values of @dtype need double: float32 holds every value of the
+ * others exactly. */
+gboolean
+graft_stats_dtype_is_wide (GraftDType dtype)
+{
+  return !(dtype == GRAFT_DTYPE_FLOAT32 || dtype == GRAFT_DTYPE_FLOAT16 ||
+           dtype == GRAFT_DTYPE_BFLOAT16 || dtype == GRAFT_DTYPE_INT8 ||
+           dtype == GRAFT_DTYPE_UINT8 || dtype == GRAFT_DTYPE_INT16 ||
+           dtype == GRAFT_DTYPE_UINT16 || dtype == GRAFT_DTYPE_BOOL);
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 
+#include "graft-stats.h"
 #include "graft-types.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,10 @@ typedef struct
   gint32 *nan;  /* [n_cols], -1 where a NaN was seen */
 } GraftStatsColumns;
 
+void      graft_stats_finish           (const GraftStatsAcc *acc,
+                                        GraftStats          *stats);
+GQuark    graft_stats_quark            (void);
+gboolean  graft_stats_dtype_is_wide    (GraftDType           dtype);
 void      graft_stats_acc_init         (GraftStatsAcc       *acc);
 void      graft_stats_acc_merge        (GraftStatsAcc       *acc,
                                         const GraftStatsAcc *other);

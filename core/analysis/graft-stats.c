@@ -212,6 +212,8 @@ graft_stats_basic_job (gpointer data)
  * Computes count, extremes, mean, standard deviation, L2 norm and the
  * counts of zeros, NaN and ±Inf in one pass over the tensor's values, in
  * place when the tensor is mapped, using every core for large tensors.
+ * The tensor keeps them: asking again (or after a heatmap of the whole
+ * tensor, which finds them in its own pass) reads nothing.
  *
  * Returns: %FALSE with @error set when the values cannot be read or the
  *   work was cancelled (%GRAFT_ERROR_CANCELLED)
@@ -231,6 +233,9 @@ graft_stats_compute (GraftTensor   *tensor,
   g_return_val_if_fail (stats != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  /* Found before: by an earlier call, or by a heatmap's pass. */
+  if (graft_tensor_get_derived (tensor, graft_stats_quark (), stats, sizeof *stats))
+    return TRUE;
   if (!graft_stats_source_init (&src, tensor, error))
     return FALSE;
 
@@ -247,19 +252,35 @@ graft_stats_compute (GraftTensor   *tensor,
       graft_stats_acc_merge (&acc, &jobs[j].acc);
     }
 
-  memset (stats, 0, sizeof *stats);
-  stats->count = acc.count;
-  stats->n_finite = acc.n_finite;
-  stats->min = acc.n_finite > 0 ? acc.min : NAN;
-  stats->max = acc.n_finite > 0 ? acc.max : NAN;
-  stats->mean = acc.n_finite > 0 ? acc.mean : NAN;
-  stats->std = acc.n_finite > 0 ? sqrt (acc.m2 / acc.n_finite) : NAN;
-  stats->l2 = sqrt (acc.sumsq);
-  stats->zeros = acc.zeros;
-  stats->nan = acc.nan;
-  stats->pos_inf = acc.pos_inf;
-  stats->neg_inf = acc.neg_inf;
+  graft_stats_finish (&acc, stats);
+  graft_tensor_put_derived (tensor, graft_stats_quark (), stats, sizeof *stats);
   return TRUE;
+}
+
+/* The figures of a finished pass. */
+void
+graft_stats_finish (const GraftStatsAcc *acc,
+                    GraftStats          *stats)
+{
+  memset (stats, 0, sizeof *stats);
+  stats->count = acc->count;
+  stats->n_finite = acc->n_finite;
+  stats->min = acc->n_finite > 0 ? acc->min : NAN;
+  stats->max = acc->n_finite > 0 ? acc->max : NAN;
+  stats->mean = acc->n_finite > 0 ? acc->mean : NAN;
+  stats->std = acc->n_finite > 0 ? sqrt (acc->m2 / acc->n_finite) : NAN;
+  stats->l2 = sqrt (acc->sumsq);
+  stats->zeros = acc->zeros;
+  stats->nan = acc->nan;
+  stats->pos_inf = acc->pos_inf;
+  stats->neg_inf = acc->neg_inf;
+}
+
+/* Where a tensor keeps its statistics once found (graft_tensor_put_derived()). */
+GQuark
+graft_stats_quark (void)
+{
+  return g_quark_from_static_string ("graft-stats");
 }
 
 /* ---- histogram ---------------------------------------------------------- */

@@ -15,6 +15,11 @@
 
 #include "graft-tensor-stream.h"
 
+#ifdef __linux__
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 #include "graft-dtype.h"
 #include "graft-error.h"
 #include "graft-limits.h"
@@ -148,4 +153,33 @@ graft_tensor_read_flat (GraftTensor  *self,
   if (graft_tensor_get_rank (self) == 0)
     return graft_tensor_read_block (self, start, count, dest, error);
   return graft_tensor_read_flat_axis (self, 0, start, count, offset, n, dest, error);
+}
+
+/* Linux 5.14's madvise advice; older kernels refuse it, which costs nothing. */
+#if defined(__linux__) && !defined(MADV_POPULATE_READ)
+#define MADV_POPULATE_READ 22
+#endif
+
+/**
+ * graft_tensor_populate:
+ *
+ * Before a pass over every value of a mapped tensor: maps all its pages in
+ * one call rather than one page fault at a time during the pass (about a
+ * fifth of a pass over a 411 MB kernel in the page cache). Only worth it
+ * when every value is about to be read: a zoomed view reads a few pages.
+ */
+void
+graft_tensor_populate (GraftTensor *self)
+{
+#ifdef __linux__
+  const guint8 *data = graft_tensor_get_data_in_place (self);
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  guintptr first, end;
+
+  if (data == NULL || graft_tensor_get_n_bytes (self) < GRAFT_TENSOR_POPULATE_MIN_BYTES)
+    return;
+  first = GPOINTER_TO_SIZE (data) / page * page;
+  end = GPOINTER_TO_SIZE (data) + graft_tensor_get_n_bytes (self);
+  (void) madvise (GSIZE_TO_POINTER (first), end - first, MADV_POPULATE_READ);
+#endif
 }

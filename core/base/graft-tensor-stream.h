@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 /* Bytes one streamed piece may take. */
 #define GRAFT_TENSOR_STREAM_PIECE_BYTES ((gsize) 8 << 20)
 
+/* Tensors from this size up are worth populating before a full pass. */
+#define GRAFT_TENSOR_POPULATE_MIN_BYTES ((gsize) 16 << 20)
+
+void        graft_tensor_populate     (GraftTensor  *self);
 const void *graft_tensor_peek_data    (GraftTensor  *self,
                                        GError      **error);
 gboolean    graft_tensor_read_flat    (GraftTensor  *self,

@@ -39,6 +39,9 @@ struct GraftTensor
   const GraftTensorSourceFuncs *funcs;
   gpointer                      source;
   GMutex                        load_lock;
+
+  /* Facts derived from the values (their statistics), by quark. */
+  GData                        *derived;
 };
 
 static GraftTensor *
@@ -150,6 +153,7 @@ graft_tensor_unref (GraftTensor *self)
   if (self->funcs != NULL && self->funcs->free != NULL)
     self->funcs->free (self->source);
   g_mutex_clear (&self->load_lock);
+  g_datalist_clear (&self->derived);
   g_free (self);
 }
 
@@ -245,6 +249,8 @@ graft_tensor_get_data_mutable (GraftTensor *self)
 {
   g_return_val_if_fail (self->funcs == NULL, NULL);
   g_return_val_if_fail (g_atomic_ref_count_compare (&self->ref_count, 1), NULL);
+  /* The caller may now change the values: what was derived is stale. */
+  g_datalist_clear (&self->derived);
   return self->data;
 }
 
@@ -511,4 +517,54 @@ graft_tensor_dup_float (GraftTensor  *self,
       graft_progress_tick ();
     }
   return out;
+}
+
+/**
+ * graft_tensor_put_derived:
+ * @key: what @blob is ("graft-stats")
+ * @blob: (array length=size): a fact derived from the tensor's values
+ *
+ * Keeps a copy of @blob with the tensor, so that a second computation of
+ * the same fact (statistics a heatmap found in its pass over the values)
+ * costs nothing. A tensor's values do not change once it is shared; the
+ * facts are dropped when its owner takes the values to change them.
+ */
+void
+graft_tensor_put_derived (GraftTensor   *self,
+                          GQuark         key,
+                          gconstpointer  blob,
+                          gsize          size)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  locker = g_mutex_locker_new (&self->load_lock);
+  g_datalist_id_set_data_full (&self->derived, key, g_bytes_new (blob, size),
+                               (GDestroyNotify) g_bytes_unref);
+}
+
+/**
+ * graft_tensor_get_derived:
+ * @dest: (out caller-allocates) (array length=size): filled in when found
+ *
+ * Returns: whether a fact of @size bytes was kept under @key
+ */
+gboolean
+graft_tensor_get_derived (GraftTensor *self,
+                          GQuark       key,
+                          gpointer     dest,
+                          gsize        size)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  GBytes *blob;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->load_lock);
+  blob = g_datalist_id_get_data (&self->derived, key);
+  if (blob == NULL || g_bytes_get_size (blob) != size)
+    return FALSE;
+  memcpy (dest, g_bytes_get_data (blob, NULL), size);
+  return TRUE;
 }

@@ -76,6 +76,15 @@ gboolean      graft_tensor_read_block_float (GraftTensor                *self,
 float        *graft_tensor_dup_float      (GraftTensor                  *self,
                                            GError                      **error) G_GNUC_WARN_UNUSED_RESULT;
 
+void          graft_tensor_put_derived    (GraftTensor                  *self,
+                                           GQuark                        key,
+                                           gconstpointer                 blob,
+                                           gsize                         size);
+gboolean      graft_tensor_get_derived    (GraftTensor                  *self,
+                                           GQuark                        key,
+                                           gpointer                      dest,
+                                           gsize                         size);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GraftTensor, graft_tensor_unref)
 
 G_END_DECLS

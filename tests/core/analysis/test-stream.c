@@ -4,7 +4,8 @@
  * dataset can) and that is larger than GRAFT_MAX_MEMORY: its statistics,
  * percentiles, histogram and heatmap must equal those of the same values
  * in memory, no read may exceed one streamed piece, the whole tensor is
- * never read, and a failing read is reported, not shown as data.
+ * never read, and a failing read is reported, not shown as data. The
+ * first frame of a whole tensor finds its statistics in the same pass.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -240,6 +241,33 @@ test_heatmap (Fixture       *f,
   gint reads;
 
   assert_same_frame (a, b, NULL, 256, 512);
+
+  /* That first pass over the whole tensor found its statistics too:
+   * asking for them now reads nothing, and they agree with a pass of
+   * their own over a fresh copy. */
+  {
+    gsize shape[2] = { 3000, 1100 };
+    g_autoptr(GraftTensor) fresh = graft_tensor_new_take (GRAFT_DTYPE_BFLOAT16, 2, shape,
+                                                         g_memdup2 (f->values, 3000 * 1100 * 2));
+    GraftStats fused, own;
+
+    reads = f->src.n_reads;
+    g_assert_true (graft_stats_compute (f->streamed, &fused, NULL, &error));
+    g_assert_cmpint (f->src.n_reads, ==, reads);
+    g_assert_true (graft_stats_compute (fresh, &own, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (fused.count, ==, own.count);
+    g_assert_cmpuint (fused.n_finite, ==, own.n_finite);
+    g_assert_cmpuint (fused.nan, ==, own.nan);
+    g_assert_cmpuint (fused.pos_inf, ==, own.pos_inf);
+    g_assert_cmpuint (fused.zeros, ==, own.zeros);
+    g_assert_cmpfloat (fused.min, ==, own.min);
+    g_assert_cmpfloat (fused.max, ==, own.max);
+    g_assert_cmpfloat_with_epsilon (fused.mean, own.mean, 1e-12);
+    g_assert_cmpfloat_with_epsilon (fused.std, own.std, 1e-12);
+    g_assert_cmpfloat_with_epsilon (fused.l2, own.l2, 1e-9 * own.l2);
+  }
+
   assert_same_frame (a, b, NULL, 1100, 3000);
 
   /* Zoomed in at 1:1, only the rows under the view are read. */
