@@ -68,7 +68,7 @@ close "$(shown_figure Minimum)" "$lo" && close "$(shown_figure Maximum)" "$hi" \
   || fail 2 "the pane shows $(shown_figure Minimum) … $(shown_figure Maximum), graft-cli stats $lo … $hi"
 echo "ok 2 - d1/kernel shows its real values: $lo … $hi, as graft-cli stats"
 
-ui_click $(ui_center heatmap_panel '^Show the quantized integers')
+ui_click $(ui_center_still heatmap_panel '^Show the quantized integers')
 ui_state_wait '^label\theatmap_panel\t.*\tint8 \[20, 24\], stored \(int8, per output channel\)$' \
   || fail 3 "Stored did not show the stored integers"
 read -r lo hi < <(cli_range --raw)
@@ -78,7 +78,7 @@ ui_state_wait '^label\tside_pane\t.*\t\S*127$' || fail 3 "the statistics did not
 echo "ok 3 - Stored shows the int8 integers, $lo … $hi, and the statistics follow"
 ui_shot stored
 
-ui_click $(ui_center heatmap_panel '^Show the quantized integers')
+ui_click $(ui_center_still heatmap_panel '^Show the quantized integers')
 ui_state_wait '^label\theatmap_panel\t.*, the real values of int8 integers' \
   || fail 4 "toggling Stored off did not bring the real values back"
 read -r lo hi < <(cli_range)

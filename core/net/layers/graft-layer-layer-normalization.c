@@ -19,6 +19,7 @@ typedef struct
   gboolean  center;
   gboolean  scale;
   gboolean  rms;
+  gint64    axis;     /* as the config spells it; only the last is supported */
 } GraftLayerNormPriv;
 
 static gboolean
@@ -40,7 +41,9 @@ graft_layer_layer_normalization_setup (GraftNode   *node,
     }
   else if (axis != NULL)
     a = graft_config_get_int (config, "axis", -1);
-  /* Only the usual last-axis normalisation; a positive axis is checked in build. */
+  /* Only the usual last-axis normalisation; which axis that is, build
+   * knows from the input's rank. */
+  p->axis = a;
   if (a == 0)
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
@@ -65,6 +68,13 @@ graft_layer_layer_normalization_build (GraftNode         *node,
 
   if (!graft_shape_check_known (node, &in[0], in[0].rank - 1, error))
     return FALSE;
+  if ((p->axis < 0 ? p->axis + (gint64) in[0].rank : p->axis) != (gint64) in[0].rank - 1)
+    {
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED,
+                   "layer '%s': axis %" G_GINT64_FORMAT " of a rank-%u input is not its last; "
+                   "only the last axis can be normalised", node->name, p->axis, in[0].rank);
+      return FALSE;
+    }
   shape[0] = (gsize) in[0].dims[in[0].rank - 1];
   if (p->scale)
     graft_node_add_weight (node, "gamma", 1, shape, "gamma_initializer", TRUE);

@@ -462,6 +462,16 @@ test_norm_errors (void)
   g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED);
   assert_mentions (error, "'rms'", "[None, 2, 3, 4]", NULL);
   g_clear_error (&error);
+  /* LayerNormalization normalises its last axis only, and says so rather
+   * than normalising the last one whatever the config asks. */
+  error = build_error ("LayerNormalization", "{\"name\": \"ln\", \"axis\": [1]}", 3, three);
+  g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED);
+  assert_mentions (error, "'ln'", "axis 1", "last", NULL);
+  g_clear_error (&error);
+
+  error = build_error ("LayerNormalization", "{\"name\": \"ln\", \"axis\": -2}", 3, three);
+  g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
 }
 
 /* Weights of the wrong shape are refused with both shapes, whether set one
