@@ -81,6 +81,7 @@ struct _GraftWindow
   guint                 debug_timer;
   guint                 probe_timer;      /* main-loop latency, with debug state */
   gint64                probe_last;
+  gint64                probe_run_delay;  /* ns waiting for a CPU, so far */
   guint                 n_stalls;
   GString              *stalls;
 

@@ -9,8 +9,10 @@
 G_BEGIN_DECLS
 
 /* Tensors of more bytes than this that live in compressed or chunked
- * storage are streamed rather than read whole. */
-#define GRAFT_TENSOR_STREAM_MIN_BYTES ((gsize) 64 << 20)
+ * storage are streamed rather than read whole: a read-whole tensor keeps
+ * its values for as long as it lives, and browsing the kernels of a
+ * compressed multi-GB checkpoint must not pile them up. */
+#define GRAFT_TENSOR_STREAM_MIN_BYTES ((gsize) 4 << 20)
 
 /* Bytes one streamed piece may take. */
 #define GRAFT_TENSOR_STREAM_PIECE_BYTES ((gsize) 8 << 20)

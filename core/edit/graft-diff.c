@@ -21,6 +21,7 @@
 #include "graft-json.h"
 #include "graft-model.h"
 #include "graft-tensor.h"
+#include "graft-tensor-stream.h"
 #include "graft-transfer.h"
 
 /* Elements converted to double per block. */
@@ -50,7 +51,10 @@ graft_diff_compare (GraftTensor     *ta,
 {
   g_autofree double *da = NULL;
   g_autofree double *db = NULL;
+  g_autofree guint8 *bufa = NULL;
+  g_autofree guint8 *bufb = NULL;
   const guint8 *pa, *pb;
+  gsize piece;
   gsize n = graft_tensor_get_n_elements (ta);
   gsize sa = graft_dtype_get_size (graft_tensor_get_dtype (ta));
   gsize sb = graft_dtype_get_size (graft_tensor_get_dtype (tb));
@@ -63,36 +67,50 @@ graft_diff_compare (GraftTensor     *ta,
       stats->shape_mismatch = TRUE;
       return TRUE;
     }
-  pa = graft_tensor_get_data (ta, error);
+  /* Mapped values are read in place; compressed ones a bounded piece at a
+   * time, so that comparing two multi-GB checkpoints keeps no tensor in
+   * memory. */
+  pa = graft_tensor_get_data_in_place (ta);
+  pb = graft_tensor_get_data_in_place (tb);
+  piece = MAX (GRAFT_TENSOR_STREAM_PIECE_BYTES / MAX (sa, sb) / GRAFT_DIFF_BLOCK, 1) * GRAFT_DIFF_BLOCK;
   if (pa == NULL)
-    return FALSE;
-  pb = graft_tensor_get_data (tb, error);
+    bufa = g_malloc (MIN (piece, MAX (n, 1)) * sa);
   if (pb == NULL)
-    return FALSE;
+    bufb = g_malloc (MIN (piece, MAX (n, 1)) * sb);
 
   da = g_new (double, GRAFT_DIFF_BLOCK);
   db = g_new (double, GRAFT_DIFF_BLOCK);
-  for (gsize off = 0; off < n; off += GRAFT_DIFF_BLOCK)
+  for (gsize first = 0; first < n; first += piece)
     {
-      gsize len = MIN (GRAFT_DIFF_BLOCK, n - off);
+      gsize plen = MIN (piece, n - first);
+      const guint8 *qa = pa ? pa + first * sa : bufa;
+      const guint8 *qb = pb ? pb + first * sb : bufb;
 
-      graft_dtype_to_double (graft_tensor_get_dtype (ta), pa + off * sa, da, len);
-      graft_dtype_to_double (graft_tensor_get_dtype (tb), pb + off * sb, db, len);
-      for (gsize i = 0; i < len; i++)
+      if ((pa == NULL && !graft_tensor_read_flat (ta, first, plen, bufa, error)) ||
+          (pb == NULL && !graft_tensor_read_flat (tb, first, plen, bufb, error)))
+        return FALSE;
+      for (gsize off = 0; off < plen; off += GRAFT_DIFF_BLOCK)
         {
-          double x = da[i], y = db[i], d = y - x;
+          gsize len = MIN (GRAFT_DIFF_BLOCK, plen - off);
 
-          if (isnan (x) && isnan (y))
-            continue;
-          if (x != y)
+          graft_dtype_to_double (graft_tensor_get_dtype (ta), qa + off * sa, da, len);
+          graft_dtype_to_double (graft_tensor_get_dtype (tb), qb + off * sb, db, len);
+          for (gsize i = 0; i < len; i++)
             {
-              n_changed++;
-              max_abs = isnan (d) ? NAN : MAX (max_abs, fabs (d));
+              double x = da[i], y = db[i], d = y - x;
+
+              if (isnan (x) && isnan (y))
+                continue;
+              if (x != y)
+                {
+                  n_changed++;
+                  max_abs = isnan (d) ? NAN : MAX (max_abs, fabs (d));
+                }
+              dot += x * y;
+              na2 += x * x;
+              nb2 += y * y;
+              nd2 += d * d;
             }
-          dot += x * y;
-          na2 += x * x;
-          nb2 += y * y;
-          nd2 += d * d;
         }
     }
 
