@@ -242,6 +242,7 @@ graft_h5_writer_overwrite (GraftH5Writer  *self,
   g_auto(GraftH5Id) did = H5I_INVALID_HID;
   g_auto(GraftH5Id) space = H5I_INVALID_HID;
   g_auto(GraftH5Id) mtype = H5I_INVALID_HID;
+  g_auto(GraftH5Id) ftype = H5I_INVALID_HID;
   g_autofree gpointer owned = NULL;
   hsize_t dims[H5S_MAX_RANK];
   const void *data;
@@ -265,10 +266,21 @@ graft_h5_writer_overwrite (GraftH5Writer  *self,
     if (dims[i] != graft_tensor_get_dim (tensor, i))
       goto mismatch;
 
-  data = graft_h5_write_tensor_data (tensor, &dtype, &owned, error);
+  ftype = H5Dget_type (did);
+  if (graft_tensor_get_dtype (tensor) == GRAFT_DTYPE_BFLOAT16 && H5Tget_size (ftype) == 2)
+    {
+      /* Stored as bfloat16 (h5py writes an opaque 2-byte type): the same
+       * bits, as the reader reads them. */
+      data = graft_tensor_get_data (tensor, error);
+      mtype = H5Tcopy (ftype);
+    }
+  else
+    {
+      data = graft_h5_write_tensor_data (tensor, &dtype, &owned, error);
+      mtype = graft_h5_write_type (dtype, TRUE);
+    }
   if (data == NULL)
     return FALSE;
-  mtype = graft_h5_write_type (dtype, TRUE);
   if (graft_tensor_get_n_elements (tensor) > 0 &&
       H5Dwrite (did, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     {
