@@ -981,7 +981,8 @@ main (int    argc,
     }
 #endif
 
-  t_hist = t_png;
+  /* Without --hist, hist_ms is frame_ms. */
+  t_hist = t_frame;
   if (with_hist)
     {
       FloorHistJob hjobs[FLOOR_MAX_THREADS];
