@@ -131,7 +131,11 @@ for _ in $(seq 11); do view_round; done
 ui_sleep 2
 rss1=$(rss_anon)
 grow=$(( (rss1 - rss0) / 1024 ))
-[ "$grow" -le 24 ] || fail 3 "private memory grew by $grow MiB over 44 more views (${rss0} → ${rss1} KiB)"
+# AddressSanitizer keeps freed blocks in a 256 MiB quarantine before reuse,
+# so under the sanitizers private memory rises until that fills.
+limit=24
+[ "${GRAFT_UI_SLOW:-1}" -gt 1 ] && limit=$(( 256 + 24 ))
+[ "$grow" -le "$limit" ] || fail 3 "private memory grew by $grow MiB over 44 more views (${rss0} → ${rss1} KiB)"
 echo "ok 3 - 48 views of four weights: private memory $(( rss0 / 1024 )) → $(( rss1 / 1024 )) MiB"
 over=$(stalls_over "$first")
 [ -z "$over" ] || echo "# stalls while switching weights: $over"
