@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "test-util.h"
 
@@ -164,4 +165,53 @@ test_util_assert_predicts (GraftModel *model,
     }
   g_test_message ("%s: max |Δ| = %g", y_path, worst);
   g_assert_cmpfloat (worst, <=, tolerance * scale);
+}
+
+/**
+ * test_util_run_layer:
+ * @config: (nullable): the layer's Keras config, as JSON
+ * @shape: [rank] one input's shape, without the batch axis
+ * @x: the input's values, row-major
+ * @names: (nullable): weights to bind, %NULL-terminated
+ * @weights: their tensors, in the same order
+ *
+ * Builds a net of one @class_name layer, runs it on @x as a batch of one
+ * and returns its output.
+ */
+GraftTensor *
+test_util_run_layer (const char          *class_name,
+                     const char          *config,
+                     guint                rank,
+                     const gssize        *shape,
+                     const float         *x,
+                     const char * const  *names,
+                     GraftTensor * const *weights)
+{
+  g_autoptr(GraftNet) net = graft_net_new ("test");
+  g_autoptr(GraftTensor) input = NULL;
+  g_autoptr(GPtrArray) out = NULL;
+  gsize dims[GRAFT_MAX_RANK];
+  guint in_id, out_id;
+  GError *error = NULL;
+
+  in_id = graft_net_add_input (net, "x", rank, shape);
+  graft_net_add_layer (net, class_name, config, 1, &in_id, &out_id, &error);
+  g_assert_no_error (error);
+  graft_net_set_outputs (net, 1, &out_id);
+  graft_net_build (net, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      graft_net_set_weight (net, names[i], weights[i], &error);
+      g_assert_no_error (error);
+    }
+  dims[0] = 1;
+  for (guint i = 0; i < rank; i++)
+    dims[i + 1] = (gsize) shape[i];
+  input = graft_tensor_new (GRAFT_DTYPE_FLOAT32, rank + 1, dims);
+  memcpy (graft_tensor_get_data_mutable (input), x, graft_tensor_get_n_bytes (input));
+  out = graft_net_predict (net, 1, &input, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (out->len, ==, 1);
+  return graft_tensor_ref (g_ptr_array_index (out, 0));
 }

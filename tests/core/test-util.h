@@ -24,4 +24,12 @@ void        test_util_assert_predicts (GraftModel *model,
                                        const char *y_path,
                                        double      tolerance);
 
+GraftTensor *test_util_run_layer  (const char          *class_name,
+                                   const char          *config,
+                                   guint                rank,
+                                   const gssize        *shape,
+                                   const float         *x,
+                                   const char * const  *names,
+                                   GraftTensor * const *weights);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "graft.h"
+#include "test-util.h"
 
 static GraftTensor *
 tensor_new (guint        rank,
@@ -27,43 +28,6 @@ floats (GraftTensor *t)
   return graft_tensor_get_data (t, NULL);
 }
 
-/* Runs a one-layer net on @x [1, in…] and returns the output. */
-static GraftTensor *
-run_one (const char   *class_name,
-         const char   *config,
-         guint         rank,
-         const gssize *shape,
-         const float  *x,
-         const char  **weight_names,
-         GraftTensor **weights)
-{
-  g_autoptr(GraftNet) net = graft_net_new ("test");
-  g_autoptr(GraftTensor) input = NULL;
-  g_autoptr(GPtrArray) out = NULL;
-  gsize dims[GRAFT_MAX_RANK];
-  guint in_id, out_id;
-  GError *error = NULL;
-
-  in_id = graft_net_add_input (net, "x", rank, shape);
-  graft_net_add_layer (net, class_name, config, 1, &in_id, &out_id, &error);
-  g_assert_no_error (error);
-  graft_net_set_outputs (net, 1, &out_id);
-  graft_net_build (net, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; weight_names != NULL && weight_names[i] != NULL; i++)
-    {
-      graft_net_set_weight (net, weight_names[i], weights[i], &error);
-      g_assert_no_error (error);
-    }
-  dims[0] = 1;
-  for (guint i = 0; i < rank; i++)
-    dims[i + 1] = (gsize) shape[i];
-  input = tensor_new (rank + 1, dims, x);
-  out = graft_net_predict (net, 1, &input, &error);
-  g_assert_no_error (error);
-  return graft_tensor_ref (g_ptr_array_index (out, 0));
-}
-
 static void
 test_net_dense_values (void)
 {
@@ -74,7 +38,7 @@ test_net_dense_values (void)
   g_autoptr(GraftTensor) b = tensor_new (1, b_shape, bias);
   GraftTensor *w[] = { k, b };
   const char *names[] = { "d/kernel", "d/bias", NULL };
-  g_autoptr(GraftTensor) y = run_one ("Dense", "{\"name\": \"d\", \"units\": 3, \"activation\": \"relu\"}",
+  g_autoptr(GraftTensor) y = test_util_run_layer ("Dense", "{\"name\": \"d\", \"units\": 3, \"activation\": \"relu\"}",
                                       1, in_shape, x, names, w);
 
   /* [1, -1] · [[1, 2, 3], [4, 5, 6]] = [-3, -3, -3]; + bias; relu. */
@@ -95,7 +59,7 @@ test_net_conv2d_values (void)
   g_autoptr(GraftTensor) b = tensor_new (1, b_shape, bias);
   GraftTensor *w[] = { k, b };
   const char *names[] = { "c/kernel", "c/bias", NULL };
-  g_autoptr(GraftTensor) y = run_one ("Conv2D", "{\"name\": \"c\", \"filters\": 1, \"kernel_size\": 2}",
+  g_autoptr(GraftTensor) y = test_util_run_layer ("Conv2D", "{\"name\": \"c\", \"filters\": 1, \"kernel_size\": 2}",
                                       3, in_shape, x, names, w);
   const float want[] = { 13, 17, 25, 29 };
 
@@ -123,7 +87,7 @@ test_net_conv2d_same_strided (void)
     x[i] = (float) i;
   k = tensor_new (4, k_shape, kernel);
   w[0] = k;
-  y = run_one ("Conv2D", "{\"name\": \"c\", \"filters\": 1, \"kernel_size\": 3, \"strides\": 2,"
+  y = test_util_run_layer ("Conv2D", "{\"name\": \"c\", \"filters\": 1, \"kernel_size\": 3, \"strides\": 2,"
                " \"padding\": \"same\", \"use_bias\": false}", 3, in_shape, x, names, w);
   /* Output (0,0) sums rows 0-2, cols 0-2: 0+1+2+4+5+6+8+9+10 = 45. */
   g_assert_cmpfloat_with_epsilon (floats (y)[0], 45.0f, 1e-4);
@@ -136,8 +100,8 @@ test_net_pooling_values (void)
 {
   const gssize in_shape[] = { 2, 2, 1 };
   const float x[] = { 1, -2, 3, 8 };
-  g_autoptr(GraftTensor) max = run_one ("MaxPooling2D", "{\"pool_size\": 2}", 3, in_shape, x, NULL, NULL);
-  g_autoptr(GraftTensor) avg = run_one ("GlobalAveragePooling2D", NULL, 3, in_shape, x, NULL, NULL);
+  g_autoptr(GraftTensor) max = test_util_run_layer ("MaxPooling2D", "{\"pool_size\": 2}", 3, in_shape, x, NULL, NULL);
+  g_autoptr(GraftTensor) avg = test_util_run_layer ("GlobalAveragePooling2D", NULL, 3, in_shape, x, NULL, NULL);
 
   g_assert_cmpfloat_with_epsilon (floats (max)[0], 8.0f, 1e-6);
   g_assert_cmpfloat_with_epsilon (floats (avg)[0], 2.5f, 1e-6);
@@ -148,11 +112,11 @@ test_net_activation_values (void)
 {
   const gssize in_shape[] = { 4 };
   const float x[] = { -4, -1, 0.5f, 7 };
-  g_autoptr(GraftTensor) relu6 = run_one ("Activation", "{\"activation\": \"relu6\"}", 1, in_shape, x, NULL, NULL);
-  g_autoptr(GraftTensor) hs = run_one ("Activation", "{\"activation\": \"hard_sigmoid\"}", 1, in_shape, x, NULL, NULL);
-  g_autoptr(GraftTensor) gelu = run_one ("Activation", "{\"activation\": \"gelu\"}", 1, in_shape, x, NULL, NULL);
-  g_autoptr(GraftTensor) soft = run_one ("Softmax", NULL, 1, in_shape, x, NULL, NULL);
-  g_autoptr(GraftTensor) leaky = run_one ("LeakyReLU", "{\"negative_slope\": 0.5}", 1, in_shape, x, NULL, NULL);
+  g_autoptr(GraftTensor) relu6 = test_util_run_layer ("Activation", "{\"activation\": \"relu6\"}", 1, in_shape, x, NULL, NULL);
+  g_autoptr(GraftTensor) hs = test_util_run_layer ("Activation", "{\"activation\": \"hard_sigmoid\"}", 1, in_shape, x, NULL, NULL);
+  g_autoptr(GraftTensor) gelu = test_util_run_layer ("Activation", "{\"activation\": \"gelu\"}", 1, in_shape, x, NULL, NULL);
+  g_autoptr(GraftTensor) soft = test_util_run_layer ("Softmax", NULL, 1, in_shape, x, NULL, NULL);
+  g_autoptr(GraftTensor) leaky = test_util_run_layer ("LeakyReLU", "{\"negative_slope\": 0.5}", 1, in_shape, x, NULL, NULL);
   double sum = 0.0;
 
   g_assert_cmpfloat_with_epsilon (floats (relu6)[0], 0.0f, 1e-6);
@@ -181,7 +145,7 @@ test_net_batch_normalization_values (void)
   g_autoptr(GraftTensor) v = tensor_new (1, c, var);
   GraftTensor *w[] = { g, b, m, v };
   const char *names[] = { "bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance", NULL };
-  g_autoptr(GraftTensor) y = run_one ("BatchNormalization", "{\"name\": \"bn\", \"epsilon\": 0.001}",
+  g_autoptr(GraftTensor) y = test_util_run_layer ("BatchNormalization", "{\"name\": \"bn\", \"epsilon\": 0.001}",
                                       1, in_shape, x, names, w);
 
   /* (1 - 1) / sqrt(4.001) * 2 + 0 = 0; (2 - 0) / sqrt(1) * 1 + 1 = 3 */
@@ -203,7 +167,7 @@ test_net_lstm_zero_weights (void)
   g_autoptr(GraftTensor) b = tensor_new (1, b_shape, bias);
   GraftTensor *w[] = { k, r, b };
   const char *names[] = { "l/kernel", "l/recurrent_kernel", "l/bias", NULL };
-  g_autoptr(GraftTensor) y = run_one ("LSTM", "{\"name\": \"l\", \"units\": 1}", 2, in_shape, x, names, w);
+  g_autoptr(GraftTensor) y = test_util_run_layer ("LSTM", "{\"name\": \"l\", \"units\": 1}", 2, in_shape, x, names, w);
 
   g_assert_cmpfloat_with_epsilon (floats (y)[0], 0.5f * tanhf (0.5f * tanhf (1.0f)), 1e-6);
 }

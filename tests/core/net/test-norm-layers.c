@@ -239,43 +239,6 @@ test_norm_round_trip (gconstpointer data)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
-/* A one-layer net on @x of shape [1, shape…], with @names bound to @weights. */
-static GraftTensor *
-run_layer (const char         *class_name,
-           const char         *config,
-           guint               rank,
-           const gssize       *shape,
-           const float        *x,
-           const char * const *names,
-           GraftTensor *const *weights)
-{
-  g_autoptr(GraftNet) net = graft_net_new ("norm");
-  g_autoptr(GraftTensor) input = NULL;
-  g_autoptr(GPtrArray) out = NULL;
-  gsize dims[GRAFT_MAX_RANK];
-  guint in_id, out_id;
-  GError *error = NULL;
-
-  in_id = graft_net_add_input (net, "x", rank, shape);
-  graft_net_add_layer (net, class_name, config, 1, &in_id, &out_id, &error);
-  g_assert_no_error (error);
-  graft_net_set_outputs (net, 1, &out_id);
-  graft_net_build (net, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; names != NULL && names[i] != NULL; i++)
-    {
-      graft_net_set_weight (net, names[i], weights[i], &error);
-      g_assert_no_error (error);
-    }
-  dims[0] = 1;
-  for (guint i = 0; i < rank; i++)
-    dims[i + 1] = (gsize) shape[i];
-  input = graft_tensor_new (GRAFT_DTYPE_FLOAT32, rank + 1, dims);
-  memcpy (graft_tensor_get_data_mutable (input), x, graft_tensor_get_n_bytes (input));
-  out = predict (net, input);
-  return graft_tensor_ref (g_ptr_array_index (out, 0));
-}
-
 static GraftTensor *
 vector (gsize        n,
         const float *values)
@@ -312,7 +275,7 @@ test_norm_values (void)
     g_autoptr(GraftTensor) beta = vector (4, b);
     GraftTensor *w[] = { gamma, beta };
     const char * const names[] = { "gn/gamma", "gn/beta", NULL };
-    g_autoptr(GraftTensor) y = run_layer ("GroupNormalization",
+    g_autoptr(GraftTensor) y = test_util_run_layer ("GroupNormalization",
                                           "{\"name\": \"gn\", \"groups\": 2, \"epsilon\": 0}",
                                           1, shape, x, names, w);
 
@@ -325,7 +288,7 @@ test_norm_values (void)
     const gssize shape[] = { 2, 3 };
     const float x[] = { 0, 3, 6, 10, 10, 13 };
     const float s = sqrtf (1.5f), h = sqrtf (0.5f), want[] = { -s, 0, s, -h, -h, 2 * h };
-    g_autoptr(GraftTensor) y = run_layer ("GroupNormalization",
+    g_autoptr(GraftTensor) y = test_util_run_layer ("GroupNormalization",
                                           "{\"name\": \"gn\", \"groups\": -1, \"axis\": 1,"
                                           " \"epsilon\": 0, \"center\": false, \"scale\": false}",
                                           2, shape, x, NULL, NULL);
@@ -336,7 +299,7 @@ test_norm_values (void)
   {
     const gssize shape[] = { 2, 2 };
     const float x[] = { 3, 4, 0, 0 }, want[] = { 0.6f, 0.8f, 0, 0 };
-    g_autoptr(GraftTensor) y = run_layer ("UnitNormalization", "{\"name\": \"un\"}",
+    g_autoptr(GraftTensor) y = test_util_run_layer ("UnitNormalization", "{\"name\": \"un\"}",
                                           2, shape, x, NULL, NULL);
 
     assert_floats (y, want, 4);
@@ -345,7 +308,7 @@ test_norm_values (void)
   {
     const gssize shape[] = { 2, 2 };
     const float x[] = { 3, 0, 4, 2 }, want[] = { 0.6f, 0, 0.8f, 1 };
-    g_autoptr(GraftTensor) y = run_layer ("UnitNormalization", "{\"name\": \"un\", \"axis\": [1]}",
+    g_autoptr(GraftTensor) y = test_util_run_layer ("UnitNormalization", "{\"name\": \"un\", \"axis\": [1]}",
                                           2, shape, x, NULL, NULL);
 
     assert_floats (y, want, 4);
@@ -358,7 +321,7 @@ test_norm_values (void)
     g_autoptr(GraftTensor) scale = vector (4, sc);
     GraftTensor *w[] = { scale };
     const char * const names[] = { "rms/scale", NULL };
-    g_autoptr(GraftTensor) y = run_layer ("RMSNormalization",
+    g_autoptr(GraftTensor) y = test_util_run_layer ("RMSNormalization",
                                           "{\"name\": \"rms\", \"axis\": -1, \"epsilon\": 0}",
                                           2, shape, x, names, w);
 
@@ -371,7 +334,7 @@ test_norm_values (void)
     g_autoptr(GraftTensor) scale = vector (1, sc);
     GraftTensor *w[] = { scale };
     const char * const names[] = { "rms/scale", NULL };
-    g_autoptr(GraftTensor) y = run_layer ("RMSNormalization", "{\"name\": \"rms\"}",
+    g_autoptr(GraftTensor) y = test_util_run_layer ("RMSNormalization", "{\"name\": \"rms\"}",
                                           1, shape, x, names, w);
 
     assert_floats (y, want, 1);
