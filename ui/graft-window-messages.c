@@ -36,14 +36,24 @@ graft_window_toast_dismiss (GraftWindow *self)
 }
 
 /* As libadwaita's toasts do, one does not go while the pointer is on it
- * (on its way to the button): the timeout starts again when it leaves. */
+ * (on its way to the button): the timeout starts again when it leaves.
+ * It counts from when the toast is fully in, not from when it was asked
+ * for: a busy main loop must not eat a reader's seconds. */
 static void
 graft_window_toast_arm (GraftWindow *self)
 {
   g_clear_handle_id (&self->toast_timeout, g_source_remove);
-  if (self->toast_seconds > 0 && !self->toast_hovered)
+  if (self->toast_seconds > 0 && !self->toast_hovered &&
+      gtk_revealer_get_child_revealed (self->toast_revealer))
     self->toast_timeout = g_timeout_add_seconds (self->toast_seconds,
                                                  graft_window_toast_timeout_cb, self);
+}
+
+void
+graft_window_toast_revealed_cb (GraftWindow *self)
+{
+  if (gtk_revealer_get_reveal_child (self->toast_revealer))
+    graft_window_toast_arm (self);
 }
 
 void

@@ -125,6 +125,7 @@ void      graft_window_toast             (GraftWindow         *self,
                                           const char          *action,
                                           GVariant            *target);
 void      graft_window_toast_dismiss     (GraftWindow         *self);
+void      graft_window_toast_revealed_cb (GraftWindow         *self);
 void      graft_window_toast_enter_cb    (GraftWindow         *self);
 void      graft_window_toast_leave_cb    (GraftWindow         *self);
 void      graft_window_toast_button_cb   (GraftWindow         *self,

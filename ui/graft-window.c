@@ -414,6 +414,7 @@ graft_window_class_init (GraftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GraftWindow, main_paned);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_selection_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_toast_dismiss);
+  gtk_widget_class_bind_template_callback (widget_class, graft_window_toast_revealed_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_toast_enter_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_toast_leave_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_window_toast_button_cb);

@@ -97,7 +97,7 @@ ui_center_nth () {
 # ui_center, once the widget stopped moving (a toast slides in).
 ui_center_still () {
   local a b
-  for _ in $(seq 30); do
+  for _ in $(seq $(( 30 * ${GRAFT_UI_SLOW:-1} ))); do
     a=$(ui_center "$1" "$2")
     sleep 0.15
     b=$(ui_center "$1" "$2")
