@@ -6,51 +6,18 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "graft-cli-private.h"
-
-/* `render` draws with cairo, whose libraries (fontconfig, freetype, pixman,
- * …) would add about 2 ms to the start of every other command: it lives in
- * its own program beside this one, which takes over the process. */
-static int
-graft_cli_render_exec (int    argc,
-                       char **argv)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
-  g_autofree char *helper = dir != NULL ? g_build_filename (dir, "graft-cli-render", NULL) : NULL;
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-
-  if (helper == NULL || !g_file_test (helper, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_free (helper);
-      helper = g_find_program_in_path ("graft-cli-render");
-    }
-  if (helper == NULL)
-    {
-      fprintf (stderr, "graft-cli: render needs graft-cli-render, installed beside graft-cli\n");
-      return 1;
-    }
-  g_ptr_array_add (args, helper);
-  for (int i = 0; i < argc; i++)
-    g_ptr_array_add (args, argv[i]);
-  g_ptr_array_add (args, NULL);
-  execv (helper, (char **) args->pdata);
-  fprintf (stderr, "graft-cli: cannot run %s: %s\n", helper, g_strerror (errno));
-  return 1;
-}
 
 /* Subcommands in the order `graft-cli --help` lists them. */
 static const GraftCliCommand graft_cli_commands[] = {
   { "inspect", "FILE [--json]                the layer tree, shapes, dtypes, parameters", graft_cli_inspect },
   { "export",  "FILE WEIGHT -o OUT.npy       one tensor as a NumPy file", graft_cli_export },
   { "stats",   "FILE WEIGHT [--json] [--hist [BINS]]  statistics, percentiles, histogram", graft_cli_stats },
-  { "render",  "FILE WEIGHT -o OUT.png [--grid …]  heatmap of one tensor as a PNG", graft_cli_render_exec },
+  { "render",  "FILE WEIGHT -o OUT.png [--grid …]  heatmap of one tensor as a PNG", graft_cli_render },
   { "transfer", "SOURCE TARGET -o OUT [--by …]  copy weights between checkpoints", graft_cli_transfer },
   { "diff",    "A B [--map A=B] [--json]     compare the weights of two checkpoints", graft_cli_diff },
   { "convert", "IN OUT [--format F]          write a checkpoint in another format", graft_cli_convert },

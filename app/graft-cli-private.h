@@ -67,6 +67,19 @@ void          graft_cli_json_set_double (JsonBuilder *builder,
 int graft_cli_inspect (int argc, char **argv);
 int graft_cli_stats   (int argc, char **argv);
 int graft_cli_render  (int argc, char **argv);
+
+/* Writes a frame and its colour bar as a PNG (graft-cli-render only). */
+typedef gboolean (*GraftCliColorbarPng) (const GraftHeatmapFrame  *frame,
+                                         const GraftHeatmapStyle  *style,
+                                         const char               *path,
+                                         GError                  **error);
+int      graft_cli_render_run          (int                        argc,
+                                        char                     **argv,
+                                        GraftCliColorbarPng        colorbar_png);
+gboolean graft_cli_render_colorbar_png (const GraftHeatmapFrame  *frame,
+                                        const GraftHeatmapStyle  *style,
+                                        const char               *path,
+                                        GError                  **error);
 int graft_cli_export  (int argc, char **argv);
 int graft_cli_transfer (int argc, char **argv);
 int graft_cli_diff     (int argc, char **argv);

@@ -1,7 +1,7 @@
 /* graft-cli-render-main.c: `graft-cli render`, as its own program
  *
- * graft-cli hands `render` over to this program (see graft-cli-main.c), so
- * that only rendering pays for loading cairo.
+ * graft-cli hands `render --colorbar` over to this program (see
+ * graft-cli-render.c), so that only the colour bar pays for loading cairo.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,5 +27,5 @@ main (int    argc,
       fprintf (stderr, "graft-cli-render: run it as 'graft-cli render …'\n");
       return 2;
     }
-  return graft_cli_render (argc - 1, argv + 1);
+  return graft_cli_render_run (argc - 1, argv + 1, graft_cli_render_colorbar_png);
 }

@@ -1,7 +1,10 @@
 /* graft-cli-render.c: `graft-cli render FILE WEIGHT -o OUT.png …`
  *
- * Core renders the heatmap to RGBA8; this file only parses options, adds
- * the colour bar and writes the PNG with cairo.
+ * Core renders the heatmap to RGBA8; this file only parses options and
+ * writes the PNG. The colour bar needs text, hence cairo, whose libraries
+ * would slow the start of every command: `--colorbar` is drawn by
+ * graft-cli-render, a program of its own (graft-cli-render-colorbar.c),
+ * which graft-cli hands the command to.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,12 +12,14 @@
 
 #include "config.h"
 
-#include <cairo.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "graft-cli-png.h"
 #include "graft-cli-private.h"
 
 /* Longest side of the default picture. */
@@ -177,128 +182,47 @@ graft_cli_render_grid_size (GraftHeatmap            *hm,
   *height = MIN (MAX (h, 1u), 4096u);
 }
 
-static void
-graft_cli_render_copy_pixels (const GraftHeatmapFrame *frame,
-                              cairo_surface_t         *surface)
+/* `render --colorbar` in graft-cli: the same arguments to graft-cli-render,
+ * installed beside it, which takes over the process. */
+static int
+graft_cli_render_exec (char **argv)
 {
-  guint w = graft_heatmap_frame_get_width (frame), h = graft_heatmap_frame_get_height (frame);
-  const guint8 *rgba = graft_heatmap_frame_get_rgba (frame);
-  guint8 *dst;
-  int stride;
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *helper = dir != NULL ? g_build_filename (dir, "graft-cli-render", NULL) : NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
 
-  cairo_surface_flush (surface);
-  dst = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  for (guint y = 0; y < h; y++)
+  if (helper == NULL || !g_file_test (helper, G_FILE_TEST_IS_EXECUTABLE))
     {
-      guint32 *row = (guint32 *) (dst + (gsize) y * stride);
-
-      /* Opaque pixels, so premultiplied equals straight alpha. */
-      for (guint x = 0; x < w; x++)
-        {
-          const guint8 *p = rgba + 4 * ((gsize) y * w + x);
-
-          row[x] = 0xff000000u | ((guint32) p[0] << 16) | ((guint32) p[1] << 8) | p[2];
-        }
+      g_free (helper);
+      helper = g_find_program_in_path ("graft-cli-render");
     }
-  cairo_surface_mark_dirty (surface);
+  if (helper == NULL)
+    {
+      fprintf (stderr, "graft-cli: render --colorbar needs graft-cli-render, installed beside graft-cli\n");
+      return 1;
+    }
+  g_ptr_array_add (args, helper);
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, argv[i]);
+  g_ptr_array_add (args, NULL);
+  execv (helper, (char **) args->pdata);
+  fprintf (stderr, "graft-cli: cannot run %s: %s\n", helper, g_strerror (errno));
+  return 1;
 }
 
-static void
-graft_cli_render_draw_colorbar (cairo_t                 *cr,
-                                const GraftHeatmapFrame *frame,
-                                const GraftHeatmapStyle *style,
-                                double                   x0,
-                                double                   bar_height)
-{
-  const GraftColorbar *bar = graft_heatmap_frame_get_colorbar (frame);
-  g_autoptr(GraftColormap) cmap = graft_colormap_new (style->colormap, style->reversed);
-  /* Room below the bar for the scale's name, clear of the lowest tick. */
-  double top = 8, height = bar_height - 24;
-
-  for (int y = 0; y < (int) height; y++)
-    {
-      guint8 rgba[4];
-
-      graft_colormap_sample (cmap, 1.0 - (y + 0.5) / height, rgba);
-      cairo_set_source_rgb (cr, rgba[0] / 255.0, rgba[1] / 255.0, rgba[2] / 255.0);
-      cairo_rectangle (cr, x0, top + y, 16, 1);
-      cairo_fill (cr);
-    }
-  cairo_set_source_rgb (cr, 0, 0, 0);
-  cairo_set_line_width (cr, 1);
-  cairo_rectangle (cr, x0 + 0.5, top + 0.5, 15, height - 1);
-  cairo_stroke (cr);
-
-  cairo_select_font_face (cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, 11);
-  for (guint i = 0; i < bar->n_ticks; i++)
-    {
-      double y = top + (1.0 - bar->ticks[i].position) * (height - 1);
-
-      cairo_move_to (cr, x0 + 16, floor (y) + 0.5);
-      cairo_line_to (cr, x0 + 20, floor (y) + 0.5);
-      cairo_stroke (cr);
-      cairo_move_to (cr, x0 + 23, y + 4);
-      cairo_show_text (cr, bar->ticks[i].label);
-    }
-  cairo_move_to (cr, x0, bar_height - 3);
-  cairo_set_font_size (cr, 9);
-  cairo_show_text (cr, graft_scale_get_name (bar->scale));
-}
-
-static gboolean
-graft_cli_render_write_png (const GraftHeatmapFrame  *frame,
-                            const GraftHeatmapStyle  *style,
-                            gboolean                  colorbar,
-                            const char               *path,
-                            GError                  **error)
-{
-  guint w = graft_heatmap_frame_get_width (frame), h = graft_heatmap_frame_get_height (frame);
-  guint extra = colorbar ? 96 : 0;
-  guint total_h = colorbar ? MAX (h, 120u) : h;
-  cairo_surface_t *image, *out;
-  cairo_status_t status;
-  cairo_t *cr;
-
-  image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-  if (cairo_surface_status (image) != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT, "%s: cannot make a %u×%u image: %s",
-                   path, w, h, cairo_status_to_string (cairo_surface_status (image)));
-      cairo_surface_destroy (image);
-      return FALSE;
-    }
-  graft_cli_render_copy_pixels (frame, image);
-
-  out = image;
-  if (colorbar)
-    {
-      out = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w + extra, total_h);
-      cr = cairo_create (out);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_paint (cr);
-      cairo_set_source_surface (cr, image, 0, 0);
-      cairo_paint (cr);
-      graft_cli_render_draw_colorbar (cr, frame, style, w + 8, total_h);
-      cairo_destroy (cr);
-      cairo_surface_destroy (image);
-    }
-  status = cairo_surface_write_to_png (out, path);
-  cairo_surface_destroy (out);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_IO, "%s: cannot write the PNG: %s", path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
-}
-
+/**
+ * graft_cli_render_run:
+ * @colorbar_png: (nullable): writes a frame with its colour bar; %NULL in a
+ *   program without it, which then hands `--colorbar` to graft-cli-render
+ */
 int
-graft_cli_render (int    argc,
-                  char **argv)
+graft_cli_render_run (int                  argc,
+                      char               **argv,
+                      GraftCliColorbarPng  colorbar_png)
 {
+  /* The arguments as given, before the option parser takes its own out. */
+  g_auto(GStrv) given = g_strdupv (argv);
   g_autoptr(GOptionContext) context = g_option_context_new ("FILE WEIGHT");
   g_autoptr(GraftModel) model = NULL;
   g_autoptr(GraftHeatmap) hm = NULL;
@@ -352,6 +276,8 @@ graft_cli_render (int    argc,
     return graft_cli_usage_error ("render", "expected FILE and WEIGHT");
   if (output == NULL)
     return graft_cli_usage_error ("render", "missing -o OUT.png");
+  if (colorbar && colorbar_png == NULL)
+    return graft_cli_render_exec (given);
 
   graft_heatmap_style_init (&style);
   style.reversed = reverse;
@@ -442,7 +368,17 @@ graft_cli_render (int    argc,
       return graft_cli_fail (error);
     }
 
-  if (!graft_cli_render_write_png (frame, &style, colorbar, output, &error))
+  if (colorbar ? !colorbar_png (frame, &style, output, &error)
+               : !graft_cli_png_write (output, graft_heatmap_frame_get_rgba (frame),
+                                       graft_heatmap_frame_get_width (frame),
+                                       graft_heatmap_frame_get_height (frame), &error))
     return graft_cli_fail (error);
   return 0;
+}
+
+int
+graft_cli_render (int    argc,
+                  char **argv)
+{
+  return graft_cli_render_run (argc, argv, NULL);
 }

@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   build-essential meson ninja-build pkg-config
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libhdf5-dev hdf5-tools libopenblas-dev
-  libjson-glib-dev libzip-dev libcairo2-dev
+  libjson-glib-dev libzip-dev libcairo2-dev zlib1g-dev
   xvfb xauth xdotool imagemagick desktop-file-utils appstream
   python3 python3-h5py python3-numpy
 )

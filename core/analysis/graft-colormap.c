@@ -352,10 +352,39 @@ graft_colormap_map_floats (const GraftColormap *self,
                            guint8              *rgba,
                            guint8              *clip)
 {
+  if (self->scale != GRAFT_SCALE_LINEAR)
+    {
+      for (gsize i = 0; i < n; i++)
+        {
+          GraftClip c = graft_colormap_map (self, values[i], rgba + 4 * i);
+
+          if (clip != NULL)
+            clip[i] = c;
+        }
+      return;
+    }
+
+  /* A frame's worth of pixels: graft_colormap_map() inlined for the
+   * linear scale, the same arithmetic without a call per pixel. */
   for (gsize i = 0; i < n; i++)
     {
-      GraftClip c = graft_colormap_map (self, values[i], rgba + 4 * i);
+      double v = values[i], t;
+      GraftClip c = GRAFT_CLIP_NONE;
 
+      if (G_UNLIKELY (!isfinite (v)))
+        {
+          c = graft_colormap_map (self, v, rgba + 4 * i);
+        }
+      else
+        {
+          if (v < self->vmin)
+            c = GRAFT_CLIP_LOW;
+          else if (v > self->vmax)
+            c = GRAFT_CLIP_HIGH;
+          t = (v - self->f0) / self->range;
+          t = t > 0 ? (t > 1 ? 1 : t) : 0;
+          memcpy (rgba + 4 * i, self->lut[(guint) (t * (GRAFT_COLORMAP_LUT_SIZE - 1) + 0.5)], 4);
+        }
       if (clip != NULL)
         clip[i] = c;
     }

@@ -44,6 +44,8 @@ typedef struct
   guint         row_axis;   /* >= rank: a vector, one row */
   guint         col_axis;
   gsize         index[GRAFT_MAX_RANK];
+  gboolean      populate;   /* a pass over all of a big mapped tensor: each
+                             * thread maps its rows' pages ahead of it */
 } GraftHeatmapSlice;
 
 /* The rows of a streamed slice last read, one per thread: a block of
@@ -87,6 +89,9 @@ struct GraftHeatmap
 
   /* Owned: reduced levels of the current slice, finest first. */
   GPtrArray         *levels;
+  /* A frame of the slice was rendered: the next one builds a level (the
+   * first goes straight from the data to its pixels). */
+  gboolean           framed;
 
   /* Percentile of |x| over the slice, for robust limits. */
   double             robust_level;
@@ -148,6 +153,15 @@ const float *graft_heatmap_slice_row  (const GraftHeatmapSlice  *s,
                                        float                    *buf,
                                        guint8                   *raw);
 void      graft_heatmap_rows_clear    (GraftHeatmapRows         *rows);
+/* Where graft_heatmap_reduce() puts what it finds: the cells, or only the
+ * value each pixel shows (a first frame makes no cell array at all). */
+typedef struct
+{
+  GraftHeatmapCell *cells;   /* [n_out_rows, n_out_cols], or NULL */
+  float            *shown;   /* [n_out_rows, n_out_cols], when cells is NULL */
+  GraftReduce       reduce;  /* what shown shows */
+} GraftHeatmapReduceOut;
+
 gboolean  graft_heatmap_reduce        (const GraftHeatmapSlice  *slice,
                                        const gsize              *row_lo,
                                        const gsize              *row_hi,
@@ -155,7 +169,7 @@ gboolean  graft_heatmap_reduce        (const GraftHeatmapSlice  *slice,
                                        const gsize              *col_lo,
                                        const gsize              *col_hi,
                                        gsize                     n_out_cols,
-                                       GraftHeatmapCell         *out,
+                                       const GraftHeatmapReduceOut *out,
                                        GraftStatsAcc            *acc,
                                        GCancellable             *cancellable,
                                        GError                  **error);

@@ -264,7 +264,7 @@ typedef struct
   gsize                    n_out_cols;
   gsize                    p0;      /* output rows p0 … p1 */
   gsize                    p1;
-  GraftHeatmapCell        *out;
+  const GraftHeatmapReduceOut *out;
   GCancellable            *cancellable;
   gboolean                 cancelled;
   GError                  *error;
@@ -275,6 +275,7 @@ typedef struct
 static void
 graft_heatmap_reduce_rows (GraftHeatmapReduceJob *job,
                            GraftHeatmapRows      *rows,
+                           GraftHeatmapCell      *row_cells,
                            GraftStatsColumns     *colsp,
                            float                 *buf,
                            guint8                *raw,
@@ -287,7 +288,7 @@ graft_heatmap_reduce_rows (GraftHeatmapReduceJob *job,
 
   for (gsize p = job->p0; p < job->p1; p++)
     {
-      GraftHeatmapCell *row_out = job->out + p * job->n_out_cols;
+      GraftHeatmapCell *row_out = job->out->cells ? job->out->cells + p * job->n_out_cols : row_cells;
       gsize q = 0;
 
       graft_progress_tick ();
@@ -309,13 +310,8 @@ graft_heatmap_reduce_rows (GraftHeatmapReduceJob *job,
             {
               const float *x = graft_heatmap_slice_row (s, rows, r, a, n, buf, raw);
 
-              if (job->with_stats)
-                graft_stats_kernel_f32 (x, n, &job->acc);
-
-              if (r == job->row_lo[p])
-                graft_stats_columns_set_f32 (&cols, x, n);
-              else
-                graft_stats_columns_add_f32 (&cols, x, n);
+              graft_stats_columns_fold_f32 (&cols, x, n, r == job->row_lo[p],
+                                            job->with_stats ? &job->acc : NULL);
             }
 
           /* Then fold the columns into every output cell that overlaps
@@ -343,6 +339,16 @@ graft_heatmap_reduce_rows (GraftHeatmapReduceJob *job,
                 cell->flags |= GRAFT_HEATMAP_CELL_NAN;
             }
         }
+
+      if (job->out->cells == NULL)
+        {
+          float *shown = job->out->shown + p * job->n_out_cols;
+          gsize band = job->row_hi[p] - job->row_lo[p];
+
+          for (gsize j = 0; j < job->n_out_cols; j++)
+            shown[j] = graft_heatmap_cell_value (&row_out[j], job->out->reduce,
+                                                 (double) band * (job->col_hi[j] - job->col_lo[j]));
+        }
     }
 }
 
@@ -361,8 +367,20 @@ graft_heatmap_reduce_job (gpointer data)
     acc, acc + chunk, acc + 2 * chunk, (gint32 *) (acc + 3 * chunk),
   };
   GraftHeatmapRows rows = { .row_limit = job->p1 > job->p0 ? job->row_hi[job->p1 - 1] : 0 };
+  /* Without a cell array, one output row of cells at a time. */
+  g_autofree GraftHeatmapCell *row_cells =
+    job->out->cells == NULL ? g_new (GraftHeatmapCell, job->n_out_cols) : NULL;
 
-  graft_heatmap_reduce_rows (job, &rows, &cols, buf, raw, chunk);
+  if (s->populate && s->row_stride >= s->col_stride && job->p1 > job->p0)
+    {
+      gsize first = s->offset + job->row_lo[job->p0] * s->row_stride;
+      gsize last = s->offset + (job->row_hi[job->p1 - 1] - 1) * s->row_stride +
+                   (s->n_cols - 1) * s->col_stride;
+
+      graft_tensor_populate_part (s->tensor, first, last - first + 1);
+    }
+
+  graft_heatmap_reduce_rows (job, &rows, row_cells, &cols, buf, raw, chunk);
   if (rows.error != NULL)
     job->error = g_steal_pointer (&rows.error);
   graft_heatmap_rows_clear (&rows);
@@ -374,7 +392,8 @@ graft_heatmap_reduce_job (gpointer data)
  * @row_hi: [n_out_rows] end (exclusive), > @row_lo; both non-decreasing
  * @col_lo: [n_out_cols] likewise for columns
  * @col_hi: [n_out_cols]
- * @out: (out caller-allocates): [n_out_rows, n_out_cols] cells
+ * @out: where the cells go: @out->cells, or when that is %NULL only the
+ *   value each one shows, into @out->shown (no cell array is made)
  *
  * @acc: (out caller-allocates) (nullable): the statistics of every value
  *   read, found in the same pass (the blocks must cover the slice once)
@@ -390,7 +409,7 @@ graft_heatmap_reduce (const GraftHeatmapSlice  *slice,
                       const gsize              *col_lo,
                       const gsize              *col_hi,
                       gsize                     n_out_cols,
-                      GraftHeatmapCell         *out,
+                      const GraftHeatmapReduceOut *out,
                       GraftStatsAcc            *acc,
                       GCancellable             *cancellable,
                       GError                  **error)
@@ -403,6 +422,9 @@ graft_heatmap_reduce (const GraftHeatmapSlice  *slice,
 
   /* Elements read, counting rows read again by magnified pixels. */
   work = (row_hi[n_out_rows - 1] - row_lo[0]) * (col_hi[n_out_cols - 1] - col_lo[0]);
+  /* Columns outermost: no thread's part is one range of the mapping. */
+  if (slice->populate && slice->row_stride < slice->col_stride)
+    graft_tensor_populate (slice->tensor);
   n_jobs = MIN (graft_stats_choose_n_threads (work), n_out_rows);
   jobs = g_new0 (GraftHeatmapReduceJob, n_jobs);
   per = (n_out_rows + n_jobs - 1) / n_jobs;
@@ -478,6 +500,7 @@ graft_heatmap_level_from_data (const GraftHeatmapSlice  *slice,
 {
   GraftHeatmapLevel *level = g_new0 (GraftHeatmapLevel, 1);
   g_autofree gsize *row_lo = NULL, *row_hi = NULL, *col_lo = NULL, *col_hi = NULL;
+  GraftHeatmapReduceOut out = { 0 };
 
   level->sr = sr;
   level->sc = sc;
@@ -491,8 +514,9 @@ graft_heatmap_level_from_data (const GraftHeatmapSlice  *slice,
   graft_heatmap_uniform_edges (sr, slice->n_rows, level->n_rows, row_lo, row_hi);
   graft_heatmap_uniform_edges (sc, slice->n_cols, level->n_cols, col_lo, col_hi);
 
+  out.cells = level->cells;
   if (!graft_heatmap_reduce (slice, row_lo, row_hi, level->n_rows, col_lo, col_hi,
-                             level->n_cols, level->cells, acc, cancellable, error))
+                             level->n_cols, &out, acc, cancellable, error))
     {
       graft_heatmap_level_free (level);
       return NULL;

@@ -63,6 +63,7 @@ graft_heatmap_clear_cache (GraftHeatmap *self)
 {
   g_ptr_array_set_size (self->levels, 0);
   self->have_robust = FALSE;
+  self->framed = FALSE;
 }
 
 /**
@@ -269,6 +270,33 @@ graft_heatmap_add_level (GraftHeatmap      *self,
 
 /* Gets (or makes) a level to render sr × sc-element pixels from, or NULL
  * when reducing the window straight from the data is the better choice. */
+/* Whether a pass over the whole slice should find the tensor's statistics
+ * on the way, and with them the range symmetric limits need: one pass, not
+ * two. */
+static gboolean
+graft_heatmap_wants_stats (GraftHeatmap *self)
+{
+  GraftStats stats;
+
+  return self->n_rows * self->n_cols == graft_tensor_get_n_elements (self->tensor) &&
+         !graft_stats_dtype_is_wide (graft_tensor_get_dtype (self->tensor)) &&
+         !graft_tensor_get_derived (self->tensor, graft_stats_quark (), &stats, sizeof stats);
+}
+
+/* Whether frames of sr × sc elements a pixel over a window this big go
+ * through a level: big windows, when the level is not too big itself. */
+static gboolean
+graft_heatmap_wants_level (GraftHeatmap *self,
+                           gsize         sr,
+                           gsize         sc,
+                           gsize         window_elements)
+{
+  gsize n_cells = ((self->n_rows + sr - 1) / sr) * ((self->n_cols + sc - 1) / sc);
+
+  return (sr > 1 || sc > 1) && n_cells <= GRAFT_HEATMAP_MAX_CELLS &&
+         window_elements > self->direct_max;
+}
+
 static GraftHeatmapLevel *
 graft_heatmap_get_level (GraftHeatmap             *self,
                          const GraftHeatmapSlice  *slice,
@@ -279,7 +307,7 @@ graft_heatmap_get_level (GraftHeatmap             *self,
                          GError                  **error)
 {
   GraftHeatmapLevel *level = graft_heatmap_find_level (self, sr, sc);
-  gsize n_cells = ((self->n_rows + sr - 1) / sr) * ((self->n_cols + sc - 1) / sc);
+  GraftHeatmapSlice pass;
   GraftStatsAcc acc;
   GraftStats stats;
   gboolean whole;
@@ -297,17 +325,16 @@ graft_heatmap_get_level (GraftHeatmap             *self,
         }
       return level;
     }
-  if (n_cells > GRAFT_HEATMAP_MAX_CELLS || window_elements <= self->direct_max)
+  /* The first frame goes from the data straight to its pixels, with no
+   * cells to allocate: a level pays for itself once the view moves. */
+  if (!graft_heatmap_wants_level (self, sr, sc, window_elements) || !self->framed)
     return NULL;
 
-  /* The first pass over a whole tensor finds its statistics on the way,
-   * and with them the range symmetric limits need: one pass, not two. */
-  whole = self->n_rows * self->n_cols == graft_tensor_get_n_elements (self->tensor) &&
-          !graft_stats_dtype_is_wide (graft_tensor_get_dtype (self->tensor)) &&
-          !graft_tensor_get_derived (self->tensor, graft_stats_quark (), &stats, sizeof stats);
-  if (slice->data != NULL)
-    graft_tensor_populate (self->tensor);
-  level = graft_heatmap_level_from_data (slice, sr, sc, whole ? &acc : NULL, cancellable, error);
+  whole = graft_heatmap_wants_stats (self);
+  pass = *slice;
+  pass.populate = slice->data != NULL &&
+                  graft_tensor_get_n_bytes (self->tensor) >= GRAFT_TENSOR_POPULATE_MIN_BYTES;
+  level = graft_heatmap_level_from_data (&pass, sr, sc, whole ? &acc : NULL, cancellable, error);
   if (level == NULL)
     return NULL;
   if (whole)
@@ -619,7 +646,6 @@ graft_heatmap_render (GraftHeatmap              *self,
   frame->row_hi = g_new (gsize, height);
   frame->col_lo = g_new (gsize, width);
   frame->col_hi = g_new (gsize, width);
-  cells = g_new (GraftHeatmapCell, (gsize) width * height);
 
   if (sr > 1 || sc > 1)
     {
@@ -630,17 +656,41 @@ graft_heatmap_render (GraftHeatmap              *self,
 
   if (level == NULL)
     {
-      graft_heatmap_pixel_edges (w.row_start, nr, self->n_rows, 1, height, frame->row_lo, frame->row_hi);
-      graft_heatmap_pixel_edges (w.col_start, nc, self->n_cols, 1, width, frame->col_lo, frame->col_hi);
-      if (!graft_heatmap_reduce (&slice, frame->row_lo, frame->row_hi, height,
-                                 frame->col_lo, frame->col_hi, width, cells, NULL, cancellable, error))
+      GraftHeatmapReduceOut out = { NULL, frame->shown, style->reduce };
+      gboolean all = nr == self->n_rows && nc == self->n_cols;
+      /* A whole slice, not magnified, is read once: its statistics too. */
+      gboolean with_stats = all && nr >= height && nc >= width && graft_heatmap_wants_stats (self);
+      /* A first frame has the pixels a level would give it (the same
+       * picture when the view comes back to it), read from the data. */
+      gboolean as_level = graft_heatmap_wants_level (self, sr, sc, nr * nc);
+      GraftStatsAcc acc;
+
+      graft_heatmap_pixel_edges (w.row_start, nr, self->n_rows, as_level ? sr : 1, height,
+                                 frame->row_lo, frame->row_hi);
+      graft_heatmap_pixel_edges (w.col_start, nc, self->n_cols, as_level ? sc : 1, width,
+                                 frame->col_lo, frame->col_hi);
+      slice.populate = all && slice.data != NULL &&
+                       graft_tensor_get_n_bytes (self->tensor) >= GRAFT_TENSOR_POPULATE_MIN_BYTES;
+      if (!graft_heatmap_reduce (&slice, frame->row_lo, frame->row_hi, height, frame->col_lo,
+                                 frame->col_hi, width, &out, with_stats ? &acc : NULL,
+                                 cancellable, error))
         return NULL;
+      if (with_stats)
+        {
+          GraftStats stats;
+
+          graft_stats_finish (&acc, &stats);
+          graft_tensor_put_derived (self->tensor, graft_stats_quark (), &stats, sizeof stats);
+        }
     }
   else
     {
-      graft_heatmap_pixel_edges (w.row_start, nr, self->n_rows, level->sr, height,
+      cells = g_new (GraftHeatmapCell, (gsize) width * height);
+      /* Blocks of sr × sc whatever level serves them (its cells divide
+       * them), so a view looks the same whichever levels are cached. */
+      graft_heatmap_pixel_edges (w.row_start, nr, self->n_rows, sr, height,
                                  frame->row_lo, frame->row_hi);
-      graft_heatmap_pixel_edges (w.col_start, nc, self->n_cols, level->sc, width,
+      graft_heatmap_pixel_edges (w.col_start, nc, self->n_cols, sc, width,
                                  frame->col_lo, frame->col_hi);
       for (guint y = 0; y < height; y++)
         {
@@ -658,17 +708,17 @@ graft_heatmap_render (GraftHeatmap              *self,
                   graft_heatmap_cell_merge (cell, &level->cells[a * level->n_cols + b]);
             }
         }
+      for (guint y = 0; y < height; y++)
+        for (guint x = 0; x < width; x++)
+          {
+            double n = (double) (frame->row_hi[y] - frame->row_lo[y]) *
+                       (frame->col_hi[x] - frame->col_lo[x]);
+
+            frame->shown[(gsize) y * width + x] =
+              graft_heatmap_cell_value (&cells[(gsize) y * width + x], style->reduce, n);
+          }
     }
-
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        double n = (double) (frame->row_hi[y] - frame->row_lo[y]) *
-                   (frame->col_hi[x] - frame->col_lo[x]);
-
-        frame->shown[(gsize) y * width + x] =
-          graft_heatmap_cell_value (&cells[(gsize) y * width + x], style->reduce, n);
-      }
+  self->framed = TRUE;
 
   frame->window.row_start = frame->row_lo[0];
   frame->window.row_end = frame->row_hi[height - 1];

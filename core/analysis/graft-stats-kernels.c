@@ -132,69 +132,78 @@ graft_stats_rescan_f32 (const float   *x,
     }
 }
 
-/**
- * graft_stats_kernel_f32:
- * @x: [n] values, any alignment
- *
- * Adds the moments and counts of @x to @acc. @n must not exceed
- * %GRAFT_STATS_CHUNK times 8, so the int32 lane counters cannot overflow.
- */
-GRAFT_KERNEL void
-graft_stats_kernel_f32 (const float   *x,
-                        gsize          n,
-                        GraftStatsAcc *acc)
+/* The moments and counts of a run, 8 lanes wide: double sums (a float sum
+ * of squares would cancel on data far from zero), float extremes, int32
+ * counters (true lanes are -1). */
+typedef struct
+{
+  GraftD4 s0, s1, q0, q1;
+  GraftF8 vmin, vmax;
+  GraftI8 zeros, nonfinite;
+} GraftStatsLanes;
+
+#define GRAFT_ALWAYS_INLINE static inline __attribute__ ((always_inline))
+
+GRAFT_ALWAYS_INLINE void
+graft_stats_lanes_init (GraftStatsLanes *l)
+{
+  const GraftF8 zero = { 0 };
+
+  memset (l, 0, sizeof *l);
+  l->vmin = zero + INFINITY;
+  l->vmax = zero - INFINITY;
+}
+
+GRAFT_ALWAYS_INLINE void
+graft_stats_lanes_add (GraftStatsLanes *l,
+                       GraftF8          v)
 {
   const GraftI8 exp_mask = { GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK,
                              GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK,
                              GRAFT_F32_EXP_MASK, GRAFT_F32_EXP_MASK };
   const GraftF8 zero = { 0 };
-  GraftD4 s0 = { 0 }, s1 = { 0 }, q0 = { 0 }, q1 = { 0 };
-  GraftF8 vmin = zero + INFINITY, vmax = zero - INFINITY;
-  GraftI8 zeros = { 0 }, nonfinite = { 0 };
+  GraftI8 bits = (GraftI8) v;
+  GraftI8 finite = (bits & exp_mask) != exp_mask;
+  GraftF8 f = (GraftF8) (finite & bits); /* NaN and ±Inf count as 0 in the sums */
+  GraftD4 dlo = __builtin_convertvector (__builtin_shufflevector (f, f, 0, 1, 2, 3), GraftD4);
+  GraftD4 dhi = __builtin_convertvector (__builtin_shufflevector (f, f, 4, 5, 6, 7), GraftD4);
+
+  l->s0 += dlo;
+  l->s1 += dhi;
+  l->q0 += dlo * dlo;
+  l->q1 += dhi * dhi;
+  l->vmin = GRAFT_SELECT_F8 (v < l->vmin, v, l->vmin);
+  l->vmax = GRAFT_SELECT_F8 (v > l->vmax, v, l->vmax);
+  l->zeros += v == zero;
+  l->nonfinite += ~finite;
+}
+
+/* Folds the lanes, and the values @x[@i_tail … @n] they did not see, into
+ * @acc; @x[0 … @n] is the whole run. */
+static void
+graft_stats_lanes_finish (const GraftStatsLanes *l,
+                          const float           *x,
+                          gsize                  n,
+                          gsize                  i_tail,
+                          GraftStatsAcc         *acc)
+{
   double sum = 0, sumsq = 0;
   float min = INFINITY, max = -INFINITY;
   guint64 n_zeros = 0, n_nonfinite = 0;
-  gsize i = 0;
-
-  for (; i + 8 <= n; i += 8)
-    {
-      GraftF8 v, f;
-      GraftI8 bits, finite;
-      GraftF4 lo, hi;
-      GraftD4 dlo, dhi;
-
-      memcpy (&v, x + i, sizeof v);
-      bits = (GraftI8) v;
-      finite = (bits & exp_mask) != exp_mask;
-      f = (GraftF8) (finite & bits); /* NaN and ±Inf count as 0 in the sums */
-      lo = __builtin_shufflevector (f, f, 0, 1, 2, 3);
-      hi = __builtin_shufflevector (f, f, 4, 5, 6, 7);
-      dlo = __builtin_convertvector (lo, GraftD4);
-      dhi = __builtin_convertvector (hi, GraftD4);
-      s0 += dlo;
-      s1 += dhi;
-      q0 += dlo * dlo;
-      q1 += dhi * dhi;
-      vmin = GRAFT_SELECT_F8 (v < vmin, v, vmin);
-      vmax = GRAFT_SELECT_F8 (v > vmax, v, vmax);
-      zeros += v == zero;          /* true lanes are -1 */
-      nonfinite += ~finite;
-    }
 
   for (guint k = 0; k < 4; k++)
     {
-      sum += s0[k] + s1[k];
-      sumsq += q0[k] + q1[k];
+      sum += l->s0[k] + l->s1[k];
+      sumsq += l->q0[k] + l->q1[k];
     }
   for (guint k = 0; k < 8; k++)
     {
-      min = MIN (min, vmin[k]);
-      max = MAX (max, vmax[k]);
-      n_zeros -= zeros[k];
-      n_nonfinite -= nonfinite[k];
+      min = MIN (min, l->vmin[k]);
+      max = MAX (max, l->vmax[k]);
+      n_zeros -= l->zeros[k];
+      n_nonfinite -= l->nonfinite[k];
     }
-
-  for (; i < n; i++)
+  for (gsize i = i_tail; i < n; i++)
     {
       float v = x[i];
 
@@ -222,6 +231,32 @@ graft_stats_kernel_f32 (const float   *x,
   acc->min = MIN (acc->min, min);
   acc->max = MAX (acc->max, max);
   graft_stats_acc_add_run (acc, n - n_nonfinite, sum, sumsq);
+}
+
+/**
+ * graft_stats_kernel_f32:
+ * @x: [n] values, any alignment
+ *
+ * Adds the moments and counts of @x to @acc. @n must not exceed
+ * %GRAFT_STATS_CHUNK times 8, so the int32 lane counters cannot overflow.
+ */
+GRAFT_KERNEL void
+graft_stats_kernel_f32 (const float   *x,
+                        gsize          n,
+                        GraftStatsAcc *acc)
+{
+  GraftStatsLanes l;
+  gsize i = 0;
+
+  graft_stats_lanes_init (&l);
+  for (; i + 8 <= n; i += 8)
+    {
+      GraftF8 v;
+
+      memcpy (&v, x + i, sizeof v);
+      graft_stats_lanes_add (&l, v);
+    }
+  graft_stats_lanes_finish (&l, x, n, i, acc);
 }
 
 /**
@@ -265,110 +300,112 @@ graft_stats_kernel_f64 (const double  *x,
   graft_stats_acc_add_run (acc, n_finite, sum, sumsq);
 }
 
-/**
- * graft_stats_columns_reset:
- *
- * Prepares @n column accumulators for a new band of rows.
- */
-void
-graft_stats_columns_reset (GraftStatsColumns *cols,
-                           gsize              n)
+/* One row into the column accumulators, and with @with_stats into @l too:
+ * the row is loaded once for both. @first starts the accumulators from the
+ * row, which saves a reset pass over them. Constant flags, so each caller
+ * below gets its own loop. */
+GRAFT_ALWAYS_INLINE gsize
+graft_stats_columns_fold_lanes (GraftStatsColumns *cols,
+                                const float       *x,
+                                gsize              n,
+                                gboolean           first,
+                                gboolean           with_stats,
+                                GraftStatsLanes   *l)
 {
-  for (gsize i = 0; i < n; i++)
-    {
-      cols->min[i] = INFINITY;
-      cols->max[i] = -INFINITY;
-      cols->sum[i] = 0.0f;
-      cols->nan[i] = 0;
-    }
-}
-
-/**
- * graft_stats_columns_set_f32:
- * @x: [n] the first row of a band
- *
- * Starts the column accumulators from one row, which saves a separate
- * reset pass over them.
- */
-GRAFT_KERNEL void
-graft_stats_columns_set_f32 (GraftStatsColumns *cols,
-                             const float       *x,
-                             gsize              n)
-{
+  const GraftF8 zero = { 0 };
   gsize i = 0;
 
   for (; i + 8 <= n; i += 8)
     {
-      const GraftF8 zero = { 0 };
-      GraftF8 v, mn, mx;
+      GraftF8 v, mn, mx, sum;
       GraftI8 nan;
 
       memcpy (&v, x + i, sizeof v);
+      if (with_stats)
+        graft_stats_lanes_add (l, v);
       nan = v != v;
-      /* NaN must not seed the extremes: it would win every comparison. */
-      mn = GRAFT_SELECT_F8 (nan, zero + INFINITY, v);
-      mx = GRAFT_SELECT_F8 (nan, zero - INFINITY, v);
+      if (first)
+        {
+          /* NaN must not seed the extremes: it would win every comparison. */
+          mn = GRAFT_SELECT_F8 (nan, zero + INFINITY, v);
+          mx = GRAFT_SELECT_F8 (nan, zero - INFINITY, v);
+          sum = v;
+        }
+      else
+        {
+          GraftI8 seen;
+
+          memcpy (&mn, cols->min + i, sizeof mn);
+          memcpy (&mx, cols->max + i, sizeof mx);
+          memcpy (&sum, cols->sum + i, sizeof sum);
+          memcpy (&seen, cols->nan + i, sizeof seen);
+          mn = GRAFT_SELECT_F8 (v < mn, v, mn);
+          mx = GRAFT_SELECT_F8 (v > mx, v, mx);
+          sum += v;
+          nan |= seen;
+        }
       memcpy (cols->min + i, &mn, sizeof mn);
       memcpy (cols->max + i, &mx, sizeof mx);
-      memcpy (cols->sum + i, &v, sizeof v);
+      memcpy (cols->sum + i, &sum, sizeof sum);
       memcpy (cols->nan + i, &nan, sizeof nan);
     }
-  for (; i < n; i++)
+  for (gsize j = i; j < n; j++)
     {
-      float v = x[i];
+      float v = x[j];
 
-      cols->min[i] = isnan (v) ? INFINITY : v;
-      cols->max[i] = isnan (v) ? -INFINITY : v;
-      cols->sum[i] = v;
-      cols->nan[i] = isnan (v) ? -1 : 0;
+      if (first)
+        {
+          cols->min[j] = isnan (v) ? INFINITY : v;
+          cols->max[j] = isnan (v) ? -INFINITY : v;
+          cols->sum[j] = v;
+          cols->nan[j] = isnan (v) ? -1 : 0;
+          continue;
+        }
+      if (v < cols->min[j])
+        cols->min[j] = v;
+      if (v > cols->max[j])
+        cols->max[j] = v;
+      cols->sum[j] += v;
+      if (isnan (v))
+        cols->nan[j] = -1;
     }
+  return i;
 }
 
 /**
- * graft_stats_columns_add_f32:
+ * graft_stats_columns_fold_f32:
  * @x: [n] one row of a band
+ * @first: the band's first row: it starts the accumulators
+ * @acc: (nullable): also adds the moments and counts of @x to it, as
+ *   graft_stats_kernel_f32() does, in the same loop
  *
  * Folds one row into the column accumulators: element-wise, so every lane
  * is independent and the loop is pure streaming.
  */
 GRAFT_KERNEL void
-graft_stats_columns_add_f32 (GraftStatsColumns *cols,
-                             const float       *x,
-                             gsize              n)
+graft_stats_columns_fold_f32 (GraftStatsColumns *cols,
+                              const float       *x,
+                              gsize              n,
+                              gboolean           first,
+                              GraftStatsAcc     *acc)
 {
-  gsize i = 0;
+  GraftStatsLanes l;
+  gsize i;
 
-  for (; i + 8 <= n; i += 8)
+  if (acc == NULL)
     {
-      GraftF8 v, mn, mx, s;
-      GraftI8 nan;
-
-      memcpy (&v, x + i, sizeof v);
-      memcpy (&mn, cols->min + i, sizeof mn);
-      memcpy (&mx, cols->max + i, sizeof mx);
-      memcpy (&s, cols->sum + i, sizeof s);
-      memcpy (&nan, cols->nan + i, sizeof nan);
-      mn = GRAFT_SELECT_F8 (v < mn, v, mn);
-      mx = GRAFT_SELECT_F8 (v > mx, v, mx);
-      s += v;
-      nan |= v != v;
-      memcpy (cols->min + i, &mn, sizeof mn);
-      memcpy (cols->max + i, &mx, sizeof mx);
-      memcpy (cols->sum + i, &s, sizeof s);
-      memcpy (cols->nan + i, &nan, sizeof nan);
+      if (first)
+        graft_stats_columns_fold_lanes (cols, x, n, TRUE, FALSE, NULL);
+      else
+        graft_stats_columns_fold_lanes (cols, x, n, FALSE, FALSE, NULL);
+      return;
     }
-  for (; i < n; i++)
-    {
-      float v = x[i];
-
-      if (v < cols->min[i])
-        cols->min[i] = v;
-      if (v > cols->max[i])
-        cols->max[i] = v;
-      cols->sum[i] += v;
-      if (isnan (v))
-        cols->nan[i] = -1;
-    }
+  graft_stats_lanes_init (&l);
+  if (first)
+    i = graft_stats_columns_fold_lanes (cols, x, n, TRUE, TRUE, &l);
+  else
+    i = graft_stats_columns_fold_lanes (cols, x, n, FALSE, TRUE, &l);
+  graft_stats_lanes_finish (&l, x, n, i, acc);
 }
 
 /**

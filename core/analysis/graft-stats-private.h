@@ -63,14 +63,11 @@ void      graft_stats_kernel_f64       (const double        *x,
                                         gsize                n,
                                         GraftStatsAcc       *acc);
 
-void      graft_stats_columns_reset    (GraftStatsColumns   *cols,
-                                        gsize                n);
-void      graft_stats_columns_set_f32  (GraftStatsColumns   *cols,
+void      graft_stats_columns_fold_f32 (GraftStatsColumns   *cols,
                                         const float         *x,
-                                        gsize                n);
-void      graft_stats_columns_add_f32  (GraftStatsColumns   *cols,
-                                        const float         *x,
-                                        gsize                n);
+                                        gsize                n,
+                                        gboolean             first,
+                                        GraftStatsAcc       *acc);
 
 void      graft_stats_hist_f32         (const float         *x,
                                         gsize                n,

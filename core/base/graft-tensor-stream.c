@@ -171,15 +171,34 @@ graft_tensor_read_flat (GraftTensor  *self,
 void
 graft_tensor_populate (GraftTensor *self)
 {
+  if (graft_tensor_get_n_bytes (self) >= GRAFT_TENSOR_POPULATE_MIN_BYTES)
+    graft_tensor_populate_part (self, 0, graft_tensor_get_n_elements (self));
+}
+
+/**
+ * graft_tensor_populate_part:
+ * @first: first element
+ * @n: number of elements from @first
+ *
+ * graft_tensor_populate() for the elements a thread is about to read, so
+ * that threads map their own parts at the same time.
+ */
+void
+graft_tensor_populate_part (GraftTensor *self,
+                            gsize        first,
+                            gsize        n)
+{
 #ifdef __linux__
   const guint8 *data = graft_tensor_get_data_in_place (self);
+  gsize elem = graft_dtype_get_size (graft_tensor_get_dtype (self));
   gsize page = (gsize) sysconf (_SC_PAGESIZE);
-  guintptr first, end;
+  guintptr start, end;
 
-  if (data == NULL || graft_tensor_get_n_bytes (self) < GRAFT_TENSOR_POPULATE_MIN_BYTES)
+  if (data == NULL || n == 0 || first >= graft_tensor_get_n_elements (self))
     return;
-  first = GPOINTER_TO_SIZE (data) / page * page;
-  end = GPOINTER_TO_SIZE (data) + graft_tensor_get_n_bytes (self);
-  (void) madvise (GSIZE_TO_POINTER (first), end - first, MADV_POPULATE_READ);
+  n = MIN (n, graft_tensor_get_n_elements (self) - first);
+  start = (GPOINTER_TO_SIZE (data) + first * elem) / page * page;
+  end = GPOINTER_TO_SIZE (data) + (first + n) * elem;
+  (void) madvise (GSIZE_TO_POINTER (start), end - start, MADV_POPULATE_READ);
 #endif
 }

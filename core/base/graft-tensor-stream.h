@@ -21,6 +21,9 @@ G_BEGIN_DECLS
 #define GRAFT_TENSOR_POPULATE_MIN_BYTES ((gsize) 16 << 20)
 
 void        graft_tensor_populate     (GraftTensor  *self);
+void        graft_tensor_populate_part (GraftTensor *self,
+                                        gsize        first,
+                                        gsize        n);
 const void *graft_tensor_peek_data    (GraftTensor  *self,
                                        GError      **error);
 gboolean    graft_tensor_read_flat    (GraftTensor  *self,

@@ -216,7 +216,10 @@ graft_h5_dataset_info (GraftH5File         *self,
                    self->name, path, graft_h5_class_name (H5Tget_class (type)), H5Tget_size (type));
       return FALSE;
     }
-  info->little_endian = H5Tget_size (type) == 1 || H5Tget_order (type) == H5T_ORDER_LE;
+  /* An opaque type (h5py's bfloat16) has no order: its bytes are read as
+   * they are, so the mapping holds exactly what a read would give. */
+  info->little_endian = H5Tget_size (type) == 1 || H5Tget_order (type) == H5T_ORDER_LE ||
+                        H5Tget_class (type) == H5T_OPAQUE;
   H5Eclear2 (H5E_DEFAULT);
 
   if (H5Sget_simple_extent_type (space) == H5S_NULL)

@@ -11,6 +11,7 @@
 
 #include "graft.h"
 #include "graft-heatmap-private.h"
+#include "graft-stats-private.h"
 
 static GraftTensor *
 make_random (GRand       *rand,
@@ -314,18 +315,72 @@ test_heatmap_two_saturated_pixels (void)
   g_assert_cmpuint (px.value_index[1], ==, 2000);
   g_assert_cmpuint (px.n_values, ==, 256);
 
-  /* Zooming in reuses the cache: no new pass, the outlier is still there. */
+  /* The first frame went from the data straight to its pixels, and found
+   * the tensor's statistics on the way; the first zoom builds a level,
+   * the next ones reuse it. The outlier is still there each time. */
+  g_assert_cmpuint (graft_heatmap_get_n_levels (hm), ==, 0);
   {
-    GraftHeatmapWindow win = { 512, 1536, 1024, 3072 };
-    g_autoptr(GraftHeatmapFrame) zoomed = NULL;
-    guint levels = graft_heatmap_get_n_levels (hm);
+    GraftStats stats;
 
-    zoomed = graft_heatmap_render (hm, &win, 64, 64, &style, NULL, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (levels, ==, 1);
-    g_assert_cmpuint (graft_heatmap_get_n_levels (hm), ==, levels);
-    g_assert_cmpfloat (graft_heatmap_frame_get_shown (zoomed, (2000 - 1024) / 32, (1000 - 512) / 16), ==, 50);
+    g_assert_true (graft_tensor_get_derived (t, graft_stats_quark (), &stats, sizeof stats));
+    g_assert_cmpfloat (stats.max, ==, 50);
+    g_assert_cmpuint (stats.count, ==, 4096 * 4096);
   }
+  hm->direct_max = 0;  /* this window would be read directly: use the levels */
+  for (guint k = 0; k < 2; k++)
+    {
+      GraftHeatmapWindow win = { 512, 1536, 1024, 3072 };
+      g_autoptr(GraftHeatmapFrame) zoomed = NULL;
+
+      zoomed = graft_heatmap_render (hm, &win, 64, 64, &style, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (graft_heatmap_get_n_levels (hm), ==, 1);
+      g_assert_cmpfloat (graft_heatmap_frame_get_shown (zoomed, (2000 - 1024) / 32, (1000 - 512) / 16), ==, 50);
+    }
+}
+
+/* The first frame is read straight from the data, later frames of the
+ * same view from a level: the picture must not change when the view comes
+ * back (same pixel blocks, same values; a mean within float rounding). */
+static void
+test_heatmap_first_frame_equals_level (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  gsize shape[2] = { 3001, 1500 };
+  g_autoptr(GraftTensor) t = make_random (rand, 2, shape, 1.0);
+
+  for (GraftReduce reduce = 0; reduce < GRAFT_N_REDUCES; reduce++)
+    {
+      g_autoptr(GraftHeatmap) hm = graft_heatmap_new (t);
+      g_autoptr(GraftHeatmapFrame) first = NULL, zoomed = NULL, again = NULL;
+      g_autoptr(GError) error = NULL;
+      GraftHeatmapWindow win = { 100, 900, 200, 700 };
+      GraftHeatmapStyle style;
+
+      hm->direct_max = 0;
+      graft_heatmap_style_init (&style);
+      style.reduce = reduce;
+      first = graft_heatmap_render (hm, NULL, 90, 70, &style, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (graft_heatmap_get_n_levels (hm), ==, 0);
+      zoomed = graft_heatmap_render (hm, &win, 90, 70, &style, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (graft_heatmap_get_n_levels (hm), >=, 1);
+      again = graft_heatmap_render (hm, NULL, 90, 70, &style, NULL, &error);
+      g_assert_no_error (error);
+      check_frame_brute_force (t, hm, first, reduce);
+      for (guint y = 0; y < 70; y++)
+        for (guint x = 0; x < 90; x++)
+          {
+            float a = graft_heatmap_frame_get_shown (first, x, y);
+            float b = graft_heatmap_frame_get_shown (again, x, y);
+
+            if (reduce == GRAFT_REDUCE_EXTREME)
+              g_assert_cmpfloat (a, ==, b);
+            else
+              g_assert_cmpfloat_with_epsilon (a, b, 1e-5);
+          }
+    }
 }
 
 static void
@@ -664,6 +719,7 @@ main (int    argc,
   g_test_add_func ("/heatmap/reduce/brute-force", test_heatmap_reduce_brute_force);
   g_test_add_func ("/heatmap/reduce/slices-and-dtypes", test_heatmap_reduce_slices_and_dtypes);
   g_test_add_func ("/heatmap/render/two-saturated-pixels", test_heatmap_two_saturated_pixels);
+  g_test_add_func ("/heatmap/render/first-frame-equals-level", test_heatmap_first_frame_equals_level);
   g_test_add_func ("/heatmap/render/zero-is-neutral", test_heatmap_zero_is_neutral);
   g_test_add_func ("/heatmap/render/nan-and-inf", test_heatmap_nan_and_inf);
   g_test_add_func ("/heatmap/render/robust-limits-flag-clipped", test_heatmap_robust_limits_flag_clipped);
