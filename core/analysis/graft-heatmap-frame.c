@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "graft-dtype.h"
+#include "graft-alloc.h"
 #include "graft-error.h"
 #include "graft-heatmap-private.h"
 #include "graft-limits.h"
@@ -33,9 +34,9 @@ graft_heatmap_frame_new (const GraftHeatmap  *heatmap,
   frame->layout = layout;
   frame->width = width;
   frame->height = height;
-  frame->rgba = g_new0 (guint8, (gsize) width * height * 4);
-  frame->clip = g_new0 (guint8, (gsize) width * height);
-  frame->shown = g_new (float, (gsize) width * height);
+  frame->rgba = graft_alloc_big0 ((gsize) width * height * 4);
+  frame->clip = graft_alloc_big0 ((gsize) width * height);
+  frame->shown = graft_alloc_big0 ((gsize) width * height * sizeof (float));
   for (gsize i = 0; i < (gsize) width * height; i++)
     frame->shown[i] = NAN;
   frame->tensor = graft_tensor_ref (heatmap->tensor);

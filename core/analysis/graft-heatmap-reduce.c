@@ -444,6 +444,8 @@ graft_heatmap_reduce (const GraftHeatmapSlice  *slice,
       graft_stats_acc_init (&jobs[j].acc);
     }
   graft_stats_run_jobs (jobs, sizeof *jobs, n_jobs, graft_heatmap_reduce_job);
+  if (slice->populate && slice->n_rows * slice->n_cols == graft_tensor_get_n_elements (slice->tensor))
+    graft_tensor_note_populated (slice->tensor);
   for (guint j = 0; j < n_jobs; j++)
     if (jobs[j].error != NULL)
       {

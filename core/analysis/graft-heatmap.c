@@ -539,16 +539,42 @@ graft_heatmap_make_colormap (GraftHeatmap             *self,
  * Pixels without data (NaN shown and no layout cell) are painted by the
  * caller afterwards.
  */
+typedef struct
+{
+  GraftHeatmapFrame   *frame;
+  const GraftColormap *colormap;
+  gsize                i0;  /* pixels i0 … i1 */
+  gsize                i1;
+  guint64              n_clipped;
+} GraftHeatmapPaintJob;
+
+static void
+graft_heatmap_paint_job (gpointer data)
+{
+  GraftHeatmapPaintJob *job = data;
+  GraftHeatmapFrame *frame = job->frame;
+
+  graft_colormap_map_floats (job->colormap, frame->shown + job->i0, job->i1 - job->i0,
+                             frame->rgba + 4 * job->i0, frame->clip + job->i0);
+  for (gsize i = job->i0; i < job->i1; i++)
+    job->n_clipped += frame->clip[i] != GRAFT_CLIP_NONE;
+}
+
 void
 graft_heatmap_frame_paint (GraftHeatmapFrame   *frame,
                            const GraftColormap *colormap)
 {
   gsize n = (gsize) frame->width * frame->height;
+  /* A 1024² frame is worth two threads; a thumbnail is not. */
+  guint n_jobs = n >= 256 * 1024 ? MIN (g_get_num_processors (), 4) : 1;
+  GraftHeatmapPaintJob jobs[4];
 
-  graft_colormap_map_floats (colormap, frame->shown, n, frame->rgba, frame->clip);
+  for (guint j = 0; j < n_jobs; j++)
+    jobs[j] = (GraftHeatmapPaintJob) { frame, colormap, n * j / n_jobs, n * (j + 1) / n_jobs, 0 };
+  graft_stats_run_jobs (jobs, sizeof jobs[0], n_jobs, graft_heatmap_paint_job);
   frame->n_clipped = 0;
-  for (gsize i = 0; i < n; i++)
-    frame->n_clipped += frame->clip[i] != GRAFT_CLIP_NONE;
+  for (guint j = 0; j < n_jobs; j++)
+    frame->n_clipped += jobs[j].n_clipped;
   graft_colormap_get_colorbar (colormap, &frame->colorbar);
 }
 

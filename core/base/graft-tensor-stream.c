@@ -168,11 +168,38 @@ graft_tensor_read_flat (GraftTensor  *self,
  * fifth of a pass over a 411 MB kernel in the page cache). Only worth it
  * when every value is about to be read: a zoomed view reads a few pages.
  */
+static GQuark
+graft_tensor_populated_quark (void)
+{
+  return g_quark_from_static_string ("graft-populated");
+}
+
 void
 graft_tensor_populate (GraftTensor *self)
 {
-  if (graft_tensor_get_n_bytes (self) >= GRAFT_TENSOR_POPULATE_MIN_BYTES)
-    graft_tensor_populate_part (self, 0, graft_tensor_get_n_elements (self));
+  gboolean done;
+
+  /* A second pass (the histogram after the frame) finds the pages mapped:
+   * asking again would walk 100 000 page-table entries for nothing. */
+  if (graft_tensor_get_n_bytes (self) < GRAFT_TENSOR_POPULATE_MIN_BYTES ||
+      graft_tensor_get_derived (self, graft_tensor_populated_quark (), &done, sizeof done))
+    return;
+  graft_tensor_populate_part (self, 0, graft_tensor_get_n_elements (self));
+  graft_tensor_note_populated (self);
+}
+
+/**
+ * graft_tensor_note_populated:
+ *
+ * Records that every page of the tensor's mapping was populated (by parts,
+ * graft_tensor_populate_part()), so graft_tensor_populate() has nothing to do.
+ */
+void
+graft_tensor_note_populated (GraftTensor *self)
+{
+  gboolean done = TRUE;
+
+  graft_tensor_put_derived (self, graft_tensor_populated_quark (), &done, sizeof done);
 }
 
 /**

@@ -24,6 +24,7 @@ void        graft_tensor_populate     (GraftTensor  *self);
 void        graft_tensor_populate_part (GraftTensor *self,
                                         gsize        first,
                                         gsize        n);
+void        graft_tensor_note_populated (GraftTensor *self);
 const void *graft_tensor_peek_data    (GraftTensor  *self,
                                        GError      **error);
 gboolean    graft_tensor_read_flat    (GraftTensor  *self,
