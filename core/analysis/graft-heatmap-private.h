@@ -93,10 +93,9 @@ struct GraftHeatmap
    * first goes straight from the data to its pixels). */
   gboolean           framed;
 
-  /* Percentile of |x| over the slice, for robust limits. */
-  double             robust_level;
-  double             robust_value;
-  gboolean           have_robust;
+  /* Owned: |x| over the slice counted by graft_stats_abs_hist_f32(), for
+   * robust limits at any percentile; NULL until a pass made it. */
+  guint64           *abs_hist;
 
   /* The finite range of the whole tensor, for symmetric limits. */
   double             range_min;
@@ -160,6 +159,7 @@ typedef struct
   GraftHeatmapCell *cells;   /* [n_out_rows, n_out_cols], or NULL */
   float            *shown;   /* [n_out_rows, n_out_cols], when cells is NULL */
   GraftReduce       reduce;  /* what shown shows */
+  guint64          *abs_hist; /* [GRAFT_STATS_ABS_BINS] |x| counted, or NULL */
 } GraftHeatmapReduceOut;
 
 gboolean  graft_heatmap_reduce        (const GraftHeatmapSlice  *slice,

@@ -270,7 +270,20 @@ typedef struct
   GError                  *error;
   gboolean                 with_stats;  /* fold every value into @acc too */
   GraftStatsAcc            acc;
+  guint64                 *abs_hist;    /* [GRAFT_STATS_ABS_BINS] or NULL: |x| counted too */
+  guint32                 *abs_run;     /* [2, GRAFT_STATS_ABS_BINS] counters of the run */
+  gsize                    abs_pending; /* values in abs_run */
 } GraftHeatmapReduceJob;
+
+/* Empties the job's 32-bit |x| counters into its totals. */
+static void
+graft_heatmap_reduce_flush_abs (GraftHeatmapReduceJob *job)
+{
+  for (guint b = 0; b < GRAFT_STATS_ABS_BINS; b++)
+    job->abs_hist[b] += (guint64) job->abs_run[b] + job->abs_run[GRAFT_STATS_ABS_BINS + b];
+  memset (job->abs_run, 0, 2 * GRAFT_STATS_ABS_BINS * sizeof (guint32));
+  job->abs_pending = 0;
+}
 
 static void
 graft_heatmap_reduce_rows (GraftHeatmapReduceJob *job,
@@ -312,6 +325,13 @@ graft_heatmap_reduce_rows (GraftHeatmapReduceJob *job,
 
               graft_stats_columns_fold_f32 (&cols, x, n, r == job->row_lo[p],
                                             job->with_stats ? &job->acc : NULL);
+              if (job->abs_hist != NULL)
+                {
+                  graft_stats_abs_hist_f32 (x, n, job->abs_run);
+                  job->abs_pending += n;
+                  if (job->abs_pending >= (gsize) 1 << 31)
+                    graft_heatmap_reduce_flush_abs (job);
+                }
             }
 
           /* Then fold the columns into every output cell that overlaps
@@ -380,7 +400,14 @@ graft_heatmap_reduce_job (gpointer data)
       graft_tensor_populate_part (s->tensor, first, last - first + 1);
     }
 
+  if (job->abs_hist != NULL)
+    job->abs_run = g_new0 (guint32, 2 * GRAFT_STATS_ABS_BINS);
   graft_heatmap_reduce_rows (job, &rows, row_cells, &cols, buf, raw, chunk);
+  if (job->abs_hist != NULL)
+    {
+      graft_heatmap_reduce_flush_abs (job);
+      g_clear_pointer (&job->abs_run, g_free);
+    }
   if (rows.error != NULL)
     job->error = g_steal_pointer (&rows.error);
   graft_heatmap_rows_clear (&rows);
@@ -393,7 +420,9 @@ graft_heatmap_reduce_job (gpointer data)
  * @col_lo: [n_out_cols] likewise for columns
  * @col_hi: [n_out_cols]
  * @out: where the cells go: @out->cells, or when that is %NULL only the
- *   value each one shows, into @out->shown (no cell array is made)
+ *   value each one shows, into @out->shown (no cell array is made); with
+ *   @out->abs_hist (zeroed by the caller), |x| of every value read is
+ *   counted into it too
  *
  * @acc: (out caller-allocates) (nullable): the statistics of every value
  *   read, found in the same pass (the blocks must cover the slice once)
@@ -442,8 +471,16 @@ graft_heatmap_reduce (const GraftHeatmapSlice  *slice,
       jobs[j].cancellable = cancellable;
       jobs[j].with_stats = acc != NULL;
       graft_stats_acc_init (&jobs[j].acc);
+      if (out->abs_hist != NULL)
+        jobs[j].abs_hist = j == 0 ? out->abs_hist : g_new0 (guint64, GRAFT_STATS_ABS_BINS);
     }
   graft_stats_run_jobs (jobs, sizeof *jobs, n_jobs, graft_heatmap_reduce_job);
+  for (guint j = 1; j < n_jobs && out->abs_hist != NULL; j++)
+    {
+      for (guint b = 0; b < GRAFT_STATS_ABS_BINS; b++)
+        out->abs_hist[b] += jobs[j].abs_hist[b];
+      g_free (jobs[j].abs_hist);
+    }
   if (slice->populate && slice->n_rows * slice->n_cols == graft_tensor_get_n_elements (slice->tensor))
     graft_tensor_note_populated (slice->tensor);
   for (guint j = 0; j < n_jobs; j++)

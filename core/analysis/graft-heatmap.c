@@ -62,7 +62,7 @@ static void
 graft_heatmap_clear_cache (GraftHeatmap *self)
 {
   g_ptr_array_set_size (self->levels, 0);
-  self->have_robust = FALSE;
+  g_clear_pointer (&self->abs_hist, g_free);
   self->framed = FALSE;
 }
 
@@ -107,6 +107,7 @@ graft_heatmap_free (GraftHeatmap *self)
   if (self == NULL)
     return;
   g_ptr_array_unref (self->levels);
+  g_free (self->abs_hist);
   graft_tensor_unref (self->tensor);
   g_free (self);
 }
@@ -364,59 +365,41 @@ graft_heatmap_check_size (guint    width,
   return TRUE;
 }
 
-/* The percentile of |x| over the slice, cached per level. */
+/* The percentile of |x| over the slice, from the counts of |x| the first
+ * frame's pass made, or one pass of their own (two threads, a strip of one
+ * column per thread: the cells are thrown away). */
 static gboolean
 graft_heatmap_robust_limit (GraftHeatmap  *self,
-                            double         level,
+                            double         percentile,
                             double        *value,
                             GCancellable  *cancellable,
                             GError       **error)
 {
-  g_autoptr(GraftTensor) slice_tensor = NULL;
-  gsize shape[2] = { self->n_rows, self->n_cols };
-
-  if (self->have_robust && self->robust_level == level)
+  if (self->abs_hist == NULL)
     {
-      *value = self->robust_value;
-      return TRUE;
-    }
-  if (self->n_rows * self->n_cols == graft_tensor_get_n_elements (self->tensor))
-    slice_tensor = graft_tensor_ref (self->tensor);
-  else
-    {
-      /* A proper slice is a plane of the tensor: copy just that plane. */
       GraftHeatmapSlice slice;
-      GraftHeatmapRows rows = { .row_limit = self->n_rows };
-      float *plane;
-      g_autofree float *buf = NULL;
-      g_autofree guint8 *raw = NULL;
+      gsize n_out = MIN (self->n_rows, 8), row_lo[8], row_hi[8], col_lo[1] = { 0 };
+      gsize col_hi[1] = { self->n_cols };
+      float shown[8];
+      GraftHeatmapReduceOut out = { NULL, shown, GRAFT_REDUCE_EXTREME, NULL };
 
-      if (!graft_limits_check_alloc (self->n_rows * self->n_cols * sizeof (float), error) ||
-          !graft_heatmap_slice_init (&slice, self, error))
+      if (!graft_heatmap_slice_init (&slice, self, error))
         return FALSE;
-      plane = g_new (float, self->n_rows * self->n_cols);
-      buf = g_new (float, self->n_cols);
-      raw = g_malloc (self->n_cols * slice.elem_size);
-      for (gsize r = 0; r < self->n_rows && rows.error == NULL; r++)
-        memcpy (plane + r * self->n_cols,
-                graft_heatmap_slice_row (&slice, &rows, r, 0, self->n_cols, buf, raw),
-                self->n_cols * sizeof (float));
-      if (rows.error != NULL)
+      for (gsize p = 0; p < n_out; p++)
         {
-          g_propagate_error (error, g_steal_pointer (&rows.error));
-          graft_heatmap_rows_clear (&rows);
-          g_free (plane);
+          row_lo[p] = self->n_rows * p / n_out;
+          row_hi[p] = self->n_rows * (p + 1) / n_out;
+        }
+      out.abs_hist = g_new0 (guint64, GRAFT_STATS_ABS_BINS);
+      if (!graft_heatmap_reduce (&slice, row_lo, row_hi, n_out, col_lo, col_hi, 1, &out, NULL,
+                                 cancellable, error))
+        {
+          g_free (out.abs_hist);
           return FALSE;
         }
-      graft_heatmap_rows_clear (&rows);
-      slice_tensor = graft_tensor_new_take (GRAFT_DTYPE_FLOAT32, 2, shape, plane);
+      self->abs_hist = out.abs_hist;
     }
-  if (!graft_stats_compute_percentiles (slice_tensor, GRAFT_STATS_FLAGS_ABSOLUTE, &level, 1,
-                                        value, cancellable, error))
-    return FALSE;
-  self->robust_level = level;
-  self->robust_value = *value;
-  self->have_robust = TRUE;
+  *value = graft_stats_abs_percentile (self->abs_hist, percentile);
   return TRUE;
 }
 
@@ -682,10 +665,12 @@ graft_heatmap_render (GraftHeatmap              *self,
 
   if (level == NULL)
     {
-      GraftHeatmapReduceOut out = { NULL, frame->shown, style->reduce };
+      GraftHeatmapReduceOut out = { NULL, frame->shown, style->reduce, NULL };
       gboolean all = nr == self->n_rows && nc == self->n_cols;
-      /* A whole slice, not magnified, is read once: its statistics too. */
-      gboolean with_stats = all && nr >= height && nc >= width && graft_heatmap_wants_stats (self);
+      /* A whole slice, not magnified, is read once: its statistics too,
+       * and the counts of |x| robust limits are read from. */
+      gboolean once = all && nr >= height && nc >= width;
+      gboolean with_stats = once && graft_heatmap_wants_stats (self);
       /* A first frame has the pixels a level would give it (the same
        * picture when the view comes back to it), read from the data. */
       gboolean as_level = graft_heatmap_wants_level (self, sr, sc, nr * nc);
@@ -697,10 +682,17 @@ graft_heatmap_render (GraftHeatmap              *self,
                                  frame->col_lo, frame->col_hi);
       slice.populate = all && slice.data != NULL &&
                        graft_tensor_get_n_bytes (self->tensor) >= GRAFT_TENSOR_POPULATE_MIN_BYTES;
+      if (once && style->limits == GRAFT_LIMITS_ROBUST && self->abs_hist == NULL)
+        out.abs_hist = g_new0 (guint64, GRAFT_STATS_ABS_BINS);
       if (!graft_heatmap_reduce (&slice, frame->row_lo, frame->row_hi, height, frame->col_lo,
                                  frame->col_hi, width, &out, with_stats ? &acc : NULL,
                                  cancellable, error))
-        return NULL;
+        {
+          g_free (out.abs_hist);
+          return NULL;
+        }
+      if (out.abs_hist != NULL)
+        self->abs_hist = out.abs_hist;
       if (with_stats)
         {
           GraftStats stats;

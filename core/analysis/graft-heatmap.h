@@ -57,7 +57,8 @@ typedef struct
  * @limits: how the colour limits are chosen
  * @visible_limits: symmetric limits from the values in view (the window
  *   rendered) rather than from the whole tensor
- * @robust_percentile: the percentile of |x| used by %GRAFT_LIMITS_ROBUST
+ * @robust_percentile: the percentile of |x| over the slice used by
+ *   %GRAFT_LIMITS_ROBUST (counted in 1/128-wide bins in the first pass)
  * @user_min: low limit for %GRAFT_LIMITS_USER
  * @user_max: high limit for %GRAFT_LIMITS_USER
  * @reduce: how several values become one pixel

@@ -69,6 +69,16 @@ void      graft_stats_columns_fold_f32 (GraftStatsColumns   *cols,
                                         gboolean             first,
                                         GraftStatsAcc       *acc);
 
+/* Bins of graft_stats_abs_hist_f32(): the top 16 bits of |x|; the finite
+ * values are below 0x7f80 (+Inf's pattern). */
+#define GRAFT_STATS_ABS_BINS        32768u
+#define GRAFT_STATS_ABS_FINITE_BINS 0x7f80u
+
+void      graft_stats_abs_hist_f32     (const float         *x,
+                                        gsize                n,
+                                        guint32             *hist);
+double    graft_stats_abs_percentile   (const guint64       *hist,
+                                        double               percentile);
 void      graft_stats_hist_f32         (const float         *x,
                                         gsize                n,
                                         double               lo,

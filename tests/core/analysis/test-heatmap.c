@@ -493,6 +493,64 @@ test_heatmap_robust_limits_flag_clipped (void)
   g_assert_cmpuint (graft_heatmap_frame_get_n_clipped (frame), ==, 2);
 }
 
+/* Robust limits come from counts of |x| the first frame's pass made, not
+ * from passes of their own, and agree with the exact percentile to 1/128;
+ * a zoomed frame keeps them (they are over the slice). */
+static void
+test_heatmap_robust_limits_same_pass (void)
+{
+  gsize shape[2] = { 2000, 1500 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (31);
+  g_autoptr(GraftTensor) t = make_random (rand, 2, shape, 3.0);
+  g_autoptr(GraftHeatmap) hm = graft_heatmap_new (t);
+  g_autoptr(GraftHeatmapFrame) frame = NULL, zoomed = NULL;
+  g_autoptr(GError) error = NULL;
+  GraftHeatmapWindow win = { 10, 400, 20, 300 };
+  GraftHeatmapStyle style;
+  double levels[3] = { 50, 99, 99.9 };
+
+  graft_heatmap_style_init (&style);
+  style.limits = GRAFT_LIMITS_ROBUST;
+  for (guint k = 0; k < G_N_ELEMENTS (levels); k++)
+    {
+      double exact;
+
+      style.robust_percentile = levels[k];
+      g_clear_pointer (&frame, graft_heatmap_frame_free);
+      frame = graft_heatmap_render (hm, NULL, 100, 80, &style, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (hm->abs_hist);
+      g_assert_true (graft_stats_compute_percentiles (t, GRAFT_STATS_FLAGS_ABSOLUTE, &levels[k], 1,
+                                                      &exact, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (graft_heatmap_frame_get_colorbar (frame)->vmax, exact,
+                                      exact / 128);
+      g_assert_cmpfloat (graft_heatmap_frame_get_colorbar (frame)->vmin, ==,
+                         -graft_heatmap_frame_get_colorbar (frame)->vmax);
+    }
+  zoomed = graft_heatmap_render (hm, &win, 50, 50, &style, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (graft_heatmap_frame_get_colorbar (zoomed)->vmax, ==,
+                     graft_heatmap_frame_get_colorbar (frame)->vmax);
+
+  /* A heatmap whose first frame was not robust makes the counts in a pass
+   * of their own, with the same result. */
+  {
+    g_autoptr(GraftHeatmap) other = graft_heatmap_new (t);
+    g_autoptr(GraftHeatmapFrame) first = NULL, second = NULL;
+    GraftHeatmapStyle sym;
+
+    graft_heatmap_style_init (&sym);
+    first = graft_heatmap_render (other, NULL, 100, 80, &sym, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_null (other->abs_hist);
+    second = graft_heatmap_render (other, &win, 50, 50, &style, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (graft_heatmap_frame_get_colorbar (second)->vmax, ==,
+                       graft_heatmap_frame_get_colorbar (frame)->vmax);
+  }
+}
+
 /* A (2, 3, 2, 3) kernel whose values encode their index. */
 static GraftTensor *
 make_kernel (void)
@@ -723,6 +781,7 @@ main (int    argc,
   g_test_add_func ("/heatmap/render/zero-is-neutral", test_heatmap_zero_is_neutral);
   g_test_add_func ("/heatmap/render/nan-and-inf", test_heatmap_nan_and_inf);
   g_test_add_func ("/heatmap/render/robust-limits-flag-clipped", test_heatmap_robust_limits_flag_clipped);
+  g_test_add_func ("/heatmap/render/robust-limits-same-pass", test_heatmap_robust_limits_same_pass);
   g_test_add_func ("/heatmap/grid/pixel-by-pixel", test_heatmap_grid_pixel_by_pixel);
   g_test_add_func ("/heatmap/grid/one-channel-and-fit", test_heatmap_grid_one_channel_and_fit);
   g_test_add_func ("/heatmap/strip", test_heatmap_strip);
