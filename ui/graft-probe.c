@@ -65,8 +65,17 @@ graft_probe_checkpoint (const char    *path,
       return TRUE;
     }
 
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                           &local_error, cli, "inspect", path, NULL);
+  /* "Text file busy": graft-cli was being written (an upgrade), or another
+   * thread's child still held it open between fork and exec. It passes. */
+  for (guint attempt = 0; attempt < 10; attempt++)
+    {
+      g_clear_error (&local_error);
+      proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &local_error, cli, "inspect", path, NULL);
+      if (proc != NULL || !g_error_matches (local_error, G_SPAWN_ERROR, G_SPAWN_ERROR_TXTBUSY))
+        break;
+      g_usleep (20 * 1000);
+    }
   if (proc == NULL)
     {
       g_debug ("cannot run %s: %s; opening %s without probing it", cli, local_error->message, path);

@@ -410,6 +410,8 @@ test_window_open_cancel (void)
   gtk_window_present (GTK_WINDOW (window));
   graft_window_open (window, NULL, file);
   graft_ui_test_drain (300);
+  if (!graft_window_get_busy (window))
+    g_test_message ("not busy after 300 ms; the window says: %s", graft_window_get_message (window));
   g_assert_true (graft_window_get_busy (window));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "cancel"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
