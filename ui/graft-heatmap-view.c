@@ -70,21 +70,24 @@ graft_heatmap_view_uses_grid (GraftHeatmapView *self)
   return graft_tensor_get_rank (tensor) <= 1;
 }
 
-/* One value of the tensor shown, read exactly. */
+/* One value of the tensor shown, read exactly: that element alone (the
+ * pointer moves on the main thread; a compressed tensor of 40 MB must not
+ * be read, nor kept, to say one number). */
 double
 graft_heatmap_view_value_at (GraftHeatmapView *self,
                              const gsize      *index)
 {
   GraftDType dtype = graft_tensor_get_dtype (self->tensor);
-  const guint8 *data = graft_tensor_get_data (self->tensor, NULL);
-  gsize off = 0;
+  gsize count[GRAFT_MAX_RANK];
+  guint8 raw[16];
   double v = NAN;
 
-  if (data == NULL)
-    return NAN;
   for (guint i = 0; i < graft_tensor_get_rank (self->tensor); i++)
-    off = off * graft_tensor_get_dim (self->tensor, i) + index[i];
-  graft_dtype_to_double (dtype, data + off * graft_dtype_get_size (dtype), &v, 1);
+    count[i] = 1;
+  g_assert (graft_dtype_get_size (dtype) <= sizeof raw);
+  if (!graft_tensor_read_block (self->tensor, index, count, raw, NULL))
+    return NAN;
+  graft_dtype_to_double (dtype, raw, &v, 1);
   return v;
 }
 
