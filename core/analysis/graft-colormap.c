@@ -301,6 +301,40 @@ graft_colormap_get_special (const GraftColormap *self,
   memcpy (rgba, graft_colormap_special[which], 4);
 }
 
+/* The colour of one value; @linear (a constant at each call) skips the
+ * scale's function call for the linear scale, same arithmetic. */
+static inline __attribute__ ((always_inline)) GraftClip
+graft_colormap_map_one (const GraftColormap *self,
+                        double               value,
+                        guint8              *rgba,
+                        gboolean             linear)
+{
+  double t;
+  GraftClip clip = GRAFT_CLIP_NONE;
+
+  if (G_UNLIKELY (isnan (value)))
+    {
+      memcpy (rgba, graft_colormap_special[GRAFT_COLOR_NAN], 4);
+      return GRAFT_CLIP_NONE;
+    }
+  if (G_UNLIKELY (isinf (value)))
+    {
+      memcpy (rgba, graft_colormap_special[value > 0 ? GRAFT_COLOR_POS_INF : GRAFT_COLOR_NEG_INF], 4);
+      return GRAFT_CLIP_NONE;
+    }
+  if (value < self->vmin)
+    clip = GRAFT_CLIP_LOW;
+  else if (value > self->vmax)
+    clip = GRAFT_CLIP_HIGH;
+  t = linear ? (value - self->f0) / self->range : graft_colormap_normalize (self, value);
+  if (!(t > 0))
+    t = 0;
+  else if (t > 1)
+    t = 1;
+  memcpy (rgba, self->lut[(guint) (t * (GRAFT_COLORMAP_LUT_SIZE - 1) + 0.5)], 4);
+  return clip;
+}
+
 /**
  * graft_colormap_map:
  * @rgba: (out caller-allocates): [4] the colour of @value
@@ -313,30 +347,7 @@ graft_colormap_map (const GraftColormap *self,
                     double               value,
                     guint8              *rgba)
 {
-  double t;
-  GraftClip clip = GRAFT_CLIP_NONE;
-
-  if (isnan (value))
-    {
-      memcpy (rgba, graft_colormap_special[GRAFT_COLOR_NAN], 4);
-      return GRAFT_CLIP_NONE;
-    }
-  if (isinf (value))
-    {
-      memcpy (rgba, graft_colormap_special[value > 0 ? GRAFT_COLOR_POS_INF : GRAFT_COLOR_NEG_INF], 4);
-      return GRAFT_CLIP_NONE;
-    }
-  if (value < self->vmin)
-    clip = GRAFT_CLIP_LOW;
-  else if (value > self->vmax)
-    clip = GRAFT_CLIP_HIGH;
-  t = graft_colormap_normalize (self, value);
-  if (!(t > 0))
-    t = 0;
-  else if (t > 1)
-    t = 1;
-  memcpy (rgba, self->lut[(guint) (t * (GRAFT_COLORMAP_LUT_SIZE - 1) + 0.5)], 4);
-  return clip;
+  return graft_colormap_map_one (self, value, rgba, FALSE);
 }
 
 /**
@@ -344,6 +355,8 @@ graft_colormap_map (const GraftColormap *self,
  * @values: [n] values
  * @rgba: (out caller-allocates): [n, 4] colours
  * @clip: (out caller-allocates) (nullable): [n] #GraftClip of each value
+ *
+ * A frame's worth of pixels: on the linear scale, without a call per pixel.
  */
 void
 graft_colormap_map_floats (const GraftColormap *self,
@@ -352,39 +365,13 @@ graft_colormap_map_floats (const GraftColormap *self,
                            guint8              *rgba,
                            guint8              *clip)
 {
-  if (self->scale != GRAFT_SCALE_LINEAR)
-    {
-      for (gsize i = 0; i < n; i++)
-        {
-          GraftClip c = graft_colormap_map (self, values[i], rgba + 4 * i);
+  gboolean linear = self->scale == GRAFT_SCALE_LINEAR;
 
-          if (clip != NULL)
-            clip[i] = c;
-        }
-      return;
-    }
-
-  /* A frame's worth of pixels: graft_colormap_map() inlined for the
-   * linear scale, the same arithmetic without a call per pixel. */
   for (gsize i = 0; i < n; i++)
     {
-      double v = values[i], t;
-      GraftClip c = GRAFT_CLIP_NONE;
+      GraftClip c = linear ? graft_colormap_map_one (self, values[i], rgba + 4 * i, TRUE)
+                           : graft_colormap_map_one (self, values[i], rgba + 4 * i, FALSE);
 
-      if (G_UNLIKELY (!isfinite (v)))
-        {
-          c = graft_colormap_map (self, v, rgba + 4 * i);
-        }
-      else
-        {
-          if (v < self->vmin)
-            c = GRAFT_CLIP_LOW;
-          else if (v > self->vmax)
-            c = GRAFT_CLIP_HIGH;
-          t = (v - self->f0) / self->range;
-          t = t > 0 ? (t > 1 ? 1 : t) : 0;
-          memcpy (rgba + 4 * i, self->lut[(guint) (t * (GRAFT_COLORMAP_LUT_SIZE - 1) + 0.5)], 4);
-        }
       if (clip != NULL)
         clip[i] = c;
     }
