@@ -46,7 +46,7 @@ fail () {
 }
 
 wait_title () {
-  for _ in $(seq 150); do
+  for _ in $(seq $(( 150 * ${GRAFT_UI_SLOW:-1} ))); do
     wid=$(xdotool search --name "$1" 2>/dev/null | head -n1)
     [ -n "$wid" ] && return 0
     sleep 0.1
@@ -110,13 +110,29 @@ three_transfers_then_kill () {
   app_pid=
 }
 
+# Return on the offer, once it has the focus; a key the dialog missed is
+# pressed again while the offer is still up, as a user would.
+accept_restore () {
+  local offer
+  for _ in 1 2 3; do
+    offer=$(ui_wait_window '^Restore Unsaved Work$')
+    if [ -n "$offer" ]; then
+      ui_wait_focus "$offer"
+      xdotool key Return
+    fi
+    for _ in $(seq $(( 50 * ${GRAFT_UI_SLOW:-1} ))); do
+      xdotool search --onlyvisible --name '^\*target\.keras — Graft$' >/dev/null 2>&1 && return 0
+      sleep 0.1
+    done
+  done
+  return 1
+}
+
 # Starts again, accepts the restore with the keyboard, saves with Ctrl+S.
 restart_restore_save () {
   start_app
   wait_title '^Restore Unsaved Work$' || fail "no restore was offered"
-  sleep 0.5
-  xdotool key Return
-  wait_title '^\*target\.keras — Graft$' || fail "the restore changed nothing"
+  accept_restore || fail "the restore changed nothing"
   sleep 0.5
   xdotool key ctrl+s
   wait_title '^target\.keras — Graft$' || fail "the save did not finish"

@@ -29,6 +29,9 @@
 #   ui_drag A1 RE1 A2 RE2 a real drag of the label matching RE1 in area A1
 #                         onto the one matching RE2 in area A2
 #   ui_sleep S            sleep S seconds times $GRAFT_UI_SLOW (default 1)
+#   ui_wait_focus WID     wait (5 s times $GRAFT_UI_SLOW) until WID has the
+#                         keyboard focus: a window is found by name before
+#                         it is mapped, and keys sent earlier are lost
 
 ui_begin () {
   echo "1..$1"
@@ -121,6 +124,14 @@ ui_wait_window () {
     sleep 0.1
   done
   printf '%s' "$wid"
+}
+
+ui_wait_focus () {
+  for _ in $(seq $(( 50 * ${GRAFT_UI_SLOW:-1} ))); do
+    [ "$(xdotool getwindowfocus 2>/dev/null)" = "$1" ] && return 0
+    sleep 0.1
+  done
+  return 1
 }
 
 ui_shot () {
