@@ -29,6 +29,7 @@
 #include "graft-stats.h"
 #include "graft-colormap.h"
 #include "graft-heatmap.h"
+#include "graft-heatmap-mosaic.h"
 #include "graft-spectrum.h"
 #include "graft-drift.h"
 #include "graft-series.h"

@@ -96,12 +96,9 @@ graft_heatmap_view_render_rgb (GraftHeatmapView *self,
 
   g_clear_object (&self->rgb_texture);
   for (zoom = 64; zoom > 1; zoom--)
-    {
-      g_free (graft_heatmap_mosaic_rgb (&self->mosaic, self->tensor, self->index, zoom, &w, &h,
-                                        NULL));
-      if (w <= (guint) width && h <= (guint) height)
-        break;
-    }
+    if (graft_heatmap_mosaic_rgb_size (&self->mosaic, zoom, &w, &h) &&
+        w <= (guint) width && h <= (guint) height)
+      break;
   rgba = graft_heatmap_mosaic_rgb (&self->mosaic, self->tensor, self->index, zoom, &w, &h, &error);
   if (rgba == NULL)
     {

@@ -265,8 +265,9 @@ graft_heatmap_view_rebuild (GraftHeatmapView *self)
   if (shown != NULL && self->grid &&
       graft_heatmap_mosaic_init (&self->mosaic, shown, self->channels_first))
     {
-      mosaic = graft_heatmap_mosaic_build (&self->mosaic, shown, self->index,
-                                           self->style.per_filter, &error);
+      /* Built when the render thread first reads it. */
+      mosaic = graft_heatmap_mosaic_new_tensor (&self->mosaic, shown, self->index,
+                                                self->style.per_filter, &error);
       if (mosaic != NULL)
         {
           shown = mosaic;

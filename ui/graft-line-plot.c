@@ -380,6 +380,7 @@ graft_line_plot_set_tensor (GraftLinePlot *self,
                             GError       **error)
 {
   g_autofree double *values = NULL;
+  g_autofree guint8 *owned = NULL;
   gsize n = tensor ? graft_tensor_get_n_elements (tensor) : 0;
   const guint8 *data;
 
@@ -396,10 +397,16 @@ graft_line_plot_set_tensor (GraftLinePlot *self,
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT, _("Too many values to plot"));
       return FALSE;
     }
-  data = graft_tensor_get_data (tensor, error);
-  if (data == NULL)
-    return FALSE;
+  /* In place when it is, else read into a copy the tensor does not keep. */
   values = g_new (double, n);
+  data = graft_tensor_get_data_in_place (tensor);
+  if (data == NULL)
+    {
+      owned = g_malloc (n * graft_dtype_get_size (graft_tensor_get_dtype (tensor)));
+      if (!graft_tensor_read_flat (tensor, 0, n, owned, error))
+        return FALSE;
+      data = owned;
+    }
   graft_dtype_to_double (graft_tensor_get_dtype (tensor), data, values, n);
   self->lo = 0;
   self->hi = 0;

@@ -41,7 +41,19 @@ struct _GraftValueTable
   int            cell_h;
   int            header_w;
   guint          n_drawn;
+
+  /* The block of cells last read, for a tensor not in memory or mapped:
+   * a scroll reads the cells it shows, not the whole tensor. */
+  double        *block;
+  gsize          block_r0;
+  gsize          block_c0;
+  gsize          block_rows;
+  gsize          block_cols;
 };
+
+/* Cells read at once from a tensor that must be read: a few screens. */
+#define BLOCK_ROWS 128
+#define BLOCK_COLS 32
 
 enum {
   PROP_0,
@@ -83,21 +95,16 @@ graft_value_table_measure_cells (GraftValueTable *self)
   self->header_w = MAX (w + 2 * CELL_PAD, 40);
 }
 
-static double
-graft_value_table_value (GraftValueTable *self,
-                         gsize            row,
-                         gsize            col)
+/* The tensor's index of cell (@row, @col). */
+static void
+graft_value_table_cell_index (GraftValueTable *self,
+                              gsize            row,
+                              gsize            col,
+                              gsize           *index)
 {
-  GraftDType dtype = graft_tensor_get_dtype (self->tensor);
-  const guint8 *data = graft_tensor_get_data (self->tensor, NULL);
   guint rank = graft_tensor_get_rank (self->tensor);
-  gsize index[GRAFT_MAX_RANK];
-  gsize off = 0;
-  double v = NAN;
 
-  if (data == NULL)
-    return NAN;
-  memcpy (index, self->index, sizeof index);
+  memcpy (index, self->index, sizeof self->index);
   if (rank >= 2)
     {
       index[self->row_axis] = row;
@@ -105,6 +112,85 @@ graft_value_table_value (GraftValueTable *self,
     }
   else if (rank == 1)
     index[0] = row;
+}
+
+/* Reads the block of cells around (@row, @col); NaN where it fails. */
+static void
+graft_value_table_read_block (GraftValueTable *self,
+                              gsize            row,
+                              gsize            col)
+{
+  GraftDType dtype = graft_tensor_get_dtype (self->tensor);
+  guint rank = graft_tensor_get_rank (self->tensor);
+  gsize start[GRAFT_MAX_RANK], count[GRAFT_MAX_RANK];
+  gsize n;
+  g_autofree guint8 *raw = NULL;
+  g_autofree double *values = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->block_r0 = row - row % BLOCK_ROWS;
+  self->block_c0 = col - col % BLOCK_COLS;
+  self->block_rows = MIN (BLOCK_ROWS, self->n_rows - self->block_r0);
+  self->block_cols = MIN (BLOCK_COLS, self->n_cols - self->block_c0);
+  n = self->block_rows * self->block_cols;
+  graft_value_table_cell_index (self, self->block_r0, self->block_c0, start);
+  for (guint i = 0; i < rank; i++)
+    count[i] = 1;
+  if (rank >= 2)
+    {
+      count[self->row_axis] = self->block_rows;
+      count[self->col_axis] = self->block_cols;
+    }
+  else if (rank == 1)
+    count[0] = self->block_rows;
+  g_free (self->block);
+  self->block = g_new (double, n);
+  raw = g_malloc (n * graft_dtype_get_size (dtype));
+  values = g_new (double, n);
+  if (!graft_tensor_read_block (self->tensor, start, count, raw, &error))
+    {
+      g_warning ("cannot show the values: %s", error->message);
+      for (gsize i = 0; i < n; i++)
+        self->block[i] = NAN;
+      return;
+    }
+  graft_dtype_to_double (dtype, raw, values, n);
+  /* Read in the tensor's order of axes; kept as rows of cells. */
+  for (gsize r = 0; r < self->block_rows; r++)
+    for (gsize c = 0; c < self->block_cols; c++)
+      self->block[r * self->block_cols + c] =
+        rank < 2 || self->row_axis < self->col_axis ? values[r * self->block_cols + c]
+                                                    : values[c * self->block_rows + r];
+}
+
+static void
+graft_value_table_drop_block (GraftValueTable *self)
+{
+  g_clear_pointer (&self->block, g_free);
+  self->block_rows = self->block_cols = 0;
+}
+
+static double
+graft_value_table_value (GraftValueTable *self,
+                         gsize            row,
+                         gsize            col)
+{
+  GraftDType dtype = graft_tensor_get_dtype (self->tensor);
+  const guint8 *data = graft_tensor_get_data_in_place (self->tensor);
+  guint rank = graft_tensor_get_rank (self->tensor);
+  gsize index[GRAFT_MAX_RANK];
+  gsize off = 0;
+  double v = NAN;
+
+  if (data == NULL)
+    {
+      if (self->block == NULL ||
+          row < self->block_r0 || row >= self->block_r0 + self->block_rows ||
+          col < self->block_c0 || col >= self->block_c0 + self->block_cols)
+        graft_value_table_read_block (self, row, col);
+      return self->block[(row - self->block_r0) * self->block_cols + col - self->block_c0];
+    }
+  graft_value_table_cell_index (self, row, col, index);
   for (guint i = 0; i < rank; i++)
     off = off * graft_tensor_get_dim (self->tensor, i) + index[i];
   graft_dtype_to_double (dtype, data + off * graft_dtype_get_size (dtype), &v, 1);
@@ -350,6 +436,7 @@ graft_value_table_dispose (GObject *object)
   graft_value_table_set_adjustment (self, &self->hadjustment, NULL);
   graft_value_table_set_adjustment (self, &self->vadjustment, NULL);
   g_clear_pointer (&self->tensor, graft_tensor_unref);
+  graft_value_table_drop_block (self);
   G_OBJECT_CLASS (graft_value_table_parent_class)->dispose (object);
 }
 
@@ -408,6 +495,7 @@ graft_value_table_set_slice (GraftValueTable *self,
     graft_tensor_ref (tensor);
   g_clear_pointer (&self->tensor, graft_tensor_unref);
   self->tensor = tensor;
+  graft_value_table_drop_block (self);
   memset (self->index, 0, sizeof self->index);
   self->n_rows = self->n_cols = 0;
   if (tensor != NULL)

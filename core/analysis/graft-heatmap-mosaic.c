@@ -19,7 +19,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "graft-dtype.h"
 #include "graft-error.h"
 #include "graft-heatmap-private.h"
 #include "graft-tensor.h"
@@ -127,28 +126,17 @@ graft_heatmap_mosaic_index (const GraftHeatmapMosaic *self,
     index[self->ky_axis] = ky;
 }
 
-static gsize
-graft_heatmap_mosaic_offset (GraftTensor *kernel,
-                             const gsize *index)
-{
-  gsize off = 0;
-
-  for (guint i = 0; i < graft_tensor_get_rank (kernel); i++)
-    off = off * graft_tensor_get_dim (kernel, i) + index[i];
-  return off;
-}
-
-/* Every value of one filter, in mosaic order, as doubles. */
+/* Every value of one filter of @data (the kernel as float32), channel by
+ * channel, tap by tap. */
 static void
 graft_heatmap_mosaic_read_filter (const GraftHeatmapMosaic *self,
                                   GraftTensor              *kernel,
-                                  const guint8             *data,
+                                  const float              *data,
                                   const gsize              *base,
                                   guint                     filter,
                                   double                   *out)
 {
-  GraftDType dtype = graft_tensor_get_dtype (kernel);
-  gsize size = graft_dtype_get_size (dtype);
+  guint rank = graft_tensor_get_rank (kernel);
   gsize index[GRAFT_MAX_RANK];
   gsize n = 0;
 
@@ -156,75 +144,42 @@ graft_heatmap_mosaic_read_filter (const GraftHeatmapMosaic *self,
     for (guint y = 0; y < self->kh; y++)
       for (guint x = 0; x < self->kw; x++)
         {
+          gsize off = 0;
+
           graft_heatmap_mosaic_index (self, base, filter, c, y, x, index);
-          graft_dtype_to_double (dtype, data + graft_heatmap_mosaic_offset (kernel, index) * size,
-                                 out + n++, 1);
+          for (guint i = 0; i < rank; i++)
+            off = off * graft_tensor_get_dim (kernel, i) + index[i];
+          out[n++] = data[off];
         }
 }
 
 /**
- * graft_heatmap_mosaic_build:
- * @index: (nullable): the index on the axes not shown (a 3-D kernel's depth)
- * @per_filter: divide every filter by its own largest |x|, so that each
- *   spans the whole colour map
+ * graft_heatmap_mosaic_rgb_size:
+ * @zoom: pixels per tap
  *
- * Returns: (transfer full): the mosaic as a float32 matrix of
- *   (@grid_rows × @tile_rows) × (@grid_cols × @tile_cols), or %NULL with
- *   @error set when the kernel cannot be read or is too large
+ * The size of graft_heatmap_mosaic_rgb()'s picture at @zoom, without
+ * reading anything.
+ *
+ * Returns: %FALSE when the kernel has not 3 input channels or the picture
+ *   would be too large
  */
-GraftTensor *
-graft_heatmap_mosaic_build (const GraftHeatmapMosaic *self,
-                            GraftTensor              *kernel,
-                            const gsize              *index,
-                            gboolean                  per_filter,
-                            GError                  **error)
+gboolean
+graft_heatmap_mosaic_rgb_size (const GraftHeatmapMosaic *self,
+                               guint                     zoom,
+                               guint                    *width,
+                               guint                    *height)
 {
-  gsize shape[2] = { (gsize) self->grid_rows * self->tile_rows,
-                     (gsize) self->grid_cols * self->tile_cols };
-  gsize per = (gsize) self->n_channels * self->kh * self->kw;
-  g_autofree double *values = NULL;
-  const guint8 *data;
-  float *out;
+  guint cols = graft_heatmap_mosaic_columns (self->n_filters, self->kh, self->kw);
+  guint rows = (self->n_filters + cols - 1) / cols;
+  guint64 w = (guint64) cols * (self->kw * (guint64) zoom + 1) - 1;
+  guint64 h = (guint64) rows * (self->kh * (guint64) zoom + 1) - 1;
 
-  if (shape[0] * shape[1] > G_MAXSIZE / sizeof (float) / 4 ||
-      shape[0] * shape[1] > (gsize) 1 << 30)
-    {
-      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT, "the kernel is too large for a mosaic");
-      return NULL;
-    }
-  data = graft_tensor_get_data (kernel, error);
-  if (data == NULL)
-    return NULL;
-  out = g_new0 (float, shape[0] * shape[1]);
-  values = g_new (double, per);
-  for (guint f = 0; f < self->n_filters; f++)
-    {
-      gsize r0 = (gsize) (f / self->grid_cols) * self->tile_rows;
-      gsize c0 = (gsize) (f % self->grid_cols) * self->tile_cols;
-      double scale = 1;
-      gsize n = 0;
-
-      graft_heatmap_mosaic_read_filter (self, kernel, data, index, f, values);
-      if (per_filter)
-        {
-          double m = 0;
-
-          for (gsize i = 0; i < per; i++)
-            if (isfinite (values[i]))
-              m = MAX (m, fabs (values[i]));
-          scale = m > 0 ? 1 / m : 1;
-        }
-      for (guint c = 0; c < self->n_channels; c++)
-        for (guint y = 0; y < self->kh; y++)
-          for (guint x = 0; x < self->kw; x++)
-            {
-              gsize row = r0 + (c / self->sub_cols) * self->kh + y;
-              gsize col = c0 + (c % self->sub_cols) * self->kw + x;
-
-              out[row * shape[1] + col] = (float) (values[n++] * scale);
-            }
-    }
-  return graft_tensor_new_take (GRAFT_DTYPE_FLOAT32, 2, shape, out);
+  if (self->n_channels != 3 || zoom == 0 ||
+      w > GRAFT_HEATMAP_MAX_SIDE || h > GRAFT_HEATMAP_MAX_SIDE)
+    return FALSE;
+  *width = (guint) w;
+  *height = (guint) h;
+  return TRUE;
 }
 
 /**
@@ -250,10 +205,9 @@ graft_heatmap_mosaic_rgb (const GraftHeatmapMosaic *self,
                           GError                  **error)
 {
   guint cols = graft_heatmap_mosaic_columns (self->n_filters, self->kh, self->kw);
-  guint rows = (self->n_filters + cols - 1) / cols;
   gsize per = (gsize) 3 * self->kh * self->kw;
+  g_autofree float *data = NULL;
   g_autofree double *values = NULL;
-  const guint8 *data;
   guint8 *rgba;
   guint w, h;
 
@@ -263,14 +217,12 @@ graft_heatmap_mosaic_rgb (const GraftHeatmapMosaic *self,
                    "colour pictures need a kernel of 3 input channels");
       return NULL;
     }
-  w = cols * (self->kw * zoom + 1) - 1;
-  h = rows * (self->kh * zoom + 1) - 1;
-  if (w > GRAFT_HEATMAP_MAX_SIDE || h > GRAFT_HEATMAP_MAX_SIDE)
+  if (!graft_heatmap_mosaic_rgb_size (self, zoom, &w, &h))
     {
       g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT, "the picture would be too large");
       return NULL;
     }
-  data = graft_tensor_get_data (kernel, error);
+  data = graft_heatmap_mosaic_read_kernel (kernel, error);
   if (data == NULL)
     return NULL;
   rgba = g_malloc0 ((gsize) w * h * 4);

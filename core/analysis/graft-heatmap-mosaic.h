@@ -48,11 +48,13 @@ typedef struct
 gboolean     graft_heatmap_mosaic_init   (GraftHeatmapMosaic       *self,
                                           GraftTensor              *kernel,
                                           gboolean                  channels_first);
-GraftTensor *graft_heatmap_mosaic_build  (const GraftHeatmapMosaic *self,
-                                          GraftTensor              *kernel,
-                                          const gsize              *index,
-                                          gboolean                  per_filter,
-                                          GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
+GraftTensor *graft_heatmap_mosaic_new_tensor (const GraftHeatmapMosaic *self,
+                                              GraftTensor              *kernel,
+                                              const gsize              *index,
+                                              gboolean                  per_filter,
+                                              GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
+float       *graft_heatmap_mosaic_read_kernel (GraftTensor             *kernel,
+                                              GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean     graft_heatmap_mosaic_locate (const GraftHeatmapMosaic *self,
                                           gsize                     row,
                                           gsize                     col,
@@ -67,6 +69,10 @@ void         graft_heatmap_mosaic_index  (const GraftHeatmapMosaic *self,
                                           guint                     ky,
                                           guint                     kx,
                                           gsize                    *index);
+gboolean     graft_heatmap_mosaic_rgb_size (const GraftHeatmapMosaic *self,
+                                            guint                     zoom,
+                                            guint                    *width,
+                                            guint                    *height);
 guint8      *graft_heatmap_mosaic_rgb    (const GraftHeatmapMosaic *self,
                                           GraftTensor              *kernel,
                                           const gsize              *index,

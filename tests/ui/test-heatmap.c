@@ -10,6 +10,7 @@
 #include "graft-heatmap-panel.h"
 #include "graft-heatmap-panel-private.h"
 #include "graft-heatmap-view.h"
+#include "graft-numbers.h"
 #include "graft-stats-view.h"
 #include "graft-ui-test.h"
 
@@ -405,6 +406,86 @@ test_heatmap_value_table_virtual (void)
   close_window (window);
 }
 
+/* A tensor that must be read (as a compressed dataset is), read by blocks. */
+typedef struct
+{
+  gsize shape[3];
+  guint n_reads;
+  gsize largest;
+} BlockSource;
+
+static gboolean
+block_source_read (gpointer      data,
+                   const gsize  *start,
+                   const gsize  *count,
+                   void         *dest,
+                   GError      **error)
+{
+  BlockSource *src = data;
+  float *out = dest;
+  gsize k = 0;
+
+  src->n_reads++;
+  src->largest = MAX (src->largest, count[0] * count[1] * count[2]);
+  for (gsize i = start[0]; i < start[0] + count[0]; i++)
+    for (gsize j = start[1]; j < start[1] + count[1]; j++)
+      for (gsize l = start[2]; l < start[2] + count[2]; l++)
+        out[k++] = (float) (i * 1000000 + j * 1000 + l);
+  return TRUE;
+}
+
+static void
+block_source_free (gpointer data)
+{
+}
+
+/* The table of a tensor that is not in memory reads the cells it shows,
+ * a block at a time, any slice of it, and leaves no copy with the tensor. */
+static void
+test_heatmap_value_table_reads_blocks (void)
+{
+  static const GraftTensorSourceFuncs funcs = { block_source_read, NULL, block_source_free };
+  BlockSource src = { { 4, 700, 300 }, 0, 0 };
+  g_autoptr(GraftTensor) tensor = graft_tensor_new_lazy (GRAFT_DTYPE_FLOAT32, 3, src.shape, &funcs, &src);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *table = graft_value_table_new ();
+  gsize index[GRAFT_MAX_RANK] = { 2, 0, 0 };
+  static const gsize cells[][2] = { { 0, 0 }, { 127, 31 }, { 128, 32 }, { 699, 299 }, { 5, 290 } };
+
+  g_object_ref (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 400);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), table);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_present (GTK_WINDOW (window));
+  graft_value_table_set_slice (GRAFT_VALUE_TABLE (table), tensor, 1, 2, index);
+  graft_ui_test_drain (300);
+  g_assert_cmpuint (graft_value_table_get_n_drawn (GRAFT_VALUE_TABLE (table)), >, 10);
+  g_assert_cmpuint (src.n_reads, >=, 1);
+  g_assert_cmpuint (src.largest, <=, 128 * 32);
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      g_autofree char *text = graft_value_table_get_cell_text (GRAFT_VALUE_TABLE (table),
+                                                               cells[i][0], cells[i][1]);
+      g_autofree char *want = graft_numbers_value (2000000.0 + cells[i][0] * 1000 + cells[i][1]);
+
+      g_assert_cmpstr (text, ==, want);
+    }
+  /* Transposed: the tensor's columns down the table. */
+  graft_value_table_set_slice (GRAFT_VALUE_TABLE (table), tensor, 2, 1, index);
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      g_autofree char *text = graft_value_table_get_cell_text (GRAFT_VALUE_TABLE (table),
+                                                               cells[i][1], cells[i][0]);
+      g_autofree char *want = graft_numbers_value (2000000.0 + cells[i][0] * 1000 + cells[i][1]);
+
+      g_assert_cmpstr (text, ==, want);
+    }
+  g_assert_cmpuint (src.largest, <=, 128 * 32);
+  g_assert_null (graft_tensor_get_data_in_place (tensor));
+  close_window (window);
+}
+
 /* Δ of a weight equal to its source says so, instead of a blank map. */
 static gboolean
 panel_identical (gpointer data)
@@ -480,6 +561,7 @@ main (int   argc,
   g_test_add_func ("/heatmap/panel-vector-plot", test_heatmap_panel_vector_plot);
   g_test_add_func ("/heatmap/panel-custom-limits", test_heatmap_panel_custom_limits);
   g_test_add_func ("/heatmap/value-table-virtual", test_heatmap_value_table_virtual);
+  g_test_add_func ("/heatmap/value-table-reads-blocks", test_heatmap_value_table_reads_blocks);
   g_test_add_func ("/heatmap/panel-identical", test_heatmap_panel_identical);
   g_test_add_func ("/stats-view/figures", test_stats_view_figures);
 

@@ -319,6 +319,103 @@ test_read_error (Fixture       *f,
   g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT);
 }
 
+/* A kernel's mosaic reads nothing until it is read, then the kernel a
+ * piece at a time, keeping no copy of it: the same values as the mosaic
+ * of the kernel in memory, each tap at its place; per filter, each filter
+ * spans ±1; a failing read fails the mosaic's read. The fixture's values
+ * as a 1-D convolution kernel of 3 taps, 1100 inputs and 1000 filters. */
+static void
+test_mosaic (Fixture       *f,
+             gconstpointer  data)
+{
+  gsize shape[3] = { 3, 1100, 1000 };
+  Source src = f->src;
+  g_autoptr(GraftTensor) kernel = NULL, in_memory = NULL;
+  g_autoptr(GraftTensor) a = NULL, b = NULL, scaled = NULL;
+  g_autoptr(GError) error = NULL;
+  GraftHeatmapMosaic m;
+  const float *va, *vb, *vs;
+  gsize n_rows, n_cols, used = 0;
+
+  g_setenv ("GRAFT_MAX_MEMORY", "64M", TRUE);
+  src.rank = 3;
+  memcpy (src.shape, shape, sizeof shape);
+  g_mutex_init (&src.lock);
+  kernel = graft_tensor_new_lazy (GRAFT_DTYPE_BFLOAT16, 3, shape, &source_funcs, &src);
+  in_memory = graft_tensor_new_take (GRAFT_DTYPE_BFLOAT16, 3, shape,
+                                     g_memdup2 (f->values, 3000 * 1100 * 2));
+  g_assert_true (graft_heatmap_mosaic_init (&m, kernel, FALSE));
+  g_assert_cmpuint (m.n_filters, ==, 1000);
+  g_assert_cmpuint (m.n_channels, ==, 1100);
+  g_assert_cmpuint (m.kw, ==, 3);
+
+  a = graft_heatmap_mosaic_new_tensor (&m, kernel, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (src.n_reads, ==, 0);
+  n_rows = graft_tensor_get_dim (a, 0);
+  n_cols = graft_tensor_get_dim (a, 1);
+  g_assert_cmpuint (n_rows, ==, (gsize) m.grid_rows * m.tile_rows);
+  g_assert_cmpuint (n_cols, ==, (gsize) m.grid_cols * m.tile_cols);
+  va = graft_tensor_get_data (a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (src.n_reads, >=, 1);
+  g_assert_cmpuint (src.largest, <=, GRAFT_TENSOR_STREAM_PIECE_BYTES);
+  g_assert_null (graft_tensor_get_data_in_place (kernel));
+
+  b = graft_heatmap_mosaic_new_tensor (&m, in_memory, NULL, FALSE, &error);
+  vb = graft_tensor_get_data (b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (va, n_rows * n_cols * 4, vb, n_rows * n_cols * 4);
+
+  for (gsize r = 0; r < n_rows; r++)
+    for (gsize c = 0; c < n_cols; c++)
+      {
+        guint filter, channel, ky, kx;
+        float want = 0;
+
+        if (graft_heatmap_mosaic_locate (&m, r, c, &filter, &channel, &ky, &kx))
+          {
+            guint32 bits = (guint32) f->values[((gsize) kx * 1100 + channel) * 1000 + filter] << 16;
+
+            g_assert_cmpuint (ky, ==, 0);
+            memcpy (&want, &bits, 4);
+            used++;
+          }
+        if (isnan (want))
+          g_assert_true (isnan (va[r * n_cols + c]));
+        else
+          g_assert_cmpfloat (va[r * n_cols + c], ==, want);
+      }
+  g_assert_cmpuint (used, ==, 3000 * 1100);
+
+  scaled = graft_heatmap_mosaic_new_tensor (&m, in_memory, NULL, TRUE, &error);
+  vs = graft_tensor_get_data (scaled, &error);
+  g_assert_no_error (error);
+  for (guint filter = 0; filter < m.n_filters; filter += 97)
+    {
+      gsize r0 = (gsize) (filter / m.grid_cols) * m.tile_rows;
+      gsize c0 = (gsize) (filter % m.grid_cols) * m.tile_cols;
+      float peak = 0;
+
+      for (gsize r = r0; r < r0 + m.tile_rows; r++)
+        for (gsize c = c0; c < c0 + m.tile_cols; c++)
+          if (isfinite (vs[r * n_cols + c]))
+            peak = MAX (peak, fabsf (vs[r * n_cols + c]));
+      g_assert_cmpfloat_with_epsilon (peak, 1, 1e-6);
+    }
+
+  g_clear_pointer (&a, graft_tensor_unref);
+  src.fail_at = 1;
+  a = graft_heatmap_mosaic_new_tensor (&m, kernel, NULL, FALSE, &error);
+  g_assert_nonnull (a);
+  g_assert_null (graft_tensor_get_data (a, &error));
+  g_assert_error (error, GRAFT_ERROR, GRAFT_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "checksum"));
+  g_clear_pointer (&a, graft_tensor_unref);
+  g_clear_pointer (&kernel, graft_tensor_unref);
+  g_mutex_clear (&src.lock);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -328,5 +425,6 @@ main (int   argc,
   g_test_add ("/stream/stats", Fixture, NULL, fixture_setup, test_stats, fixture_teardown);
   g_test_add ("/stream/heatmap", Fixture, NULL, fixture_setup, test_heatmap, fixture_teardown);
   g_test_add ("/stream/read-error", Fixture, NULL, fixture_setup, test_read_error, fixture_teardown);
+  g_test_add ("/stream/mosaic", Fixture, NULL, fixture_setup, test_mosaic, fixture_teardown);
   return g_test_run ();
 }
