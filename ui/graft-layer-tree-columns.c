@@ -31,10 +31,22 @@ graft_layer_tree_text_width (GraftLayerTree *self,
 {
   g_autoptr(PangoLayout) layout = NULL;
   PangoAttrList *attrs;
+  char *key;
+  gpointer known;
   int width = 0;
 
   if (text == NULL || text[0] == '\0')
     return 0;
+  /* The blocks of a big model repeat their names, classes and shapes: each
+   * text is laid out once per update of the columns. */
+  if (self->text_widths == NULL)
+    self->text_widths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  key = g_strdup_printf ("%d%d%s", !!numeric, !!title, text);
+  if (g_hash_table_lookup_extended (self->text_widths, key, NULL, &known))
+    {
+      g_free (key);
+      return GPOINTER_TO_INT (known);
+    }
   layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->column_view), text);
   attrs = pango_attr_list_new ();
   if (numeric)
@@ -48,6 +60,7 @@ graft_layer_tree_text_width (GraftLayerTree *self,
   pango_layout_set_attributes (layout, attrs);
   pango_attr_list_unref (attrs);
   pango_layout_get_pixel_size (layout, &width, NULL);
+  g_hash_table_insert (self->text_widths, key, GINT_TO_POINTER (width));
   return width;
 }
 
@@ -194,6 +207,9 @@ void
 graft_layer_tree_update_columns (GraftLayerTree *self)
 {
   self->class_width = self->shape_width = self->dtype_width = self->params_width = 0;
+  /* Measured afresh: the font may have changed since. */
+  if (self->text_widths != NULL)
+    g_hash_table_remove_all (self->text_widths);
   if (self->root != NULL)
     graft_layer_tree_measure_items (self, self->root);
   self->class_width = graft_layer_tree_column_width (self, self->class_column, self->class_width);

@@ -26,6 +26,7 @@ struct _GraftLayerTree
   gboolean             fitting;       /* the widths being set are ours, not the user's */
   gboolean             names_dirty;   /* rows opened or closed since name_width */
   int                  name_width;    /* the Name column's need over the rows shown */
+  GHashTable          *text_widths;   /* "NT" flags + text -> width: a model's texts repeat */
   int                  class_width;   /* the other columns' widths, from their texts */
   int                  shape_width;
   int                  dtype_width;

@@ -111,6 +111,49 @@ graft_layer_tree_item_at (GraftLayerTree  *self,
 
 static void graft_layer_tree_expand_layers (GraftLayerTree *self);
 
+/* The row's tooltip anywhere on it; the status mark's over the mark (the
+ * overlaid image of the name cell). */
+static gboolean
+graft_layer_tree_query_tooltip_cb (GraftLayerTree *self,
+                                   int             x,
+                                   int             y,
+                                   gboolean        keyboard,
+                                   GtkTooltip     *tooltip,
+                                   GtkWidget      *column_view)
+{
+  GtkWidget *picked = gtk_widget_pick (column_view, x, y, GTK_PICK_DEFAULT);
+  GtkWidget *row = NULL, *area = NULL;
+  GraftLayerItem *item;
+  g_autofree char *text = NULL;
+  graphene_rect_t bounds;
+
+  if (keyboard)
+    return FALSE;
+  item = graft_layer_tree_item_at (self, x, y, &row);
+  if (item == NULL)
+    return FALSE;
+  if (GTK_IS_IMAGE (picked) && GTK_IS_OVERLAY (gtk_widget_get_parent (picked)) &&
+      gtk_overlay_get_child (GTK_OVERLAY (gtk_widget_get_parent (picked))) != picked)
+    {
+      g_object_get (item, "status-tooltip", &text, NULL);
+      area = picked;
+    }
+  if (text == NULL)
+    {
+      g_object_get (item, "tooltip", &text, NULL);
+      area = row;
+    }
+  if (text == NULL)
+    return FALSE;
+  /* Asked again once the pointer leaves what the text is about. */
+  if (gtk_widget_compute_bounds (area, column_view, &bounds))
+    gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) { bounds.origin.x, bounds.origin.y,
+                                                         bounds.size.width, bounds.size.height });
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+
 static void
 graft_layer_tree_search_changed_cb (GraftLayerTree *self,
                                     GtkSearchEntry *entry)
@@ -154,6 +197,7 @@ graft_layer_tree_dispose (GObject *object)
   g_clear_object (&self->tree_model);
   g_clear_object (&self->filter);
   g_clear_pointer (&self->items_by_path, g_hash_table_unref);
+  g_clear_pointer (&self->text_widths, g_hash_table_unref);
   g_clear_object (&self->root);
   g_clear_pointer (&self->model, graft_model_unref);
   g_clear_pointer (&self->needle, g_free);
@@ -235,6 +279,7 @@ graft_layer_tree_class_init (GraftLayerTreeClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_drop_motion_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_drop_leave_cb);
   gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_drop_cb);
+  gtk_widget_class_bind_template_callback (widget_class, graft_layer_tree_query_tooltip_cb);
 
   gtk_widget_class_set_css_name (widget_class, "graftlayertree");
 }
@@ -362,8 +407,10 @@ graft_layer_tree_set_model (GraftLayerTree *self,
       g_signal_connect_object (self->selection, "selection-changed",
                                G_CALLBACK (graft_layer_tree_selection_changed_cb), self,
                                G_CONNECT_SWAPPED);
-      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+      /* Opened before the view sees the rows: opened after, every layer
+       * opened is a change the view lays out its rows again for. */
       graft_layer_tree_expand_layers (self);
+      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
       g_signal_connect_object (self->tree_model, "items-changed",
                                G_CALLBACK (graft_layer_tree_rows_changed_cb), self,
                                G_CONNECT_SWAPPED);
