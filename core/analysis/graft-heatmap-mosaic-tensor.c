@@ -37,6 +37,7 @@ typedef struct
 
   GMutex             lock;
   float             *values;    /* built on the first read */
+  GError            *failed;    /* or why that failed, kept so it is not tried again */
 } GraftHeatmapMosaicSource;
 
 /**
@@ -163,15 +164,18 @@ graft_heatmap_mosaic_source_build (GraftHeatmapMosaicSource  *src,
   return out;
 }
 
-/* Builds the values once, whichever thread asks first. */
+/* Builds the values once, whichever thread asks first; a failure is
+ * reported to every read without reading the kernel again. */
 static gboolean
 graft_heatmap_mosaic_source_ensure (GraftHeatmapMosaicSource  *src,
                                     GError                   **error)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&src->lock);
 
-  if (src->values == NULL)
-    src->values = graft_heatmap_mosaic_source_build (src, error);
+  if (src->values == NULL && src->failed == NULL)
+    src->values = graft_heatmap_mosaic_source_build (src, &src->failed);
+  if (src->failed != NULL)
+    g_propagate_error (error, g_error_copy (src->failed));
   return src->values != NULL;
 }
 
@@ -215,6 +219,7 @@ graft_heatmap_mosaic_source_free (gpointer source)
 
   graft_tensor_unref (src->kernel);
   g_free (src->values);
+  g_clear_error (&src->failed);
   g_mutex_clear (&src->lock);
   g_free (src);
 }
@@ -250,14 +255,15 @@ graft_heatmap_mosaic_new_tensor (const GraftHeatmapMosaic *self,
                      (gsize) self->grid_cols * self->tile_cols };
   GraftHeatmapMosaicSource *src;
 
-  if (shape[0] * shape[1] > (gsize) 1 << 30 ||
-      !graft_limits_check_alloc (shape[0] * shape[1] * sizeof (float) +
-                                 graft_tensor_get_n_elements (kernel) * sizeof (float), error))
+  if (shape[0] * shape[1] > (gsize) 1 << 30)
     {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT, "the kernel is too large for a mosaic");
+      g_set_error (error, GRAFT_ERROR, GRAFT_ERROR_LIMIT, "the kernel is too large for a mosaic");
       return NULL;
     }
+  /* The mosaic and, while it is built, the kernel as float32. */
+  if (!graft_limits_check_alloc ((shape[0] * shape[1] + graft_tensor_get_n_elements (kernel))
+                                 * sizeof (float), error))
+    return NULL;
   src = g_new0 (GraftHeatmapMosaicSource, 1);
   src->layout = *self;
   src->kernel = graft_tensor_ref (kernel);
