@@ -32,12 +32,14 @@ struct _GraftLayerTree
   int                  dtype_width;
   int                  params_width;
   GtkDropTarget       *drop_target;
+  guint                grow_id;       /* more of the rows are given to the view */
 
   /* Owned */
   GraftModel          *model;
   GraftLayerItem      *root;
   GtkCustomFilter     *filter;
   GtkTreeListModel    *tree_model;
+  GtkSliceListModel   *rows;           /* the tree's first rows, growing to all */
   GtkSingleSelection  *selection;
   GHashTable          *items_by_path;  /* path → GraftLayerItem (borrowed from root) */
   char                *needle;
@@ -51,6 +53,21 @@ struct _GraftLayerTree
 };
 
 /* graft-layer-tree.c */
+/* A tall screen's rows: the view is given these first, then as many more
+ * each main-loop turn. */
+#define GRAFT_LAYER_TREE_ROWS_PER_TURN 64
+
+typedef enum
+{
+  GRAFT_LAYER_TREE_NAME_CELL,
+  GRAFT_LAYER_TREE_CLASS_CELL,
+  GRAFT_LAYER_TREE_SHAPE_CELL,
+  GRAFT_LAYER_TREE_DTYPE_CELL,
+  GRAFT_LAYER_TREE_PARAMS_CELL,
+} GraftLayerTreeCell;
+
+GtkListItemFactory *graft_layer_tree_cell_factory_new (GraftLayerTreeCell column);
+
 void            graft_layer_tree_notify_drop_hint (GraftLayerTree *self);
 GraftLayerItem *graft_layer_tree_item_at          (GraftLayerTree *self,
                                                    double          x,

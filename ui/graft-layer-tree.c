@@ -11,7 +11,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-
 G_DEFINE_FINAL_TYPE (GraftLayerTree, graft_layer_tree, GTK_TYPE_WIDGET)
 
 enum {
@@ -153,7 +152,6 @@ graft_layer_tree_query_tooltip_cb (GraftLayerTree *self,
   return TRUE;
 }
 
-
 static void
 graft_layer_tree_search_changed_cb (GraftLayerTree *self,
                                     GtkSearchEntry *entry)
@@ -186,6 +184,7 @@ graft_layer_tree_dispose (GObject *object)
   GtkWidget *child;
 
   graft_layer_tree_clear_drop_row (self);
+  g_clear_handle_id (&self->grow_id, g_source_remove);
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), GRAFT_TYPE_LAYER_TREE);
@@ -194,6 +193,7 @@ graft_layer_tree_dispose (GObject *object)
     gtk_widget_unparent (child);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->rows);
   g_clear_object (&self->tree_model);
   g_clear_object (&self->filter);
   g_clear_pointer (&self->items_by_path, g_hash_table_unref);
@@ -257,9 +257,6 @@ graft_layer_tree_class_init (GraftLayerTreeClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* The row templates look the type up by name. */
-  g_type_ensure (GRAFT_TYPE_LAYER_ITEM);
-
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/gnome/Graft/ui/graft-layer-tree.ui");
   gtk_widget_class_bind_template_child (widget_class, GraftLayerTree, heading_label);
@@ -298,6 +295,12 @@ graft_layer_tree_init (GraftLayerTree *self)
   columns[4] = self->params_column;
 
   gtk_drop_target_set_gtypes (self->drop_target, types, G_N_ELEMENTS (types));
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autoptr(GtkListItemFactory) factory = graft_layer_tree_cell_factory_new (i);
+
+      gtk_column_view_column_set_factory (columns[i], factory);
+    }
   /* Widths the user drags are kept while the tree fits the others. */
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     g_signal_connect_object (columns[i], "notify::fixed-width",
@@ -328,6 +331,36 @@ graft_layer_tree_expand_layers (GraftLayerTree *self)
     }
 }
 
+/* The view is given the rows a screenful at a time, one main-loop turn
+ * each: it makes the widgets of every row it is given, up to 200, and
+ * measures them all at the next frame, which for a big model is 70 ms and
+ * then 95 ms at once on top of the opening's other work. Rows come at the
+ * end, below what shows, so nothing moves under the pointer. */
+static gboolean
+graft_layer_tree_grow_cb (gpointer data)
+{
+  GraftLayerTree *self = data;
+  guint size = gtk_slice_list_model_get_size (self->rows);
+
+  if (size >= g_list_model_get_n_items (G_LIST_MODEL (self->tree_model)))
+    {
+      gtk_slice_list_model_set_size (self->rows, G_MAXUINT);
+      self->grow_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_slice_list_model_set_size (self->rows, size + GRAFT_LAYER_TREE_ROWS_PER_TURN);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Row @position of the tree, given to the view now if it was still to come. */
+static void
+graft_layer_tree_ensure_row (GraftLayerTree *self,
+                             guint           position)
+{
+  if (position >= gtk_slice_list_model_get_size (self->rows))
+    gtk_slice_list_model_set_size (self->rows, position + GRAFT_LAYER_TREE_ROWS_PER_TURN);
+}
+
 /**
  * graft_layer_tree_select_first_weight:
  *
@@ -347,6 +380,7 @@ graft_layer_tree_select_first_weight (GraftLayerTree *self)
 
       if (graft_layer_item_get_kind (item) == GRAFT_LAYER_ITEM_WEIGHT)
         {
+          graft_layer_tree_ensure_row (self, i);
           gtk_single_selection_set_selected (self->selection, i);
           return;
         }
@@ -381,8 +415,10 @@ graft_layer_tree_set_model (GraftLayerTree *self,
   if (model == self->model)
     return;
 
+  g_clear_handle_id (&self->grow_id, g_source_remove);
   gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
+  g_clear_object (&self->rows);
   g_clear_object (&self->tree_model);
   g_hash_table_remove_all (self->items_by_path);
   g_clear_object (&self->root);
@@ -400,7 +436,9 @@ graft_layer_tree_set_model (GraftLayerTree *self,
                                                   self->needle != NULL && self->needle[0] != '\0',
                                                   graft_layer_tree_create_child_model_cb,
                                                   self, NULL);
-      self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->tree_model)));
+      self->rows = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->tree_model)), 0,
+                                             GRAFT_LAYER_TREE_ROWS_PER_TURN);
+      self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
       gtk_single_selection_set_autoselect (self->selection, FALSE);
       gtk_single_selection_set_can_unselect (self->selection, TRUE);
       gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -411,6 +449,7 @@ graft_layer_tree_set_model (GraftLayerTree *self,
        * opened is a change the view lays out its rows again for. */
       graft_layer_tree_expand_layers (self);
       gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+      self->grow_id = g_idle_add (graft_layer_tree_grow_cb, self);
       g_signal_connect_object (self->tree_model, "items-changed",
                                G_CALLBACK (graft_layer_tree_rows_changed_cb), self,
                                G_CONNECT_SWAPPED);
@@ -555,6 +594,7 @@ graft_layer_tree_select_path (GraftLayerTree *self,
         continue;
       if (strcmp (item_path, path) == 0)
         {
+          graft_layer_tree_ensure_row (self, i);
           gtk_single_selection_set_selected (self->selection, i);
           gtk_widget_activate_action (GTK_WIDGET (self->column_view), "list.scroll-to-item", "u",
                                       i);

@@ -15,7 +15,9 @@
 #
 # FILE defaults to tests/bench/out/llm-deflate/llm-deflate.weights.h5 (the
 # 4.4 GB compressed checkpoint, see README.md). Environment: BUILD_DIR
-# (default _build).
+# (default _build); GRAFT_WRAP, a command the app is run under (as
+# "perf record -k CLOCK_MONOTONIC -g -o perf.data", whose times then match
+# the probe's).
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,7 +38,7 @@ rss_anon () {
   awk '/^RssAnon:/ { print $2 }' "/proc/$ui_app_pid/status"
 }
 
-MALLOC_PERTURB_=0 GSK_RENDERER=cairo ui_start "$build_dir/app/graft" "$file"
+MALLOC_PERTURB_=0 GSK_RENDERER=cairo ui_start ${GRAFT_WRAP:-} "$build_dir/app/graft" "$file"
 wid=$(ui_wait_window 'Graft$')
 [ -n "$wid" ] || { echo "bench-gui-browse: no window" >&2; exit 1; }
 xdotool windowmove "$wid" 0 0

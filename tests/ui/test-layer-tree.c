@@ -7,6 +7,7 @@
 #include "graft-layer-tree.h"
 #include "graft-ui-test.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static GraftModel *
@@ -409,6 +410,143 @@ test_layer_tree_columns_user_width (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A safetensors file of @n_layers layers of a weight and a bias each, one
+ * float apiece, written to a new temporary folder. */
+static char *
+write_many_layers (guint n_layers)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("graft-layer-tree-XXXXXX", &error);
+  g_autoptr(GString) header = g_string_new ("{");
+  g_autoptr(GByteArray) file = g_byte_array_new ();
+  char *path;
+  guint64 length;
+  guint8 le[8];
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2 * n_layers; i++)
+    g_string_append_printf (header, "%s\"fc%03u.%s\":{\"dtype\":\"F32\",\"shape\":[1],"
+                            "\"data_offsets\":[%u,%u]}", i > 0 ? "," : "", i / 2,
+                            i % 2 ? "bias" : "weight", 4 * i, 4 * i + 4);
+  g_string_append_c (header, '}');
+  length = header->len;
+  for (guint b = 0; b < 8; b++)
+    le[b] = (guint8) (length >> (8 * b));
+  g_byte_array_append (file, le, 8);
+  g_byte_array_append (file, (const guint8 *) header->str, header->len);
+  for (guint i = 0; i < 2 * n_layers; i++)
+    {
+      float value = (float) i;
+
+      g_byte_array_append (file, (const guint8 *) &value, sizeof value);
+    }
+  path = g_build_filename (dir, "many.safetensors", NULL);
+  g_file_set_contents (path, (const char *) file->data, file->len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+remove_written (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static gboolean
+view_has_all_rows (gpointer data)
+{
+  GtkWidget *tree = data;
+  GtkColumnView *view = GTK_COLUMN_VIEW (find_column_view (tree));
+  GListModel *given = G_LIST_MODEL (gtk_column_view_get_model (view));
+
+  return g_list_model_get_n_items (given) ==
+         g_list_model_get_n_items (graft_layer_tree_get_rows (GRAFT_LAYER_TREE (tree)));
+}
+
+static GtkWidget *
+find_expander (GtkWidget *widget,
+               gpointer   item)
+{
+  if (GTK_IS_TREE_EXPANDER (widget) &&
+      gtk_tree_expander_get_item (GTK_TREE_EXPANDER (widget)) == item)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_expander (child, item);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The mark image on the icon of row @position's name cell. */
+static GtkImage *
+row_mark (GtkWidget *view,
+          guint      position)
+{
+  GListModel *given = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)));
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (given, position);
+  g_autoptr(GraftLayerItem) item = gtk_tree_list_row_get_item (row);
+  GtkWidget *expander = find_expander (view, item);
+  GtkWidget *overlay;
+
+  g_assert_nonnull (expander);
+  overlay = gtk_widget_get_first_child (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander)));
+  g_assert_true (GTK_IS_OVERLAY (overlay));
+  return GTK_IMAGE (gtk_widget_get_last_child (overlay));
+}
+
+/* A big model's rows reach the view a screenful per main-loop turn, so that
+ * opening it does not make hundreds of rows' widgets at once; a row asked
+ * for before its turn is there at once; the mark of a row follows its item. */
+static void
+test_layer_tree_rows_in_turns (void)
+{
+  g_autofree char *path = write_many_layers (60);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GraftModel) model = graft_keras_load (path, &error);
+  GtkWidget *window, *tree, *view;
+  GListModel *given;
+  GraftLayerItem *item;
+  guint all;
+
+  g_assert_no_error (error);
+  window = show_tree (model, FALSE, 600);
+  tree = gtk_window_get_child (GTK_WINDOW (window));
+  view = find_column_view (tree);
+  /* 60 layers, each with its two weights. */
+  all = g_list_model_get_n_items (graft_layer_tree_get_rows (GRAFT_LAYER_TREE (tree)));
+  g_assert_cmpuint (all, ==, 180);
+  g_assert_true (graft_ui_test_wait (view_has_all_rows, tree, 5000));
+
+  item = graft_layer_tree_find_item (GRAFT_LAYER_TREE (tree), "fc000/weight");
+  g_assert_nonnull (item);
+  g_assert_null (gtk_image_get_icon_name (row_mark (view, 1)));
+  graft_layer_item_set_modified (item, TRUE);
+  g_assert_cmpstr (gtk_image_get_icon_name (row_mark (view, 1)), ==, "media-record-symbolic");
+  graft_layer_item_set_modified (item, FALSE);
+  g_assert_null (gtk_image_get_icon_name (row_mark (view, 1)));
+
+  /* Again without a turn of the main loop in between. */
+  graft_layer_tree_set_model (GRAFT_LAYER_TREE (tree), NULL);
+  graft_layer_tree_set_model (GRAFT_LAYER_TREE (tree), model);
+  given = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)));
+  g_assert_cmpuint (g_list_model_get_n_items (given), <, all);
+  g_assert_cmpuint (g_list_model_get_n_items (given), >=, 40);
+  g_assert_true (graft_layer_tree_select_path (GRAFT_LAYER_TREE (tree), "fc059/bias"));
+  g_assert_cmpuint (g_list_model_get_n_items (given), ==, all);
+  item = graft_layer_tree_get_selected_item (GRAFT_LAYER_TREE (tree));
+  g_assert_cmpstr (graft_layer_item_get_path (item), ==, "fc059/bias");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  remove_written (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -425,6 +563,7 @@ main (int   argc,
   g_test_add_func ("/layer-tree/columns-fit-browse", test_layer_tree_columns_fit_browse);
   g_test_add_func ("/layer-tree/columns-fit-modified", test_layer_tree_columns_fit_modified);
   g_test_add_func ("/layer-tree/columns-user-width", test_layer_tree_columns_user_width);
+  g_test_add_func ("/layer-tree/rows-in-turns", test_layer_tree_rows_in_turns);
 
   return g_test_run ();
 }
