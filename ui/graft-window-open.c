@@ -145,6 +145,54 @@ graft_window_load_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* After input, before the next frame (GDK_PRIORITY_REDRAW is
+ * G_PRIORITY_HIGH_IDLE + 20): the frame shows the weight. */
+#define GRAFT_WINDOW_OPENED_PRIORITY (G_PRIORITY_HIGH_IDLE + 10)
+
+/* What an opening does once the trees have their rows. */
+typedef struct
+{
+  GraftWindow  *window;
+  char         *select;   /* the target weight asked for */
+  GraftJournal *journal;  /* a session to replay */
+} GraftWindowOpened;
+
+static void
+graft_window_opened_free (gpointer data)
+{
+  GraftWindowOpened *opened = data;
+
+  g_free (opened->select);
+  g_clear_pointer (&opened->journal, graft_journal_free);
+  g_free (opened);
+}
+
+/* Something to look at straight away: the weight asked for, or the
+ * target's first; then the session's journal. A main-loop turn of its own before the first frame, as
+ * showing a weight (its statistics, its heatmap's first work) with the
+ * trees' rows made in the same turn would hold the loop for too long. */
+static gboolean
+graft_window_opened_cb (gpointer data)
+{
+  GraftWindowOpened *opened = data;
+  GraftWindow *self = opened->window;
+
+  self->opened_idle = 0;
+  /* Unless a row was chosen meanwhile: input comes before this turn. */
+  if (self->selected_tree == NULL)
+    {
+      if (opened->select == NULL ||
+          !graft_layer_tree_select_path (self->target_tree, opened->select))
+        graft_layer_tree_select_first_weight (self->target_tree);
+      graft_window_refresh_selection (self);
+    }
+
+  graft_window_journal_start (self);
+  if (opened->journal != NULL)
+    graft_window_journal_replay (self, opened->journal);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 graft_window_load_done_cb (GObject      *object,
                            GAsyncResult *result,
@@ -154,6 +202,7 @@ graft_window_load_done_cb (GObject      *object,
   GraftWindowLoad *load = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+  GraftWindowOpened *opened;
 
   if (g_cancellable_is_cancelled (cancellable))
     {
@@ -180,6 +229,7 @@ graft_window_load_done_cb (GObject      *object,
   g_clear_object (&self->scan_cancellable);
   self->scan_cancellable = g_cancellable_new ();
 
+  g_clear_handle_id (&self->opened_idle, g_source_remove);
   self->selected_tree = NULL;
   self->summary_model = NULL;
   graft_layer_tree_set_model (self->source_tree, NULL);
@@ -209,21 +259,15 @@ graft_window_load_done_cb (GObject      *object,
   graft_window_recent_add (self->target_path);
   graft_window_scan (self, self->target);
   graft_window_drop_hint_cb (self, NULL, self->target_tree);
-  /* Something to look at straight away: the weight asked for, or the
-   * target's first. */
-  if (self->pending_select == NULL ||
-      !graft_layer_tree_select_path (self->target_tree, self->pending_select))
-    graft_layer_tree_select_first_weight (self->target_tree);
-  g_clear_pointer (&self->pending_select, g_free);
-  graft_window_refresh_selection (self);
 
-  graft_window_journal_start (self);
-  if (self->pending_journal != NULL)
-    {
-      g_autoptr(GraftJournal) journal = g_steal_pointer (&self->pending_journal);
-
-      graft_window_journal_replay (self, journal);
-    }
+  opened = g_new0 (GraftWindowOpened, 1);
+  opened->window = self;
+  opened->select = g_steal_pointer (&self->pending_select);
+  opened->journal = g_steal_pointer (&self->pending_journal);
+  self->opened_idle = g_idle_add_full (GRAFT_WINDOW_OPENED_PRIORITY, graft_window_opened_cb,
+                                       opened, graft_window_opened_free);
+  /* The title and the commands are the opened files' at once. */
+  graft_window_sync (self);
 }
 
 /**

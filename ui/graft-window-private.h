@@ -70,6 +70,7 @@ struct _GraftWindow
   char                 *journal_path;
   GraftJournal         *pending_journal;  /* to replay once its files are open */
   char                 *pending_select;   /* a target weight to select once open */
+  guint                 opened_idle;      /* shows the opened files' first weight */
 
   char                 *toast_action;     /* of the toast's button */
   GVariant             *toast_target;

@@ -335,6 +335,7 @@ graft_window_dispose (GObject *object)
   if (self->scan_cancellable != NULL)
     g_cancellable_cancel (self->scan_cancellable);
   g_clear_handle_id (&self->progress_pulse, g_source_remove);
+  g_clear_handle_id (&self->opened_idle, g_source_remove);
   graft_window_debug_dispose (self);
   g_clear_handle_id (&self->toast_timeout, g_source_remove);
   g_clear_pointer (&self->toast_action, g_free);
