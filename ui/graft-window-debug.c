@@ -11,8 +11,9 @@
  *
  * It also probes the main loop: a high-priority 10 ms timer that comes late
  * means the loop was blocked, and every delay of 50 ms or more is listed
- * ("stall N MS WAITING_MS", numbered from 1, with the part of it spent
- * waiting for a CPU held by other processes), so a test can check that
+ * ("stall N MS WAITING_MS AT_MS", numbered from 1, with the part of it
+ * spent waiting for a CPU held by other processes, and when it ended, in
+ * ms since the probe started), so a test can check that
  * nothing a user does freezes the window for more than 100 ms.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -160,8 +161,10 @@ graft_window_probe_cb (gpointer data)
 
   if (self->probe_last != 0 && late >= GRAFT_PROBE_REPORT_MS &&
       self->n_stalls < GRAFT_PROBE_MAX_STALLS)
-    g_string_append_printf (self->stalls, "stall\t%u\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\n",
-                            ++self->n_stalls, late, (run_delay - self->probe_run_delay) / 1000000);
+    g_string_append_printf (self->stalls,
+                            "stall\t%u\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT "\n",
+                            ++self->n_stalls, late, (run_delay - self->probe_run_delay) / 1000000,
+                            (now - self->probe_start) / 1000);
   self->probe_last = now;
   self->probe_run_delay = run_delay;
   return G_SOURCE_CONTINUE;
@@ -270,6 +273,7 @@ graft_window_debug_init (GraftWindow *self)
   gtk_widget_set_name (GTK_WIDGET (self->status_page), "status_page");
   self->debug_timer = g_timeout_add (150, graft_window_debug_tick_cb, self);
   self->stalls = g_string_new (NULL);
+  self->probe_start = g_get_monotonic_time ();
   self->probe_timer = g_timeout_add_full (G_PRIORITY_HIGH, GRAFT_PROBE_INTERVAL_MS,
                                           graft_window_probe_cb, self, NULL);
 }

@@ -81,6 +81,7 @@ struct _GraftWindow
   char                 *debug_last;
   guint                 debug_timer;
   guint                 probe_timer;      /* main-loop latency, with debug state */
+  gint64                probe_start;
   gint64                probe_last;
   gint64                probe_run_delay;  /* ns waiting for a CPU, so far */
   guint                 n_stalls;
