@@ -53,9 +53,8 @@ struct _GraftLayerTree
 };
 
 /* graft-layer-tree.c */
-/* A tall screen's rows: the view is given these first, then as many more
- * each main-loop turn. */
-#define GRAFT_LAYER_TREE_ROWS_PER_TURN 64
+/* A tall screen's rows, which the view is given first. */
+#define GRAFT_LAYER_TREE_FIRST_ROWS 64
 
 typedef enum
 {

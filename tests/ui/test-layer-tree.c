@@ -501,8 +501,9 @@ row_mark (GtkWidget *view,
   return GTK_IMAGE (gtk_widget_get_last_child (overlay));
 }
 
-/* A big model's rows reach the view a screenful per main-loop turn, so that
- * opening it does not make hundreds of rows' widgets at once; a row asked
+/* A big model's rows reach the view a screenful first, then more in each
+ * main-loop turn, so that opening it does not make hundreds of rows'
+ * widgets at once; a row asked
  * for before its turn is there at once; the mark of a row follows its item. */
 static void
 test_layer_tree_rows_in_turns (void)
