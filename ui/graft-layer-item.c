@@ -81,9 +81,11 @@ graft_layer_item_finalize (GObject *object)
   G_OBJECT_CLASS (graft_layer_item_parent_class)->finalize (object);
 }
 
-static const char *
+const char *
 graft_layer_item_get_icon_name (GraftLayerItem *self)
 {
+  g_return_val_if_fail (GRAFT_IS_LAYER_ITEM (self), NULL);
+
   switch (self->kind)
     {
     case GRAFT_LAYER_ITEM_WEIGHT:

@@ -31,6 +31,7 @@ const char         *graft_layer_item_get_name       (GraftLayerItem       *self)
 const char         *graft_layer_item_get_path       (GraftLayerItem       *self);
 const char         *graft_layer_item_get_shape      (GraftLayerItem       *self);
 const char         *graft_layer_item_get_class_label (GraftLayerItem       *self);
+const char         *graft_layer_item_get_icon_name  (GraftLayerItem       *self);
 const char         *graft_layer_item_get_dtype      (GraftLayerItem       *self);
 const char         *graft_layer_item_get_params     (GraftLayerItem       *self);
 gboolean            graft_layer_item_get_modified   (GraftLayerItem       *self);

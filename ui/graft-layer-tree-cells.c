@@ -17,17 +17,17 @@
 
 typedef struct
 {
-  const char *property;  /* the GraftLayerItem string shown */
+  const char *(*text) (GraftLayerItem *item);
   float       xalign;
   const char *css_class;
   gboolean    ellipsize;
 } GraftTextCell;
 
 static const GraftTextCell text_cells[] = {
-  [GRAFT_LAYER_TREE_CLASS_CELL] = { "class-name", 0, "dim-label", TRUE },
-  [GRAFT_LAYER_TREE_SHAPE_CELL] = { "shape", 0, "numeric", FALSE },
-  [GRAFT_LAYER_TREE_DTYPE_CELL] = { "dtype", 0, "dim-label", FALSE },
-  [GRAFT_LAYER_TREE_PARAMS_CELL] = { "params", 1, "numeric", FALSE },
+  [GRAFT_LAYER_TREE_CLASS_CELL] = { graft_layer_item_get_class_label, 0, "dim-label", TRUE },
+  [GRAFT_LAYER_TREE_SHAPE_CELL] = { graft_layer_item_get_shape, 0, "numeric", FALSE },
+  [GRAFT_LAYER_TREE_DTYPE_CELL] = { graft_layer_item_get_dtype, 0, "dim-label", FALSE },
+  [GRAFT_LAYER_TREE_PARAMS_CELL] = { graft_layer_item_get_params, 1, "numeric", FALSE },
 };
 
 /* The name cell: expander > box > (overlay: icon + status mark), label */
@@ -105,12 +105,10 @@ graft_name_cell_bind_cb (GtkSignalListItemFactory *factory,
 {
   GraftNameCell *cell = g_object_get_data (G_OBJECT (list_item), "graft-name-cell");
   GtkTreeListRow *row = gtk_list_item_get_item (list_item);
-  g_autofree char *icon = NULL;
 
   gtk_tree_expander_set_list_row (cell->expander, row);
   cell->item = gtk_tree_list_row_get_item (row);
-  g_object_get (cell->item, "icon-name", &icon, NULL);
-  gtk_image_set_from_icon_name (cell->icon, icon);
+  gtk_image_set_from_icon_name (cell->icon, graft_layer_item_get_icon_name (cell->item));
   gtk_label_set_label (cell->label, graft_layer_item_get_name (cell->item));
   graft_name_cell_show_status (cell);
   cell->status_id = g_signal_connect_swapped (cell->item, "notify::status-icon",
@@ -149,11 +147,9 @@ graft_text_cell_bind_cb (GtkSignalListItemFactory *factory,
                          const GraftTextCell      *kind)
 {
   GtkTreeListRow *row = gtk_list_item_get_item (list_item);
-  g_autoptr(GObject) item = gtk_tree_list_row_get_item (row);
-  g_autofree char *text = NULL;
+  g_autoptr(GraftLayerItem) item = gtk_tree_list_row_get_item (row);
 
-  g_object_get (item, kind->property, &text, NULL);
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)), kind->text (item));
 }
 
 /* A new factory for the cells of @column. */

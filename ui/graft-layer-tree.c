@@ -73,16 +73,14 @@ graft_layer_tree_index_items (GraftLayerTree *self,
     }
 }
 
-/* The row widget (CSS node "row") and the item under a point of the column
+/* The row widget (CSS node "row") and the item of a widget in the column
  * view. The name cell holds the row's GtkTreeExpander, whatever column the
- * point is in. */
-GraftLayerItem *
-graft_layer_tree_item_at (GraftLayerTree  *self,
-                          double           x,
-                          double           y,
+ * widget is in. */
+static GraftLayerItem *
+graft_layer_tree_item_of (GraftLayerTree  *self,
+                          GtkWidget       *widget,
                           GtkWidget      **row_out)
 {
-  GtkWidget *widget = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
   GtkWidget *row = NULL;
 
   for (; widget != NULL && widget != GTK_WIDGET (self->column_view);
@@ -108,6 +106,18 @@ graft_layer_tree_item_at (GraftLayerTree  *self,
   return NULL;
 }
 
+/* The same for the widget under a point of the column view. */
+GraftLayerItem *
+graft_layer_tree_item_at (GraftLayerTree  *self,
+                          double           x,
+                          double           y,
+                          GtkWidget      **row_out)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+
+  return graft_layer_tree_item_of (self, picked, row_out);
+}
+
 static void graft_layer_tree_expand_layers (GraftLayerTree *self);
 
 /* The row's tooltip anywhere on it; the status mark's over the mark (the
@@ -128,7 +138,7 @@ graft_layer_tree_query_tooltip_cb (GraftLayerTree *self,
 
   if (keyboard)
     return FALSE;
-  item = graft_layer_tree_item_at (self, x, y, &row);
+  item = graft_layer_tree_item_of (self, picked, &row);
   if (item == NULL)
     return FALSE;
   if (GTK_IS_IMAGE (picked) && GTK_IS_OVERLAY (gtk_widget_get_parent (picked)) &&
